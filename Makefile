@@ -1,0 +1,179 @@
+# Top-level build: plain GNU make, one file, out-of-tree objects.
+#
+#   make              build everything into $(BUILD)
+#   make test         build and run every test; last line "N passed, N failed"
+#   make asan         the same tests under AddressSanitizer + UBSan ($(BUILD)-asan)
+#   make fuzz         build the libFuzzer targets (clang) and run each briefly
+#   make bench        build and run the benchmarks in tests/bench
+#   make install      PREFIX=/usr/local DESTDIR= : programs, libraries, headers,
+#                     pkg-config file, man pages
+#   make deps         install the Debian packages we need, only when missing
+#   make demo         the main job: two socket managers protecting traffic
+#
+# Layout: sys/*/ is the socket manager's stack (libsys.a), lib/NAME/ is an
+# installed library (libNAME.a, libNAME.so), sbin/NAME/ a program, tests/unit/
+# test_*.c one CUnit test program each.
+
+BUILD	?= build
+PREFIX	?= /usr/local
+DESTDIR	?=
+CC	?= cc
+CLANG	?= clang
+
+VERSION	= 0.1
+
+WARN	= -Wall -Wextra -Werror
+CFLAGS	?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -fPIC $(EXTRA_CFLAGS)
+ALL_CPPFLAGS = -D_GNU_SOURCE -Iinclude -I. $(CPPFLAGS)
+LDLIBS_SYS = -lcrypto -lz -lpcap -lpthread
+LDLIBS_TEST = -lcunit -ljansson
+
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	    -fno-sanitize-recover=undefined
+
+# Debian packages: build, tests (peers, man page lint, fuzzing), demo.
+DEB_PKGS = build-essential pkg-config libssl-dev zlib1g-dev libpcap-dev \
+	   libcunit1-dev libjansson-dev clang libclang-rt-14-dev mandoc \
+	   python3 python3-scapy tshark iproute2 nftables ethtool
+
+SYS_SRCS	:= $(sort $(wildcard sys/*/*.c))
+SYS_OBJS	:= $(SYS_SRCS:%.c=$(BUILD)/%.o)
+LIBS		:= $(notdir $(wildcard lib/*))
+PROGS		:= $(notdir $(wildcard sbin/*))
+TEST_SUPPORT	:= $(filter-out tests/unit/test_%,$(wildcard tests/unit/*.c))
+TEST_SRCS	:= $(sort $(wildcard tests/unit/test_*.c))
+TEST_BINS	:= $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/bin/%)
+BENCH_SRCS	:= $(sort $(wildcard tests/bench/*.c))
+BENCH_BINS	:= $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
+FUZZ_SRCS	:= $(sort $(wildcard tests/fuzz/fuzz_*.c))
+MAN_PAGES	:= $(wildcard docs/*.[1-9])
+
+lib_objs = $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard lib/$(1)/*.c)))
+prog_objs = $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard sbin/$(1)/*.c)))
+
+LIB_ARCHIVES	:= $(LIBS:%=$(BUILD)/lib/%.a)
+LIB_SHARED	:= $(LIBS:%=$(BUILD)/lib/%.so)
+PROG_BINS	:= $(PROGS:%=$(BUILD)/sbin/%)
+
+.PHONY: all test asan fuzz bench install deps demo clean lint
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/libsys.a $(LIB_ARCHIVES) $(LIB_SHARED) $(PROG_BINS) $(TEST_BINS) \
+     $(BUILD)/ipsec.pc
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libsys.a: $(SYS_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+define lib_rules
+$(BUILD)/lib/$(1).a: $(call lib_objs,$(1))
+	@mkdir -p $$(@D)
+	rm -f $$@ && ar rcs $$@ $$^
+$(BUILD)/lib/$(1).so: $(call lib_objs,$(1)) $(BUILD)/libsys.a
+	@mkdir -p $$(@D)
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(1).so -o $$@ \
+	    $(call lib_objs,$(1)) $(BUILD)/libsys.a $(LDLIBS_SYS) -ldl
+endef
+$(foreach l,$(LIBS),$(eval $(call lib_rules,$(l))))
+
+define prog_rules
+$(BUILD)/sbin/$(1): $(call prog_objs,$(1)) $(LIB_ARCHIVES) $(BUILD)/libsys.a
+	@mkdir -p $$(@D)
+	$(CC) $(ALL_CFLAGS) -o $$@ $(call prog_objs,$(1)) $(LIB_ARCHIVES) \
+	    $(BUILD)/libsys.a $(LDLIBS_SYS) -ldl
+endef
+$(foreach p,$(PROGS),$(eval $(call prog_rules,$(p))))
+
+$(BUILD)/tests/libtest.a: $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/tests/bin/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/libtest.a \
+    $(LIB_ARCHIVES) $(BUILD)/libsys.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/tests/libtest.a $(LIB_ARCHIVES) \
+	    $(BUILD)/libsys.a $(LDLIBS_TEST) $(LDLIBS_SYS) -ldl
+
+$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB_ARCHIVES) $(BUILD)/libsys.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_ARCHIVES) $(BUILD)/libsys.a \
+	    $(LDLIBS_SYS) -ldl
+
+$(BUILD)/ipsec.pc: Makefile
+	@mkdir -p $(@D)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
+	    'includedir=$${prefix}/include' '' 'Name: libipsec' \
+	    'Description: KAME-compatible PF_KEY v2 and IPsec policy library' \
+	    'Version: $(VERSION)' 'Libs: -L$${libdir} -lipsec' \
+	    'Libs.private: -lcrypto -lz -lpcap -lpthread' \
+	    'Cflags: -I$${includedir}' > $@
+
+# The README's test command. BUILD is passed so that the runner finds the
+# binaries of this flavour (plain or sanitized).
+test: all
+	@BUILD=$(BUILD) tests/run-tests.sh
+
+asan:
+	$(MAKE) BUILD=$(BUILD)-asan EXTRA_CFLAGS="$(SAN_FLAGS)" CFLAGS="-O1 -g" \
+	    test
+
+FUZZ_FLAGS = -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	     -D_GNU_SOURCE -Iinclude -I.
+FUZZ_SECONDS ?= 20
+fuzz:
+	@mkdir -p $(BUILD)/fuzz
+	@set -e; for f in $(FUZZ_SRCS); do \
+	    n=$$(basename $$f .c); \
+	    $(CLANG) $(FUZZ_FLAGS) -o $(BUILD)/fuzz/$$n $$f $(SYS_SRCS) \
+	        $(LDLIBS_SYS); \
+	    mkdir -p $(BUILD)/fuzz/$$n.corpus; \
+	    $(BUILD)/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) \
+	        $(BUILD)/fuzz/$$n.corpus tests/fuzz/$${n#fuzz_}.seeds \
+	        2>$(BUILD)/fuzz/$$n.log || { tail -40 $(BUILD)/fuzz/$$n.log; exit 1; }; \
+	    echo "$$n: $$(grep -c . $(BUILD)/fuzz/$$n.log) log lines, no crash"; \
+	done
+
+bench: $(BENCH_BINS)
+	@set -e; for b in $(BENCH_BINS); do echo "== $$b"; $$b; done
+
+lint:
+	@for m in $(MAN_PAGES); do mandoc -Tlint -W warning $$m || exit 1; done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib \
+	    $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/net \
+	    $(DESTDIR)$(PREFIX)/include/netipsec
+	$(if $(PROG_BINS),install -m 755 $(PROG_BINS) $(DESTDIR)$(PREFIX)/sbin)
+	$(if $(LIBS),install -m 644 $(LIB_ARCHIVES) $(LIB_SHARED) \
+	    $(DESTDIR)$(PREFIX)/lib)
+	install -m 644 include/net/*.h $(DESTDIR)$(PREFIX)/include/net
+	install -m 644 include/netipsec/*.h $(DESTDIR)$(PREFIX)/include/netipsec
+	install -m 644 $(BUILD)/ipsec.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	@for m in $(MAN_PAGES); do \
+	    s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
+	    install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s; done
+
+# Install only what is missing; apt-get needs root, so say so otherwise.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    if [ "$$(id -u)" != 0 ]; then \
+	        echo "run as root: apt-get install$$missing" >&2; exit 1; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	        apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+demo: all
+	@tests/demo.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
