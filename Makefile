@@ -44,6 +44,8 @@ PROGS		:= $(notdir $(wildcard sbin/*))
 TEST_SUPPORT	:= $(filter-out tests/unit/test_%,$(wildcard tests/unit/*.c))
 TEST_SRCS	:= $(sort $(wildcard tests/unit/test_*.c))
 TEST_BINS	:= $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/bin/%)
+TPROG_SRCS	:= $(sort $(wildcard tests/progs/*.c))
+TPROG_BINS	:= $(TPROG_SRCS:tests/progs/%.c=$(BUILD)/tests/progs/%)
 BENCH_SRCS	:= $(sort $(wildcard tests/bench/*.c))
 BENCH_BINS	:= $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 FUZZ_SRCS	:= $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -60,7 +62,7 @@ PROG_BINS	:= $(PROGS:%=$(BUILD)/sbin/%)
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/libsys.a $(LIB_ARCHIVES) $(LIB_SHARED) $(PROG_BINS) $(TEST_BINS) \
-     $(BUILD)/ipsec.pc
+     $(TPROG_BINS) $(BUILD)/ipsec.pc
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -98,6 +100,13 @@ $(BUILD)/tests/bin/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/libtest.a \
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/tests/libtest.a $(LIB_ARCHIVES) \
 	    $(BUILD)/libsys.a $(LDLIBS_TEST) $(LDLIBS_SYS) -ldl
+
+# Small programs the tests run (e.g. an unmodified PF_KEY client for the
+# preload shim).
+$(BUILD)/tests/progs/%: $(BUILD)/tests/progs/%.o $(LIB_ARCHIVES) $(BUILD)/libsys.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_ARCHIVES) $(BUILD)/libsys.a \
+	    $(LDLIBS_SYS) -ldl
 
 $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB_ARCHIVES) $(BUILD)/libsys.a
 	@mkdir -p $(@D)
