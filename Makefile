@@ -45,7 +45,7 @@ TEST_SUPPORT	:= $(filter-out tests/unit/test_%,$(wildcard tests/unit/*.c))
 TEST_SRCS	:= $(sort $(wildcard tests/unit/test_*.c))
 TEST_BINS	:= $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/bin/%)
 TPROG_SRCS	:= $(sort $(wildcard tests/progs/*.c))
-TPROG_BINS	:= $(TPROG_SRCS:tests/progs/%.c=$(BUILD)/tests/progs/%)
+TPROG_BINS	:= $(TPROG_SRCS:tests/progs/%.c=$(BUILD)/tests/progbin/%)
 BENCH_SRCS	:= $(sort $(wildcard tests/bench/*.c))
 BENCH_BINS	:= $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 FUZZ_SRCS	:= $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -103,7 +103,7 @@ $(BUILD)/tests/bin/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/libtest.a \
 
 # Small programs the tests run (e.g. an unmodified PF_KEY client for the
 # preload shim).
-$(BUILD)/tests/progs/%: $(BUILD)/tests/progs/%.o $(LIB_ARCHIVES) $(BUILD)/libsys.a
+$(BUILD)/tests/progbin/%: $(BUILD)/tests/progs/%.o $(LIB_ARCHIVES) $(BUILD)/libsys.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_ARCHIVES) $(BUILD)/libsys.a \
 	    $(LDLIBS_SYS) -ldl
