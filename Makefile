@@ -60,6 +60,7 @@ PROG_BINS	:= $(PROGS:%=$(BUILD)/sbin/%)
 
 .PHONY: all test asan fuzz bench install deps demo clean lint
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(BUILD)/libsys.a $(LIB_ARCHIVES) $(LIB_SHARED) $(PROG_BINS) $(TEST_BINS) \
      $(TPROG_BINS) $(BUILD)/ipsec.pc
@@ -128,7 +129,7 @@ test: all
 	@BUILD=$(BUILD) tests/run-tests.sh
 
 asan:
-	$(MAKE) BUILD=$(BUILD)-asan EXTRA_CFLAGS="$(SAN_FLAGS)" CFLAGS="-O1 -g" \
+	$(MAKE) --no-print-directory BUILD=$(BUILD)-asan EXTRA_CFLAGS="$(SAN_FLAGS)" CFLAGS="-O1 -g" \
 	    test
 
 FUZZ_FLAGS = -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
