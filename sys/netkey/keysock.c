@@ -1,0 +1,620 @@
+/*
+ * PF_KEY sockets over AF_UNIX SOCK_SEQPACKET connections.
+ *
+ * Ownership and lifetime: the list of sockets and everything hanging off a
+ * socket (its output queue, its dump streams) belong to this file and to
+ * the single thread that runs the event loop.  A socket is freed only at
+ * the end of its own event callback (or by keysock_detach() and
+ * keysock_shutdown()), never while another socket's callback is delivering
+ * to it: a send error merely marks it broken, and the hang-up that follows
+ * on its descriptor closes it.  So a keysock pointer handed to the key
+ * engine stays valid for the whole dispatch of the message.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "net/pfkeyv2.h"
+#include "sys/net/net_event.h"
+#include "sys/netkey/key_dispatch.h"
+#include "sys/netkey/key_var.h"
+#include "sys/netkey/keysock.h"
+
+/* Records read per wake-up, so that one busy client cannot starve others. */
+#define KEYSOCK_READ_BUDGET	32
+/* Dump records produced per wake-up, for the same reason. */
+#define KEYSOCK_STREAM_BUDGET	256
+/* Kernel send buffer asked for each connection. */
+#define KEYSOCK_SNDBUF		(256 * 1024)
+
+struct keysock_record {
+	STAILQ_ENTRY(keysock_record) link;
+	size_t		len;
+	uint8_t		data[];
+};
+
+struct keysock_stream {
+	STAILQ_ENTRY(keysock_stream) link;
+	const struct keysock_stream_ops *ops;
+	void		*cursor;
+};
+
+struct keysock {
+	LIST_ENTRY(keysock) link;
+	int		 fd;
+	pid_t		 pid;
+	uint32_t	 regmask;	/* bit n: registered for satype n */
+	unsigned int	 registered;	/* KAME kp_registered */
+	bool		 promisc;
+	bool		 broken;	/* send failed: drop output */
+	bool		 closing;	/* peer gone: free after callback */
+	uint32_t	 events;	/* current epoll mask */
+	size_t		 queued;	/* bytes in outq */
+	uint64_t	 drops;
+	STAILQ_HEAD(, keysock_record) outq;
+	STAILQ_HEAD(, keysock_stream) streams;
+};
+
+struct keysock_stat keysock_stat;
+keysock_log_fn keysock_log;
+
+static LIST_HEAD(, keysock) keysocks = LIST_HEAD_INITIALIZER(keysocks);
+static int listen_fd = -1;
+static char listen_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+
+/* Receive and dump buffers: 8-byte aligned as PF_KEY structures need. */
+static uint64_t rxbuf[KEYSOCK_MSG_MAX / sizeof(uint64_t)];
+static uint64_t streambuf[KEYSOCK_MSG_MAX / sizeof(uint64_t)];
+
+static void
+logmsg(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (keysock_log == NULL)
+		return;
+	va_start(ap, fmt);
+	keysock_log(prio, fmt, ap);
+	va_end(ap);
+}
+
+size_t
+keysock_queue_soft(void)
+{
+	size_t space;
+
+	space = key_vars.recvspace > 0 ? (size_t)key_vars.recvspace : 0;
+	return space > KEYSOCK_QUEUE_MIN ? space : KEYSOCK_QUEUE_MIN;
+}
+
+static void
+update_events(struct keysock *so)
+{
+	uint32_t want;
+
+	want = EPOLLRDHUP;
+	if (so->queued < keysock_queue_soft() && !so->closing)
+		want |= EPOLLIN;
+	if (!STAILQ_EMPTY(&so->outq) || !STAILQ_EMPTY(&so->streams))
+		want |= EPOLLOUT;
+	if (want == so->events)
+		return;
+	if (net_event_modify(so->fd, want) == 0)
+		so->events = want;
+}
+
+static void
+record_free(struct keysock_record *r)
+{
+	OPENSSL_cleanse(r->data, r->len);
+	free(r);
+}
+
+/*
+ * Send one message now if nothing is queued ahead of it.  Returns the
+ * bytes sent, 0 when the socket cannot take it (queue it), -1 when the
+ * socket is broken.
+ */
+static int
+send_now(struct keysock *so, const struct iovec *iov, int iovcnt)
+{
+	struct msghdr mh;
+
+	if (!STAILQ_EMPTY(&so->outq))
+		return 0;
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = (struct iovec *)(uintptr_t)iov;
+	mh.msg_iovlen = iovcnt;
+	if (sendmsg(so->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+		return 1;
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)
+		return 0;
+	so->broken = true;
+	pfkeystat.sockerr++;
+	return -1;
+}
+
+/*
+ * Deliver iov (one PF_KEY message) to so.  reply selects the hard bound
+ * instead of the soft one.  Returns 0 or ENOBUFS when it was dropped.
+ */
+static int
+deliver(struct keysock *so, const struct iovec *iov, int iovcnt, bool reply)
+{
+	struct keysock_record *r;
+	size_t len, off;
+	int i;
+
+	if (so->broken || so->closing)
+		return 0;
+	if (send_now(so, iov, iovcnt) != 0)
+		return 0;
+	for (len = 0, i = 0; i < iovcnt; i++)
+		len += iov[i].iov_len;
+	if (so->queued + len > (reply ? KEYSOCK_QUEUE_HARD :
+	    keysock_queue_soft()) ||
+	    (r = malloc(sizeof(*r) + len)) == NULL) {
+		so->drops++;
+		pfkeystat.in_nomem++;
+		return ENOBUFS;
+	}
+	for (off = 0, i = 0; i < iovcnt; i++) {
+		memcpy(r->data + off, iov[i].iov_base, iov[i].iov_len);
+		off += iov[i].iov_len;
+	}
+	r->len = len;
+	STAILQ_INSERT_TAIL(&so->outq, r, link);
+	so->queued += len;
+	update_events(so);
+	return 0;
+}
+
+/* The wrapped copy of KAME's key_sendup0(..., promisc = 1). */
+static void
+deliver_promisc(struct keysock *so, const void *msg, size_t len)
+{
+	struct sadb_msg hdr;
+	struct iovec iov[2];
+
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.sadb_msg_version = PF_KEY_V2;
+	hdr.sadb_msg_type = SADB_X_PROMISC;
+	hdr.sadb_msg_len = PFKEY_UNIT64(sizeof(hdr) + len);
+	iov[0].iov_base = &hdr;
+	iov[0].iov_len = sizeof(hdr);
+	iov[1].iov_base = (void *)(uintptr_t)msg;
+	iov[1].iov_len = len;
+	pfkeystat.in_msgtype[SADB_X_PROMISC]++;
+	deliver(so, iov, 2, false);
+}
+
+static bool
+is_target(const struct keysock *so, enum key_sendup_target target)
+{
+	switch (target) {
+	case KEY_SENDUP_ALL:
+		return true;
+	case KEY_SENDUP_REGISTERED:
+		return so->registered > 0;
+	case KEY_SENDUP_ONE:
+	default:
+		return false;
+	}
+}
+
+int
+keysock_sendup(struct keysock *from, const void *msg, size_t len,
+    enum key_sendup_target target)
+{
+	const struct sadb_msg *hdr = msg;
+	struct keysock *so;
+	struct iovec iov;
+	int error = 0;
+
+	if (msg == NULL || len < sizeof(*hdr) || len > 0xffff * 8 ||
+	    (unsigned)target > KEY_SENDUP_REGISTERED)
+		return EINVAL;
+	pfkeystat.in_total++;
+	pfkeystat.in_bytes += len;
+	pfkeystat.in_msgtype[hdr->sadb_msg_type]++;
+	pfkeystat.in_msgtarget[target]++;
+	iov.iov_base = (void *)(uintptr_t)msg;
+	iov.iov_len = len;
+	LIST_FOREACH(so, &keysocks, link) {
+		if (so->promisc)
+			deliver_promisc(so, msg, len);
+		if (so == from)
+			error = deliver(so, &iov, 1, true);
+		else if (is_target(so, target))
+			deliver(so, &iov, 1, false);
+	}
+	return error;
+}
+
+/* Send queued records until the socket would block. */
+static void
+flush_queue(struct keysock *so)
+{
+	struct keysock_record *r;
+	ssize_t n;
+
+	while ((r = STAILQ_FIRST(&so->outq)) != NULL) {
+		n = send(so->fd, r->data, r->len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == ENOBUFS))
+			break;
+		if (n < 0) {
+			so->broken = true;
+			pfkeystat.sockerr++;
+		}
+		STAILQ_REMOVE_HEAD(&so->outq, link);
+		so->queued -= r->len;
+		record_free(r);
+	}
+	if (so->broken)
+		while ((r = STAILQ_FIRST(&so->outq)) != NULL) {
+			STAILQ_REMOVE_HEAD(&so->outq, link);
+			so->queued -= r->len;
+			record_free(r);
+		}
+}
+
+static void
+stream_end(struct keysock *so)
+{
+	struct keysock_stream *st;
+
+	st = STAILQ_FIRST(&so->streams);
+	STAILQ_REMOVE_HEAD(&so->streams, link);
+	st->ops->release(st->cursor);
+	free(st);
+}
+
+/*
+ * Pull dump records while the socket takes them without queueing: at most
+ * one record of a stream ever waits in the output queue, so a dump of any
+ * size costs one record of memory however slowly the client reads.
+ */
+static void
+pump_streams(struct keysock *so)
+{
+	struct keysock_stream *st;
+	int budget = KEYSOCK_STREAM_BUDGET;
+	long n;
+
+	while ((st = STAILQ_FIRST(&so->streams)) != NULL && budget-- > 0) {
+		if (so->broken || !STAILQ_EMPTY(&so->outq))
+			break;
+		n = st->ops->produce(st->cursor, streambuf, sizeof(streambuf));
+		if (n == 0) {
+			stream_end(so);
+			continue;
+		}
+		if (n < (long)sizeof(struct sadb_msg) ||
+		    n > (long)sizeof(streambuf)) {
+			pfkeystat.sockerr++;
+			stream_end(so);
+			continue;
+		}
+		keysock_stat.stream_records++;
+		keysock_sendup(so, streambuf, (size_t)n, KEY_SENDUP_ONE);
+		OPENSSL_cleanse(streambuf, (size_t)n);
+	}
+}
+
+int
+keysock_stream(struct keysock *so, const struct keysock_stream_ops *ops,
+    void *cursor)
+{
+	struct keysock_stream *st;
+
+	if (so == NULL || ops == NULL || ops->produce == NULL ||
+	    ops->release == NULL) {
+		if (ops != NULL && ops->release != NULL)
+			ops->release(cursor);
+		return EINVAL;
+	}
+	if ((st = malloc(sizeof(*st))) == NULL) {
+		ops->release(cursor);
+		return ENOBUFS;
+	}
+	st->ops = ops;
+	st->cursor = cursor;
+	STAILQ_INSERT_TAIL(&so->streams, st, link);
+	keysock_stat.streams++;
+	/* The records flow from the event loop once the socket is writable. */
+	update_events(so);
+	return 0;
+}
+
+static void
+keysock_free(struct keysock *so)
+{
+	struct keysock_record *r;
+
+	while (!STAILQ_EMPTY(&so->streams))
+		stream_end(so);
+	while ((r = STAILQ_FIRST(&so->outq)) != NULL) {
+		STAILQ_REMOVE_HEAD(&so->outq, link);
+		record_free(r);
+	}
+	logmsg(LOG_INFO, "pfkey: connection of pid %ld closed, %llu copies "
+	    "dropped", (long)so->pid, (unsigned long long)so->drops);
+	net_event_remove(so->fd);
+	close(so->fd);
+	LIST_REMOVE(so, link);
+	keysock_stat.closed++;
+	free(so);
+}
+
+/*
+ * Take one record.  SEQPACKET keeps record boundaries and MSG_TRUNC
+ * reports the real length of one that did not fit, so an oversized
+ * message is answered (ENOBUFS, as KAME answers one over MCLBYTES) rather
+ * than read as pieces.  A zero-length record reads as 0 just like the end
+ * of the connection; the hang-up flag tells them apart.  Returns false
+ * when there is nothing more to read now.
+ */
+static bool
+read_one(struct keysock *so, uint32_t events)
+{
+	ssize_t n;
+	size_t used;
+
+	n = recv(so->fd, rxbuf, sizeof(rxbuf), MSG_DONTWAIT | MSG_TRUNC);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			so->closing = true;
+		return false;
+	}
+	if (n == 0 && (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
+		so->closing = true;
+		return false;
+	}
+	used = (size_t)n < sizeof(rxbuf) ? (size_t)n : sizeof(rxbuf);
+	if ((size_t)n > sizeof(rxbuf)) {
+		keysock_stat.oversize++;
+		pfkeystat.out_nomem++;
+		key_senderror(so, rxbuf, used, ENOBUFS);
+	} else
+		key_dispatch(so, rxbuf, used);
+	/* The record may have carried keys. */
+	OPENSSL_cleanse(rxbuf, used);
+	return true;
+}
+
+static void
+keysock_event(int fd, uint32_t events, void *arg)
+{
+	struct keysock *so = arg;
+	int budget = KEYSOCK_READ_BUDGET;
+
+	(void)fd;
+	if (events & EPOLLOUT) {
+		flush_queue(so);
+		pump_streams(so);
+	}
+	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+		while (!so->closing && budget-- > 0 &&
+		    so->queued < keysock_queue_soft() && read_one(so, events))
+			continue;
+	/* A broken socket has no reader left: wait only for its hang-up. */
+	if (so->broken && (events & (EPOLLHUP | EPOLLERR | EPOLLRDHUP)))
+		so->closing = true;
+	if (so->closing) {
+		keysock_free(so);
+		return;
+	}
+	update_events(so);
+}
+
+struct keysock *
+keysock_attach(int fd, pid_t pid)
+{
+	struct keysock *so;
+	int sndbuf = KEYSOCK_SNDBUF;
+
+	if (fd < 0) {
+		errno = EBADF;
+		return NULL;
+	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	if ((so = calloc(1, sizeof(*so))) == NULL)
+		return NULL;
+	so->fd = fd;
+	so->pid = pid;
+	so->events = EPOLLIN | EPOLLRDHUP;
+	STAILQ_INIT(&so->outq);
+	STAILQ_INIT(&so->streams);
+	if (net_event_add(fd, so->events, keysock_event, so) != 0) {
+		free(so);
+		return NULL;
+	}
+	LIST_INSERT_HEAD(&keysocks, so, link);
+	keysock_stat.accepted++;
+	return so;
+}
+
+void
+keysock_detach(struct keysock *so)
+{
+	if (so != NULL)
+		keysock_free(so);
+}
+
+/* Only root may hold a PF_KEY socket (RFC 2367 section 1.3). */
+static void
+accept_one(int lfd)
+{
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+	int fd;
+
+	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) != 0 ||
+	    cred.uid != 0) {
+		keysock_stat.refused++;
+		logmsg(LOG_WARNING, "pfkey: refused connection of uid %ld "
+		    "pid %ld", clen == sizeof(cred) ? (long)cred.uid : -1L,
+		    clen == sizeof(cred) ? (long)cred.pid : -1L);
+		close(fd);
+		return;
+	}
+	if (keysock_attach(fd, cred.pid) == NULL) {
+		pfkeystat.sockerr++;
+		close(fd);
+		return;
+	}
+	logmsg(LOG_INFO, "pfkey: connection of pid %ld", (long)cred.pid);
+}
+
+static void
+listen_event(int fd, uint32_t events, void *arg)
+{
+	int i;
+
+	(void)events;
+	(void)arg;
+	for (i = 0; i < 16; i++)
+		accept_one(fd);
+}
+
+/* A socket file nobody answers on is left over from a crash. */
+static int
+clear_stale(const struct sockaddr_un *sun)
+{
+	int fd, rc;
+
+	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	rc = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	close(fd);
+	if (rc == 0) {
+		errno = EADDRINUSE;
+		return -1;
+	}
+	if (errno == ENOENT)
+		return 0;
+	return unlink(sun->sun_path);
+}
+
+int
+keysock_listen(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (path == NULL || strlen(path) >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	if (listen_fd >= 0 || clear_stale(&sun) != 0)
+		return -1;
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	/*
+	 * The directory (mode 0700) is the first gate; SO_PEERCRED is the
+	 * second, so the socket file itself may be open to all.
+	 */
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
+	    chmod(path, 0666) != 0 || listen(fd, 64) != 0 ||
+	    net_event_add(fd, EPOLLIN, listen_event, NULL) != 0) {
+		close(fd);
+		return -1;
+	}
+	listen_fd = fd;
+	strcpy(listen_path, path);
+	return 0;
+}
+
+void
+keysock_shutdown(void)
+{
+	while (!LIST_EMPTY(&keysocks))
+		keysock_free(LIST_FIRST(&keysocks));
+	if (listen_fd >= 0) {
+		net_event_remove(listen_fd);
+		close(listen_fd);
+		unlink(listen_path);
+	}
+	listen_fd = -1;
+}
+
+int
+keysock_is_registered(const struct keysock *so, unsigned int satype)
+{
+	return satype < 32 && (so->regmask & (1u << satype)) != 0;
+}
+
+int
+keysock_register(struct keysock *so, unsigned int satype)
+{
+	if (satype == SADB_SATYPE_UNSPEC || satype > SADB_SATYPE_MAX)
+		return EINVAL;
+	if (keysock_is_registered(so, satype))
+		return EEXIST;
+	so->regmask |= 1u << satype;
+	so->registered++;
+	return 0;
+}
+
+int
+keysock_set_promisc(struct keysock *so, int on)
+{
+	so->promisc = on != 0;
+	return 0;
+}
+
+int
+keysock_promisc(const struct keysock *so)
+{
+	return so->promisc;
+}
+
+unsigned int
+keysock_registered_count(unsigned int satype)
+{
+	const struct keysock *so;
+	unsigned int n = 0;
+
+	LIST_FOREACH(so, &keysocks, link)
+		if (satype == 0 ? so->registered > 0 :
+		    keysock_is_registered(so, satype))
+			n++;
+	return n;
+}
+
+pid_t
+keysock_pid(const struct keysock *so)
+{
+	return so->pid;
+}
+
+size_t
+keysock_queued(const struct keysock *so)
+{
+	return so->queued;
+}
+
+uint64_t
+keysock_drops(const struct keysock *so)
+{
+	return so->drops;
+}
