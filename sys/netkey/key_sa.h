@@ -1,0 +1,191 @@
+/*
+ * A security association as the key engine keeps it.
+ *
+ * Ownership and lifetime rules:
+ *
+ *  - An SA is created by key_sa_alloc() with one reference, owned by the
+ *    caller.  key_sa_get() adds a reference, key_sa_put() drops one; the
+ *    last put is the ONE free path: it calls xform_free(xform) (so the
+ *    packet layer can free its crypto contexts while the key bytes still
+ *    exist), then wipes both keys with OPENSSL_cleanse and frees them, then
+ *    frees the extension copies and the SA.
+ *  - The SAD (key_sad.h) holds one reference of its own for as long as an
+ *    SA is linked.  Removing an SA from the SAD (delete, flush, expiry)
+ *    makes it DEAD and drops that reference; holders of other references
+ *    (a dump snapshot, a packet in flight) keep a valid, DEAD SA until
+ *    they put it.
+ *  - While an SA is linked, its index (src, dst, proto) and spi are
+ *    immutable: the hash tables are keyed by them.  To change them, remove
+ *    the SA and insert a new one.  Its state changes only through
+ *    key_sad_set_state(), which keeps the LARVAL list in step.  Other fields
+ *    (keys, lifetimes, algorithms, mode, reqid, extension copies) belong to
+ *    the PF_KEY message layer, which fills them before insert or on UPDATE.
+ *  - xform/xform_free belong to the packet layer.  The key engine never
+ *    looks inside xform; it only calls xform_free on the free path.
+ *  - The socket manager's control path is single-threaded: references and
+ *    the SAD are not locked.  A packet path on other threads must take its
+ *    SAs through a layer that serialises with the control path.
+ *
+ * Byte orders: spi is stored as on the wire (network order), exactly as
+ * in sadb_sa_spi.  Every other number is host order.  Ports inside the
+ * addresses are network order as in any sockaddr; the SAD ignores them.
+ */
+#ifndef SYS_NETKEY_KEY_SA_H
+#define SYS_NETKEY_KEY_SA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+/* An SA endpoint: IPv4 or IPv6, without the bulk of sockaddr_storage. */
+union key_sockaddr {
+	struct sockaddr		sa;
+	struct sockaddr_in	sin;
+	struct sockaddr_in6	sin6;
+};
+
+/* Key material: owned bytes, wiped on the free path. */
+struct ipsec_sa_key {
+	uint8_t		*data;		/* NULL when the SA has no such key */
+	uint16_t	 bits;		/* sadb_key_bits */
+	uint16_t	 len;		/* bytes at data: (bits + 7) / 8 */
+};
+
+/* The fields of sadb_lifetime, host order. */
+struct ipsec_sa_lifetime {
+	uint32_t	allocations;
+	uint64_t	bytes;
+	uint64_t	addtime;	/* current: creation time (epoch s); */
+	uint64_t	usetime;	/* limits: seconds after add / use */
+};
+
+/*
+ * Extensions an SA echoes back in GET, DUMP and EXPIRE, kept as raw
+ * copies of the whole extension (header included) as the client sent it.
+ */
+enum key_sa_ext {
+	KEY_SA_EXT_IDENTITY_SRC,
+	KEY_SA_EXT_IDENTITY_DST,
+	KEY_SA_EXT_SENSITIVITY,
+	KEY_SA_EXT_KMPRIVATE,
+	KEY_SA_EXT_NAT_T_TYPE,
+	KEY_SA_EXT_NAT_T_SPORT,
+	KEY_SA_EXT_NAT_T_DPORT,
+	KEY_SA_EXT_NAT_T_OAI,
+	KEY_SA_EXT_NAT_T_OAR,
+	KEY_SA_EXT_COUNT
+};
+
+struct key_blob {
+	void		*data;
+	size_t		 len;
+};
+
+struct key_sah;
+
+struct ipsec_sa {
+	/* The SA index. */
+	union key_sockaddr	 src;
+	union key_sockaddr	 dst;
+	uint8_t			 proto;		/* IPPROTO_ESP, _AH, ... */
+	uint8_t			 satype;	/* SADB_SATYPE_* of proto */
+	uint8_t			 mode;		/* IPSEC_MODE_*; ANY matches all */
+	uint32_t		 reqid;
+
+	/* The sadb_sa extension. */
+	uint32_t		 spi;		/* network byte order */
+	uint8_t			 state;		/* SADB_SASTATE_* */
+	uint8_t			 alg_auth;	/* SADB_AALG_* / SADB_X_AALG_* */
+	uint8_t			 alg_enc;	/* SADB_EALG_* / SADB_X_CALG_* */
+	uint32_t		 flags;		/* sadb_sa_flags */
+	uint32_t		 replay;	/* window in packets, 0 = none */
+
+	struct ipsec_sa_key	 key_auth;
+	struct ipsec_sa_key	 key_enc;
+
+	/*
+	 * cur.addtime is set by key_sa_alloc(); cur.usetime is the time of
+	 * first use (0 until then); cur.bytes and cur.allocations are bumped
+	 * by key_sa_account().  A zero limit field means "no limit".
+	 */
+	struct ipsec_sa_lifetime cur;
+	struct ipsec_sa_lifetime hard;
+	struct ipsec_sa_lifetime soft;
+
+	/* The message that created the SA (GETSPI/ADD): seq and pid. */
+	uint32_t		 msg_seq;
+	uint32_t		 msg_pid;
+
+	uint64_t		 seq_out;	/* last output sequence number */
+
+	/* Raw extension copies; NULL until one is set. */
+	struct key_blob		*ext;
+
+	/* The packet layer's transform state (see the rules above). */
+	void			*xform;
+	void			(*xform_free)(void *xform);
+
+	unsigned int		 refcnt;
+
+	/* Linkage owned by the SAD (key_sad.c); do not touch elsewhere. */
+	uint8_t			 linked;
+	uint64_t		 spi_hash;	/* cached siphash of the key */
+	uint64_t		 serial;	/* insertion order */
+	struct ipsec_sa		*spi_next;	/* SPI hash chain */
+	struct key_sah		*sah;		/* (src, dst, proto) head */
+	struct ipsec_sa		*sah_prev, *sah_next;
+	struct ipsec_sa		*all_prev, *all_next;
+	struct ipsec_sa		*larval_prev, *larval_next;
+};
+
+/*
+ * Create an SA with one reference, state LARVAL, cur.addtime = now, and
+ * the index given (addresses copied; ports are kept but not compared).
+ * satype must be one key_satype_to_proto() knows.  NULL on ENOMEM or on
+ * an unsupported address family or satype (errno says which).
+ */
+struct ipsec_sa *key_sa_alloc(uint8_t satype, const struct sockaddr *src,
+	    const struct sockaddr *dst);
+struct ipsec_sa *key_sa_get(struct ipsec_sa *sa);
+void	key_sa_put(struct ipsec_sa *sa);
+
+/*
+ * Replace a key with a copy of bits of key material from data (the old
+ * key is wiped first).  0, or ENOMEM.  bits 0 clears the key.
+ */
+int	key_sa_set_key(struct ipsec_sa_key *key, const void *data,
+	    uint16_t bits);
+
+/* Replace an extension copy; len 0 clears it.  0, or ENOMEM. */
+int	key_sa_set_ext(struct ipsec_sa *sa, enum key_sa_ext which,
+	    const void *data, size_t len);
+const struct key_blob *key_sa_ext(const struct ipsec_sa *sa,
+	    enum key_sa_ext which);
+
+/* SADB extension type (SADB_EXT_*, SADB_X_EXT_*) of a kept extension. */
+uint16_t key_sa_ext_type(enum key_sa_ext which);
+
+/*
+ * SA type to IP protocol and back: ESP, AH, IPCOMP, TCPSIGNATURE.  0 for
+ * any other value (including SADB_SATYPE_UNSPEC).
+ */
+uint8_t	key_satype_to_proto(uint8_t satype);
+uint8_t	key_proto_to_satype(uint8_t proto);
+
+/*
+ * Per-packet accounting, called once per packet processed with the SA
+ * (input or output); no allocation.  One call is one allocation in
+ * sadb_lifetime terms (KAME counts packets as allocations too); bytes
+ * are the packet's bytes as the transform sees them.  The first call sets
+ * cur.usetime.  A count that goes over a soft limit makes a MATURE SA
+ * DYING and fires the soft expire event; one that goes over a hard limit
+ * makes the SA DEAD and fires the hard expire event; the SAD drops it at
+ * the next key_sad_timer().  Returns 0 if the packet may use the SA, or
+ * -1 if the SA is DEAD (this packet crossed a hard limit, or an earlier
+ * one did): drop the packet.
+ */
+int	key_sa_account(struct ipsec_sa *sa, size_t bytes);
+
+#endif

@@ -1,0 +1,123 @@
+/*
+ * SA lifetimes: the once-a-second timer and per-packet accounting.
+ *
+ * The rules (FreeBSD's key_flush_sad and key_expire, which differ from
+ * KAME's on purpose in two places, noted):
+ *  - LARVAL: removed once older than net.key.larval_lifetime seconds;
+ *    removed(.., LARVAL_REAPED), no EXPIRE.
+ *  - Hard limit (MATURE or DYING; KAME checked DYING only): the SA goes
+ *    DEAD, expire(sa, 1) fires (KAME sent no hard EXPIRE), then
+ *    removed(.., HARD_EXPIRED) and it is unlinked.
+ *  - Soft limit (MATURE only): the SA goes DYING and expire(sa, 0) fires.
+ *    KAME deleted a soft-expired SA that had never been used instead; we
+ *    keep it and tell the key manager, as FreeBSD does, so that the
+ *    daemon's view of the SAD stays exact.
+ *  - A limit field of 0 is no limit.  addtime counts from creation,
+ *    usetime from first use (an SA never used has no usetime expiry).
+ *    A time limit is over when more than that many seconds have passed
+ *    (KAME's comparison); a count limit when the count exceeds it.  Hard
+ *    wins when both are over at the same tick.
+ *  - Byte and allocation limits are checked as packets are accounted,
+ *    so a hard count limit stops the packet path at once; the timer
+ *    checks them too, for limits lowered by an UPDATE.
+ */
+#include "sys/net/net_clock.h"
+#include "sys/netkey/key_sad_impl.h"
+#include "sys/netkey/key_var.h"
+
+static int
+counts_over(const struct ipsec_sa_lifetime *lim,
+    const struct ipsec_sa_lifetime *cur)
+{
+	return (lim->bytes != 0 && cur->bytes > lim->bytes) ||
+	    (lim->allocations != 0 && cur->allocations > lim->allocations);
+}
+
+static int
+limit_over(const struct ipsec_sa_lifetime *lim, const struct ipsec_sa *sa,
+    uint64_t now)
+{
+	if (lim->addtime != 0 && now > sa->cur.addtime &&
+	    now - sa->cur.addtime > lim->addtime)
+		return 1;
+	if (lim->usetime != 0 && sa->cur.usetime != 0 &&
+	    now > sa->cur.usetime && now - sa->cur.usetime > lim->usetime)
+		return 1;
+	return counts_over(lim, &sa->cur);
+}
+
+static void
+expire_hard(struct ipsec_sa *sa)
+{
+	key_sad_set_state(sa, SADB_SASTATE_DEAD);
+	key_sad_event_expire(sa, 1);
+}
+
+static void
+expire_soft(struct ipsec_sa *sa)
+{
+	key_sad_set_state(sa, SADB_SASTATE_DYING);
+	key_sad_event_expire(sa, 0);
+}
+
+static void
+reap(struct ipsec_sa *sa, int reason)
+{
+	key_sad_event_removed(sa, reason);
+	key_sad_remove(sa);
+}
+
+/* One SA at one tick. */
+static void
+sa_tick(struct ipsec_sa *sa, uint64_t now)
+{
+	uint64_t larval = (uint64_t)key_vars.larval_lifetime;
+
+	switch (sa->state) {
+	case SADB_SASTATE_LARVAL:
+		if (now > sa->cur.addtime && now - sa->cur.addtime > larval)
+			reap(sa, KEY_SAD_RM_LARVAL_REAPED);
+		return;
+	case SADB_SASTATE_DEAD:
+		reap(sa, KEY_SAD_RM_HARD_EXPIRED);
+		return;
+	default:
+		break;
+	}
+	if (limit_over(&sa->hard, sa, now)) {
+		expire_hard(sa);
+		reap(sa, KEY_SAD_RM_HARD_EXPIRED);
+	} else if (sa->state == SADB_SASTATE_MATURE &&
+	    limit_over(&sa->soft, sa, now))
+		expire_soft(sa);
+}
+
+void
+key_sad_timer(void)
+{
+	struct ipsec_sa *sa, *next;
+	uint64_t now = (uint64_t)net_time_now();
+
+	for (sa = key_sad_first(); sa != NULL; sa = next) {
+		next = sa->all_next;
+		sa_tick(sa, now);
+	}
+}
+
+int
+key_sa_account(struct ipsec_sa *sa, size_t bytes)
+{
+	if (sa->state == SADB_SASTATE_DEAD)
+		return -1;
+	sa->cur.bytes += bytes;
+	sa->cur.allocations++;
+	if (sa->cur.usetime == 0)
+		sa->cur.usetime = (uint64_t)net_time_now();
+	if (counts_over(&sa->hard, &sa->cur)) {
+		expire_hard(sa);
+		return -1;
+	}
+	if (sa->state == SADB_SASTATE_MATURE && counts_over(&sa->soft, &sa->cur))
+		expire_soft(sa);
+	return 0;
+}
