@@ -38,7 +38,8 @@ DEB_PKGS = build-essential pkg-config libssl-dev zlib1g-dev libpcap-dev \
 	   python3 python3-scapy tshark iproute2 nftables ethtool
 
 SYS_SRCS	:= $(sort $(wildcard sys/*/*.c))
-SYS_OBJS	:= $(SYS_SRCS:%.c=$(BUILD)/%.o)
+OBJ		= $(BUILD)/obj
+SYS_OBJS	:= $(SYS_SRCS:%.c=$(OBJ)/%.o)
 LIBS		:= $(notdir $(wildcard lib/*))
 PROGS		:= $(notdir $(wildcard sbin/*))
 TEST_SUPPORT	:= $(filter-out tests/unit/test_%,$(wildcard tests/unit/*.c))
@@ -51,8 +52,8 @@ BENCH_BINS	:= $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 FUZZ_SRCS	:= $(sort $(wildcard tests/fuzz/fuzz_*.c))
 MAN_PAGES	:= $(wildcard docs/*.[1-9])
 
-lib_objs = $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard lib/$(1)/*.c)))
-prog_objs = $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard sbin/$(1)/*.c)))
+lib_objs = $(patsubst %.c,$(OBJ)/%.o,$(sort $(wildcard lib/$(1)/*.c)))
+prog_objs = $(patsubst %.c,$(OBJ)/%.o,$(sort $(wildcard sbin/$(1)/*.c)))
 
 LIB_ARCHIVES	:= $(LIBS:%=$(BUILD)/lib/%.a)
 LIB_SHARED	:= $(LIBS:%=$(BUILD)/lib/%.so)
@@ -65,7 +66,7 @@ PROG_BINS	:= $(PROGS:%=$(BUILD)/sbin/%)
 all: $(BUILD)/libsys.a $(LIB_ARCHIVES) $(LIB_SHARED) $(PROG_BINS) $(TEST_BINS) \
      $(TPROG_BINS) $(BUILD)/ipsec.pc
 
-$(BUILD)/%.o: %.c
+$(OBJ)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -92,11 +93,11 @@ $(BUILD)/sbin/$(1): $(call prog_objs,$(1)) $(LIB_ARCHIVES) $(BUILD)/libsys.a
 endef
 $(foreach p,$(PROGS),$(eval $(call prog_rules,$(p))))
 
-$(BUILD)/tests/libtest.a: $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
+$(BUILD)/tests/libtest.a: $(TEST_SUPPORT:%.c=$(OBJ)/%.o)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/tests/bin/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/libtest.a \
+$(BUILD)/tests/bin/%: $(OBJ)/tests/unit/%.o $(BUILD)/tests/libtest.a \
     $(LIB_ARCHIVES) $(BUILD)/libsys.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/tests/libtest.a $(LIB_ARCHIVES) \
@@ -104,12 +105,12 @@ $(BUILD)/tests/bin/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/libtest.a \
 
 # Small programs the tests run (e.g. an unmodified PF_KEY client for the
 # preload shim).
-$(BUILD)/tests/progbin/%: $(BUILD)/tests/progs/%.o $(LIB_ARCHIVES) $(BUILD)/libsys.a
+$(BUILD)/tests/progbin/%: $(OBJ)/tests/progs/%.o $(LIB_ARCHIVES) $(BUILD)/libsys.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_ARCHIVES) $(BUILD)/libsys.a \
 	    $(LDLIBS_SYS) -ldl
 
-$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB_ARCHIVES) $(BUILD)/libsys.a
+$(BUILD)/bench/%: $(OBJ)/tests/bench/%.o $(LIB_ARCHIVES) $(BUILD)/libsys.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_ARCHIVES) $(BUILD)/libsys.a \
 	    $(LDLIBS_SYS) -ldl
