@@ -58,6 +58,9 @@ prog_objs = $(patsubst %.c,$(OBJ)/%.o,$(sort $(wildcard sbin/$(1)/*.c)))
 LIB_ARCHIVES	:= $(LIBS:%=$(BUILD)/lib/%.a)
 LIB_SHARED	:= $(LIBS:%=$(BUILD)/lib/%.so)
 PROG_BINS	:= $(PROGS:%=$(BUILD)/sbin/%)
+# What programs and tests link.  Never the preload shim: its socket()
+# would be pulled in to resolve the program's own calls.
+LINK_LIBS	:= $(BUILD)/lib/libipsec.a $(BUILD)/libsys.a
 
 .PHONY: all test asan fuzz bench install deps demo clean lint
 .DELETE_ON_ERROR:
@@ -78,18 +81,19 @@ define lib_rules
 $(BUILD)/lib/$(1).a: $(call lib_objs,$(1))
 	@mkdir -p $$(@D)
 	rm -f $$@ && ar rcs $$@ $$^
-$(BUILD)/lib/$(1).so: $(call lib_objs,$(1)) $(BUILD)/libsys.a
+$(BUILD)/lib/$(1).so: $(call lib_objs,$(1)) $(LINK_LIBS)
 	@mkdir -p $$(@D)
 	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(1).so -o $$@ \
-	    $(call lib_objs,$(1)) $(BUILD)/libsys.a $(LDLIBS_SYS) -ldl
+	    $(call lib_objs,$(1)) $(filter-out $(BUILD)/lib/$(1).a,$(LINK_LIBS)) \
+	    $(LDLIBS_SYS) -ldl
 endef
 $(foreach l,$(LIBS),$(eval $(call lib_rules,$(l))))
 
 define prog_rules
-$(BUILD)/sbin/$(1): $(call prog_objs,$(1)) $(LIB_ARCHIVES) $(BUILD)/libsys.a
+$(BUILD)/sbin/$(1): $(call prog_objs,$(1)) $(LINK_LIBS)
 	@mkdir -p $$(@D)
-	$(CC) $(ALL_CFLAGS) -o $$@ $(call prog_objs,$(1)) $(LIB_ARCHIVES) \
-	    $(BUILD)/libsys.a $(LDLIBS_SYS) -ldl
+	$(CC) $(ALL_CFLAGS) -o $$@ $(call prog_objs,$(1)) $(LINK_LIBS) \
+	    $(LDLIBS_SYS) -ldl
 endef
 $(foreach p,$(PROGS),$(eval $(call prog_rules,$(p))))
 
@@ -98,22 +102,20 @@ $(BUILD)/tests/libtest.a: $(TEST_SUPPORT:%.c=$(OBJ)/%.o)
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/tests/bin/%: $(OBJ)/tests/unit/%.o $(BUILD)/tests/libtest.a \
-    $(LIB_ARCHIVES) $(BUILD)/libsys.a
+    $(LINK_LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/tests/libtest.a $(LIB_ARCHIVES) \
-	    $(BUILD)/libsys.a $(LDLIBS_TEST) $(LDLIBS_SYS) -ldl
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/tests/libtest.a $(LINK_LIBS) \
+	    $(LDLIBS_TEST) $(LDLIBS_SYS) -ldl
 
 # Small programs the tests run (e.g. an unmodified PF_KEY client for the
 # preload shim).
-$(BUILD)/tests/progbin/%: $(OBJ)/tests/progs/%.o $(LIB_ARCHIVES) $(BUILD)/libsys.a
+$(BUILD)/tests/progbin/%: $(OBJ)/tests/progs/%.o $(LINK_LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_ARCHIVES) $(BUILD)/libsys.a \
-	    $(LDLIBS_SYS) -ldl
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LINK_LIBS) $(LDLIBS_SYS) -ldl
 
-$(BUILD)/bench/%: $(OBJ)/tests/bench/%.o $(LIB_ARCHIVES) $(BUILD)/libsys.a
+$(BUILD)/bench/%: $(OBJ)/tests/bench/%.o $(LINK_LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_ARCHIVES) $(BUILD)/libsys.a \
-	    $(LDLIBS_SYS) -ldl
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LINK_LIBS) $(LDLIBS_SYS) -ldl
 
 $(BUILD)/ipsec.pc: Makefile
 	@mkdir -p $(@D)
