@@ -162,7 +162,8 @@ deliver(struct keysock *so, const struct iovec *iov, int iovcnt, bool reply)
 		return 0;
 	for (len = 0, i = 0; i < iovcnt; i++)
 		len += iov[i].iov_len;
-	if (so->queued + len > (reply ? KEYSOCK_QUEUE_HARD :
+	/* The bound counts what a record really costs, header included. */
+	if (so->queued + sizeof(*r) + len > (reply ? KEYSOCK_QUEUE_HARD :
 	    keysock_queue_soft()) ||
 	    (r = malloc(sizeof(*r) + len)) == NULL) {
 		so->drops++;
@@ -175,7 +176,7 @@ deliver(struct keysock *so, const struct iovec *iov, int iovcnt, bool reply)
 	}
 	r->len = len;
 	STAILQ_INSERT_TAIL(&so->outq, r, link);
-	so->queued += len;
+	so->queued += sizeof(*r) + len;
 	update_events(so);
 	return 0;
 }
@@ -259,13 +260,13 @@ flush_queue(struct keysock *so)
 			pfkeystat.sockerr++;
 		}
 		STAILQ_REMOVE_HEAD(&so->outq, link);
-		so->queued -= r->len;
+		so->queued -= sizeof(*r) + r->len;
 		record_free(r);
 	}
 	if (so->broken)
 		while ((r = STAILQ_FIRST(&so->outq)) != NULL) {
 			STAILQ_REMOVE_HEAD(&so->outq, link);
-			so->queued -= r->len;
+			so->queued -= sizeof(*r) + r->len;
 			record_free(r);
 		}
 }

@@ -122,7 +122,10 @@ unsigned int keysock_registered_count(unsigned int satype);
 
 /* Peer process id from SO_PEERCRED (0 if unknown). */
 pid_t	keysock_pid(const struct keysock *so);
-/* Bytes waiting in so's output queue, and copies dropped for it. */
+/*
+ * Bytes held by so's output queue (records with their headers), and the
+ * copies dropped for it.
+ */
 size_t	keysock_queued(const struct keysock *so);
 uint64_t keysock_drops(const struct keysock *so);
 
