@@ -91,16 +91,21 @@ struct ipsec_sa {
 	union key_sockaddr	 dst;
 	uint8_t			 proto;		/* IPPROTO_ESP, _AH, ... */
 	uint8_t			 satype;	/* SADB_SATYPE_* of proto */
-	uint8_t			 mode;		/* IPSEC_MODE_*; ANY matches all */
+	uint8_t			 mode;		/* IPSEC_MODE_*, ANY: all */
 	uint32_t		 reqid;
 
-	/* The sadb_sa extension. */
+	/*
+	 * The sadb_sa extension.  replay is the window in packets, 0 for
+	 * none: the message layer converts KAME's sadb_sa_replay (bytes of
+	 * bitmap, as setkey -r gives it) by 8, and takes
+	 * SADB_X_EXT_SA_REPLAY (packets) as it is.
+	 */
 	uint32_t		 spi;		/* network byte order */
 	uint8_t			 state;		/* SADB_SASTATE_* */
-	uint8_t			 alg_auth;	/* SADB_AALG_* / SADB_X_AALG_* */
-	uint8_t			 alg_enc;	/* SADB_EALG_* / SADB_X_CALG_* */
+	uint8_t			 alg_auth;	/* SADB_[X_]AALG_* */
+	uint8_t			 alg_enc;	/* SADB_[X_]EALG_*, _CALG_* */
 	uint32_t		 flags;		/* sadb_sa_flags */
-	uint32_t		 replay;	/* window in packets, 0 = none */
+	uint32_t		 replay;
 
 	struct ipsec_sa_key	 key_auth;
 	struct ipsec_sa_key	 key_enc;
@@ -118,7 +123,7 @@ struct ipsec_sa {
 	uint32_t		 msg_seq;
 	uint32_t		 msg_pid;
 
-	uint64_t		 seq_out;	/* last output sequence number */
+	uint64_t		 seq_out;	/* last output sequence */
 
 	/* Raw extension copies; NULL until one is set. */
 	struct key_blob		*ext;

@@ -61,9 +61,9 @@ key_sad_addr_bytes(const struct sockaddr *sa, size_t *lenp)
 int
 key_sad_addr_equal(const struct sockaddr *a, const union key_sockaddr *b)
 {
+	const struct sockaddr_in6 *a6;
 	const uint8_t *pa, *pb;
 	size_t la, lb;
-	uint32_t sa_scope, sb_scope;
 
 	pa = key_sad_addr_bytes(a, &la);
 	pb = key_sad_addr_bytes(&b->sa, &lb);
@@ -72,9 +72,9 @@ key_sad_addr_equal(const struct sockaddr *a, const union key_sockaddr *b)
 		return 0;
 	if (a->sa_family != AF_INET6)
 		return 1;
-	sa_scope = ((const struct sockaddr_in6 *)(const void *)a)->sin6_scope_id;
-	sb_scope = b->sin6.sin6_scope_id;
-	return sa_scope == 0 || sb_scope == 0 || sa_scope == sb_scope;
+	a6 = (const struct sockaddr_in6 *)(const void *)a;
+	return a6->sin6_scope_id == 0 || b->sin6.sin6_scope_id == 0 ||
+	    a6->sin6_scope_id == b->sin6.sin6_scope_id;
 }
 
 /* The hash of (dst, proto, spi), or -1 when dst is no IPv4/IPv6 address. */
@@ -286,20 +286,28 @@ sah_release(struct key_sah *sah)
 	free(sah);
 }
 
-struct ipsec_sa *
-key_sad_lookup(const struct sockaddr *dst, uint8_t proto, uint32_t spi)
+static struct ipsec_sa *
+spi_find(const struct sockaddr *dst, uint8_t proto, uint32_t spi,
+    uint64_t h)
 {
 	struct ipsec_sa *sa;
-	uint64_t h;
 
-	if (!key_sad.inited || spi_hash(dst, proto, spi, &h) != 0)
-		return NULL;
 	for (sa = key_sad.spi_tab[h & key_sad.spi_mask]; sa != NULL;
 	    sa = sa->spi_next)
 		if (sa->spi_hash == h && sa->spi == spi &&
 		    sa->proto == proto && key_sad_addr_equal(dst, &sa->dst))
 			return sa;
 	return NULL;
+}
+
+struct ipsec_sa *
+key_sad_lookup(const struct sockaddr *dst, uint8_t proto, uint32_t spi)
+{
+	uint64_t h;
+
+	if (!key_sad.inited || spi_hash(dst, proto, spi, &h) != 0)
+		return NULL;
+	return spi_find(dst, proto, spi, h);
 }
 
 static void
@@ -387,7 +395,7 @@ key_sad_insert(struct ipsec_sa *sa)
 		return ENOMEM;
 	if (spi_hash(&sa->dst.sa, sa->proto, sa->spi, &h) != 0)
 		return EINVAL;
-	if (key_sad_lookup(&sa->dst.sa, sa->proto, sa->spi) != NULL)
+	if (spi_find(&sa->dst.sa, sa->proto, sa->spi, h) != NULL)
 		return EEXIST;
 	sah = sah_get(sa);
 	if (sah == NULL)

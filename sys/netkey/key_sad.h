@@ -29,7 +29,7 @@
 /* Why the engine removed an SA by itself. */
 enum key_sad_removal {
 	KEY_SAD_RM_LARVAL_REAPED,	/* larval_lifetime ran out */
-	KEY_SAD_RM_HARD_EXPIRED,	/* a hard limit; expire(sa, 1) came first */
+	KEY_SAD_RM_HARD_EXPIRED,	/* a hard limit, after expire(sa, 1) */
 	KEY_SAD_RM_SUPERSEDED,		/* preferred_oldsa 0: a newer SA won */
 };
 

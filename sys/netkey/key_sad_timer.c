@@ -67,23 +67,19 @@ reap(struct ipsec_sa *sa, int reason)
 	key_sad_remove(sa);
 }
 
-/* One SA at one tick. */
 static void
-sa_tick(struct ipsec_sa *sa, uint64_t now)
+tick_larval(struct ipsec_sa *sa, uint64_t now)
 {
 	uint64_t larval = (uint64_t)key_vars.larval_lifetime;
 
-	switch (sa->state) {
-	case SADB_SASTATE_LARVAL:
-		if (now > sa->cur.addtime && now - sa->cur.addtime > larval)
-			reap(sa, KEY_SAD_RM_LARVAL_REAPED);
-		return;
-	case SADB_SASTATE_DEAD:
-		reap(sa, KEY_SAD_RM_HARD_EXPIRED);
-		return;
-	default:
-		break;
-	}
+	if (now > sa->cur.addtime && now - sa->cur.addtime > larval)
+		reap(sa, KEY_SAD_RM_LARVAL_REAPED);
+}
+
+/* MATURE and DYING: hard limits, then (MATURE only) soft ones. */
+static void
+tick_alive(struct ipsec_sa *sa, uint64_t now)
+{
 	if (limit_over(&sa->hard, sa, now)) {
 		expire_hard(sa);
 		reap(sa, KEY_SAD_RM_HARD_EXPIRED);
@@ -91,6 +87,22 @@ sa_tick(struct ipsec_sa *sa, uint64_t now)
 	    limit_over(&sa->soft, sa, now))
 		expire_soft(sa);
 }
+
+/* Made DEAD by key_sa_account(): the hard expire has been sent. */
+static void
+tick_dead(struct ipsec_sa *sa, uint64_t now)
+{
+	(void)now;
+	reap(sa, KEY_SAD_RM_HARD_EXPIRED);
+}
+
+static void (*const tick_by_state[SADB_SASTATE_MAX + 1])(struct ipsec_sa *,
+    uint64_t) = {
+	[SADB_SASTATE_LARVAL] = tick_larval,
+	[SADB_SASTATE_MATURE] = tick_alive,
+	[SADB_SASTATE_DYING] = tick_alive,
+	[SADB_SASTATE_DEAD] = tick_dead,
+};
 
 void
 key_sad_timer(void)
@@ -100,7 +112,8 @@ key_sad_timer(void)
 
 	for (sa = key_sad_first(); sa != NULL; sa = next) {
 		next = sa->all_next;
-		sa_tick(sa, now);
+		if (sa->state <= SADB_SASTATE_MAX)
+			tick_by_state[sa->state](sa, now);
 	}
 }
 
@@ -117,7 +130,8 @@ key_sa_account(struct ipsec_sa *sa, size_t bytes)
 		expire_hard(sa);
 		return -1;
 	}
-	if (sa->state == SADB_SASTATE_MATURE && counts_over(&sa->soft, &sa->cur))
+	if (sa->state == SADB_SASTATE_MATURE &&
+	    counts_over(&sa->soft, &sa->cur))
 		expire_soft(sa);
 	return 0;
 }

@@ -486,6 +486,18 @@ test_snapshot_refs(void)
 	CU_ASSERT_EQUAL(n, 0);
 }
 
+/* The transform hook runs before the keys are wiped. */
+static int key_seen_by_hook;
+
+static void
+hook_reads_key(void *xform)
+{
+	const struct ipsec_sa *sa = xform;
+
+	key_seen_by_hook = sa->key_enc.data != NULL &&
+	    sa->key_enc.data[0] == 0xaa;
+}
+
 static void
 test_keys_and_exts(void)
 {
@@ -514,7 +526,11 @@ test_keys_and_exts(void)
 	CU_ASSERT_EQUAL(key_sa_ext_type(KEY_SA_EXT_NAT_T_OAR),
 	    SADB_X_EXT_NAT_T_OAR);
 	CU_ASSERT_EQUAL(key_sa_set_key(&sa->key_enc, k, 24), 0);
+	sa->xform = sa;
+	sa->xform_free = hook_reads_key;
+	key_seen_by_hook = 0;
 	key_sa_put(sa);
+	CU_ASSERT(key_seen_by_hook);
 }
 
 static const struct test_case sad_cases[] = {
