@@ -475,3 +475,21 @@ key_build_ext(struct key_buf *b, const struct sadb_ext *ext)
 	memcpy(p + sizeof(*ext), (const uint8_t *)ext + sizeof(*ext),
 	    len - sizeof(*ext));
 }
+
+void
+key_build_echo(struct key_buf *b, const struct key_msg *m, uint32_t mask)
+{
+	const uint8_t *base = (const void *)m->hdr;
+	const struct sadb_ext *ext;
+	size_t off;
+
+	key_build_begin(b, m->hdr->sadb_msg_type, m->hdr->sadb_msg_satype,
+	    m->hdr->sadb_msg_seq, m->hdr->sadb_msg_pid);
+	for (off = sizeof(struct sadb_msg); off < m->len;
+	    off += PFKEY_EXTLEN(ext)) {
+		ext = (const void *)(base + off);
+		if (ext->sadb_ext_type <= SADB_EXT_MAX &&
+		    (mask & KEY_EXT_BIT(ext->sadb_ext_type)) != 0)
+			key_build_ext(b, ext);
+	}
+}

@@ -33,6 +33,8 @@
 
 #include <net/pfkeyv2.h>
 
+struct key_msg;
+
 struct key_buf {
 	uint8_t	*base;
 	size_t	 len;		/* bytes of the message so far */
@@ -121,5 +123,13 @@ void	key_build_sa_replay(struct key_buf *b, uint32_t replay);
  * extension echoed from a request); ext must hold sadb_ext_len words.
  */
 void	key_build_ext(struct key_buf *b, const struct sadb_ext *ext);
+/*
+ * Start a reply that echoes a parsed request: its header, and those of its
+ * extensions whose KEY_EXT_BIT() is in mask, in the request's order (the
+ * replies to ADD, UPDATE and DELETE are the request without its keys).
+ * The caller may append more and must call key_build_end().
+ */
+void	key_build_echo(struct key_buf *b, const struct key_msg *m,
+	    uint32_t mask);
 
 #endif

@@ -82,7 +82,7 @@ static const struct {
  * Extension bitmaps.  An enum rather than const variables so that the
  * message table below can be a constant initializer.
  */
-#define EXT_BIT(t)	(1u << (t))
+#define EXT_BIT(t)	KEY_EXT_BIT(t)
 _Static_assert(SADB_EXT_MAX < 32, "extension bitmaps are 32 bits");
 
 enum {

@@ -59,6 +59,10 @@ int	key_parse(const void *buf, size_t len, struct key_msg *m);
  */
 int	key_parse_reply(const void *buf, size_t len, struct key_msg *m);
 
+/* Sets of extension types, as bitmaps (SADB_EXT_MAX < 32). */
+#define KEY_EXT_BIT(type)	(1u << (type))
+#define KEY_EXT_ALL		0xffffffffu
+
 /* The extension of a type as its struct, or NULL when absent. */
 #define KEY_MSG_EXT(m, type, stype) \
 	((const struct stype *)(const void *)(m)->ext[(type)])
