@@ -77,7 +77,7 @@ struct ipsec_selector {
  */
 struct ipsec_request {
 	uint8_t			proto;		/* IPPROTO_ESP, _AH, _COMP */
-	uint8_t			mode;		/* IPSEC_MODE_TRANSPORT/_TUNNEL */
+	uint8_t			mode;		/* transport or tunnel */
 	uint8_t			level;		/* IPSEC_LEVEL_* */
 	uint32_t		reqid;		/* 0: none (unique: assigned) */
 	union key_sockaddr	tun_src;
@@ -89,26 +89,26 @@ struct key_spd_group;
 struct ipsec_policy {
 	/* Filled in by the creator before insertion; immutable after it. */
 	struct ipsec_selector	sel;
-	uint8_t			dir;		/* IPSEC_DIR_INBOUND/_OUTBOUND/_FWD */
-	uint8_t			action;		/* IPSEC_POLICY_DISCARD/_NONE/_IPSEC */
+	uint8_t			dir;		/* INBOUND, OUTBOUND or FWD */
+	uint8_t			action;		/* DISCARD, NONE or IPSEC */
 	uint8_t			nreq;		/* requests used, IPSEC only */
-	bool			persistent;	/* built-in: SPDFLUSH keeps it */
-	uint32_t		priority;	/* lower value wins; default 0 */
+	bool			persistent;	/* built in: SPDFLUSH keeps */
+	uint32_t		priority;	/* lower wins; default 0 */
 	struct ipsec_request	req[IPSEC_MAXREQ];
-	uint64_t		lifetime;	/* seconds since created, 0 = none */
-	uint64_t		validtime;	/* seconds since last use, 0 = none */
-	uint32_t		msg_seq;	/* sadb_msg_seq of the creator */
-	uint32_t		msg_pid;	/* sadb_msg_pid of the creator */
+	uint64_t		lifetime;	/* s from creation, 0 = none */
+	uint64_t		validtime;	/* s from last use, 0 = none */
+	uint32_t		msg_seq;	/* sadb_msg_seq of creator */
+	uint32_t		msg_pid;	/* sadb_msg_pid of creator */
 
 	/* Set by key_spd_insert(). */
 	uint32_t		id;		/* unique, SPDGET/SPDDELETE2 */
 	time_t			created;
-	time_t			lastused;	/* 0 until the first lookup hit */
+	time_t			lastused;	/* 0 until first lookup hit */
 
 	/* Private to the SPD. */
 	unsigned int		refcnt;
 	bool			linked;		/* in the SPD */
-	uint64_t		order;		/* insertion order, never reused */
+	uint64_t		order;		/* insertion order, unique */
 	uint32_t		hash;		/* of the masked selector */
 	struct key_spd_group	*group;		/* index group (shape) */
 	struct ipsec_policy	*same_prev;	/* same masked selector, by */

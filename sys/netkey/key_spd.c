@@ -227,10 +227,13 @@ static void
 reqid_count(const struct ipsec_policy *p, int delta)
 {
 	unsigned int i;
+	uint32_t r;
 
-	for (i = 0; i < p->nreq; i++)
-		if (reqid_tracked(p->req[i].reqid))
-			spd.reqid_use[p->req[i].reqid - REQID_AUTO_MIN] += delta;
+	for (i = 0; i < p->nreq; i++) {
+		r = p->req[i].reqid;
+		if (reqid_tracked(r))
+			spd.reqid_use[r - REQID_AUTO_MIN] += delta;
+	}
 }
 
 uint32_t

@@ -33,6 +33,7 @@
 #define WILD_DPORT	0x04
 
 #define SLOTS_MIN	16
+#define LOOKUP_BATCH	8	/* groups hashed before probing */
 
 /* A selector masked to a group's shape: hashed and compared whole. */
 struct spd_key {
@@ -67,7 +68,7 @@ struct key_spd_group {
 	uint32_t		bound_priority;	/* no policy here is */
 	uint64_t		bound_order;	/* better than this */
 	bool			bound_stale;	/* its holder was removed */
-	size_t			removed;	/* since the bound was computed */
+	size_t			removed;	/* since the bound was set */
 };
 
 static uint8_t hash_key[SIPHASH_KEY_LEN];
@@ -564,32 +565,68 @@ key_spd_index_find(const struct key_spd_index *ix,
 	return NULL;
 }
 
+/*
+ * A lookup works through the groups in batches.  For every group of a
+ * batch it first masks and hashes the packet and prefetches the slot,
+ * then probes them all: in a large SPD the slots are cache misses, and
+ * this way they overlap instead of following one another.  Between
+ * batches the lookup stops once no later group can hold a better policy.
+ */
+struct spd_probe {
+	struct spd_key		key;
+	uint32_t		hash;
+};
+
+static void
+batch_prepare(const struct key_spd_group *const *groups, size_t n,
+    const struct spd_key *full, struct spd_probe *pr)
+{
+	const struct key_spd_group *g;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		g = groups[i];
+		key_mask(g, full, &pr[i].key);
+		pr[i].hash = key_hash(&pr[i].key);
+		__builtin_prefetch(&g->slots[pr[i].hash & (g->nslots - 1)]);
+	}
+}
+
 struct ipsec_policy *
 key_spd_index_lookup(const struct key_spd_index *ix,
     const struct key_spd_query *q)
 {
+	struct spd_probe pr[LOOKUP_BATCH];
 	struct ipsec_policy *best = NULL;
 	uint32_t best_priority = 0;
 	uint64_t best_order = 0;
 	const struct key_spd_group *g;
-	struct spd_key full, k;
+	struct spd_key full;
 	struct spd_slot *s;
-	size_t i;
+	size_t i, j, n;
 
 	key_fill(&full, q->src, q->dst, q->ul_proto, q->sport, q->dport);
-	for (i = 0; i < ix->ngroups; i++) {
+	for (i = 0; i < ix->ngroups; i += n) {
 		g = ix->groups[i];
 		if (best != NULL && !before(g->bound_priority, g->bound_order,
 		    best_priority, best_order))
 			break;
-		key_mask(g, &full, &k);
-		s = group_probe(g, &k, key_hash(&k));
-		if (s->head == NULL || (best != NULL && !before(
-		    s->head_priority, s->head_order, best_priority, best_order)))
-			continue;
-		best = s->head;
-		best_priority = s->head_priority;
-		best_order = s->head_order;
+		n = ix->ngroups - i < LOOKUP_BATCH ? ix->ngroups - i :
+		    LOOKUP_BATCH;
+		batch_prepare((const struct key_spd_group *const *)
+		    &ix->groups[i], n, &full, pr);
+		for (j = 0; j < n; j++) {
+			s = group_probe(ix->groups[i + j], &pr[j].key,
+			    pr[j].hash);
+			if (s->head == NULL || (best != NULL &&
+			    !before(s->head_priority, s->head_order,
+			    best_priority, best_order)))
+				continue;
+			best = s->head;
+			best_priority = s->head_priority;
+			best_order = s->head_order;
+			__builtin_prefetch(best, 1);
+		}
 	}
 	return best;
 }

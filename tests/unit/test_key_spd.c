@@ -24,7 +24,8 @@ addr_set(union key_sockaddr *u, const char *s)
 	memset(u, 0, sizeof(*u));
 	if (strchr(s, ':') != NULL) {
 		u->sin6.sin6_family = AF_INET6;
-		CU_ASSERT_FATAL(inet_pton(AF_INET6, s, &u->sin6.sin6_addr) == 1);
+		CU_ASSERT_FATAL(inet_pton(AF_INET6, s,
+		    &u->sin6.sin6_addr) == 1);
 	} else {
 		u->sin.sin_family = AF_INET;
 		CU_ASSERT_FATAL(inet_pton(AF_INET, s, &u->sin.sin_addr) == 1);
