@@ -103,7 +103,7 @@ struct ipsec_policy {
 	/* Set by key_spd_insert(). */
 	uint32_t		id;		/* unique, SPDGET/SPDDELETE2 */
 	time_t			created;
-	time_t			lastused;	/* 0 until first lookup hit */
+	time_t			lastused;	/* last hit; created at first */
 
 	/* Private to the SPD. */
 	unsigned int		refcnt;

@@ -378,7 +378,7 @@ key_spd_insert(struct ipsec_policy *p, bool update)
 		return error;
 	p->order = ++spd.last_order;
 	p->created = net_time_now();
-	p->lastused = 0;
+	p->lastused = p->created;
 	/* The new policy is indexed before the old one goes: no gap. */
 	error = key_spd_index_add(ix, p);
 	if (error != 0)

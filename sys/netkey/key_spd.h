@@ -97,9 +97,9 @@ uint32_t key_spd_newreqid(void);
 /*
  * Policy expiry.  key_spd_timer() runs once a second: a policy whose
  * lifetime (counted from its creation) or validtime (counted from its last
- * use, or creation if unused) has run out is removed and handed to the
- * expire event, if one is set, which the PF_KEY layer turns into
- * SADB_X_SPDEXPIRE.  The event runs after removal and may take a
+ * use; lastused is the creation time until the first hit) has run out is
+ * removed and handed to the expire event, if one is set, which the PF_KEY
+ * layer turns into SADB_X_SPDEXPIRE.  The event runs after removal and may take a
  * reference.  key_spd_set_events(NULL) removes the events.
  */
 struct key_spd_events {

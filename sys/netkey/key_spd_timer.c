@@ -1,9 +1,10 @@
 /*
  * Policy lifetimes.  KAME gives a policy two optional limits, both in
  * seconds: lifetime, counted from its creation, and validtime, counted
- * from its last use (or its creation while unused).  Once a second
- * key_spd_timer() removes the policies past either limit and reports each
- * to the expire event, which the PF_KEY layer turns into SADB_X_SPDEXPIRE.
+ * from its last use (lastused starts at the creation time, as in FreeBSD).
+ * Once a second key_spd_timer() removes the policies past either limit and
+ * reports each to the expire event, which the PF_KEY layer turns into
+ * SADB_X_SPDEXPIRE.
  *
  * Only policies with a limit are on the timer's list.  Expired policies
  * are first all removed from the SPD and collected, then reported: the
@@ -58,11 +59,10 @@ key_spd_set_events(const struct key_spd_events *ev)
 static bool
 policy_expired(const struct ipsec_policy *p, time_t now)
 {
-	time_t used = p->lastused != 0 ? p->lastused : p->created;
-
 	if (p->lifetime != 0 && now - p->created > (time_t)p->lifetime)
 		return true;
-	return p->validtime != 0 && now - used > (time_t)p->validtime;
+	return p->validtime != 0 &&
+	    now - p->lastused > (time_t)p->validtime;
 }
 
 void

@@ -426,7 +426,7 @@ test_lastused(void)
 	net_clock_set_fake(5000);
 	id = add_prio(OUT, "0.0.0.0", 0, "0.0.0.0", 0, 0);
 	p = key_spd_get(id);
-	CU_ASSERT(p->created == 5000 && p->lastused == 0);
+	CU_ASSERT(p->created == 5000 && p->lastused == 5000);
 	net_clock_advance(7);
 	CU_ASSERT(hit(OUT, "1.1.1.1", "2.2.2.2", 6, 1, 1) == id);
 	CU_ASSERT(p->lastused == 5007);
