@@ -99,8 +99,8 @@ uint32_t key_spd_newreqid(void);
  * lifetime (counted from its creation) or validtime (counted from its last
  * use; lastused is the creation time until the first hit) has run out is
  * removed and handed to the expire event, if one is set, which the PF_KEY
- * layer turns into SADB_X_SPDEXPIRE.  The event runs after removal and may take a
- * reference.  key_spd_set_events(NULL) removes the events.
+ * layer turns into SADB_X_SPDEXPIRE.  The event runs after removal and
+ * may take a reference.  key_spd_set_events(NULL) removes the events.
  */
 struct key_spd_events {
 	void	(*expire)(struct ipsec_policy *p);

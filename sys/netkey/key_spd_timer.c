@@ -56,13 +56,18 @@ key_spd_set_events(const struct key_spd_events *ev)
 		events.expire = NULL;
 }
 
+/* Whether more than limit seconds (0: no limit) have passed since t. */
+static bool
+past(time_t now, time_t t, uint64_t limit)
+{
+	return limit != 0 && now > t && (uint64_t)(now - t) > limit;
+}
+
 static bool
 policy_expired(const struct ipsec_policy *p, time_t now)
 {
-	if (p->lifetime != 0 && now - p->created > (time_t)p->lifetime)
-		return true;
-	return p->validtime != 0 &&
-	    now - p->lastused > (time_t)p->validtime;
+	return past(now, p->created, p->lifetime) ||
+	    past(now, p->lastused, p->validtime);
 }
 
 void

@@ -624,6 +624,15 @@ test_validtime(void)
 	CU_ASSERT(expired[0]->id == both);
 	CU_ASSERT(net_time_now() - expired[0]->created == 21);
 	expired_clear();
+	/* Limits too large for time_t never expire. */
+	p = pol(OUT, "10.0.0.0", 8, "0.0.0.0", 0, ANY, 0, 0);
+	p->lifetime = UINT64_MAX;
+	p->validtime = (uint64_t)1 << 63;
+	valid = add(p, false);
+	net_clock_advance(1000000);
+	key_spd_timer();
+	CU_ASSERT(nexpired == 0);
+	CU_ASSERT(key_spd_delete_id(valid) == 0);
 	/* Without an event the policy just goes. */
 	key_spd_set_events(NULL);
 	p = pol(OUT, "10.0.0.0", 8, "0.0.0.0", 0, ANY, 0, 0);
