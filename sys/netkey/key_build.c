@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -338,6 +339,29 @@ key_build_policy(struct key_buf *b, uint16_t type, uint8_t dir,
 }
 
 /*
+ * The length of each of a request's two sockaddrs (0 for none), or -1 and
+ * the error in *error.
+ */
+static ssize_t
+request_salen(const struct sockaddr *src, const struct sockaddr *dst,
+    int *error)
+{
+	size_t salen;
+
+	if (src == NULL && dst == NULL)
+		return 0;
+	if (src == NULL || dst == NULL || src->sa_family != dst->sa_family) {
+		*error = EINVAL;
+		return -1;
+	}
+	if ((salen = pfkey_sockaddr_len(src)) == 0) {
+		*error = EAFNOSUPPORT;
+		return -1;
+	}
+	return (ssize_t)salen;
+}
+
+/*
  * Requests extend the x_policy extension built last, which must be the
  * last extension of the message so far.
  */
@@ -352,17 +376,16 @@ key_build_ipsecrequest(struct key_buf *b, uint16_t proto, uint8_t mode,
 		.sadb_x_ipsecrequest_level = level,
 		.sadb_x_ipsecrequest_reqid = reqid,
 	};
-	size_t salen = 0, rlen, plen;
+	size_t rlen, plen;
+	ssize_t salen;
 	uint16_t words;
 	uint8_t *p;
+	int error;
 
 	if (b->error != 0)
 		return;
-	if ((src == NULL) != (dst == NULL) || (src != NULL &&
-	    (src->sa_family != dst->sa_family ||
-	    (salen = pfkey_sockaddr_len(src)) == 0))) {
-		fail(b, src != NULL && dst != NULL &&
-		    src->sa_family == dst->sa_family ? EAFNOSUPPORT : EINVAL);
+	if ((salen = request_salen(src, dst, &error)) < 0) {
+		fail(b, error);
 		return;
 	}
 	if (b->policy_off == 0) {
@@ -375,14 +398,14 @@ key_build_ipsecrequest(struct key_buf *b, uint16_t proto, uint8_t mode,
 		fail(b, EINVAL);
 		return;
 	}
-	rlen = PFKEY_ALIGN8(sizeof(r) + 2 * salen);
+	rlen = PFKEY_ALIGN8(sizeof(r) + 2 * (size_t)salen);
 	if ((p = reserve(b, rlen)) == NULL)
 		return;
 	r.sadb_x_ipsecrequest_len = (uint16_t)rlen;
 	memcpy(p, &r, sizeof(r));
 	if (salen != 0) {
-		memcpy(p + sizeof(r), src, salen);
-		memcpy(p + sizeof(r) + salen, dst, salen);
+		memcpy(p + sizeof(r), src, (size_t)salen);
+		memcpy(p + sizeof(r) + salen, dst, (size_t)salen);
 	}
 	words = (uint16_t)PFKEY_UNIT64(plen + rlen);
 	memcpy(b->base + b->policy_off, &words, sizeof(words));

@@ -94,8 +94,8 @@ void	key_build_address(struct key_buf *b, uint16_t exttype,
 void	key_build_key(struct key_buf *b, uint16_t exttype, const void *key,
 	    uint16_t bits);
 /* IDENTITY_SRC or _DST with a string (NULL for none), NUL added. */
-void	key_build_identity(struct key_buf *b, uint16_t exttype, uint16_t type,
-	    uint64_t id, const char *str);
+void	key_build_identity(struct key_buf *b, uint16_t exttype,
+	    uint16_t type, uint64_t id, const char *str);
 void	key_build_spirange(struct key_buf *b, uint32_t min, uint32_t max);
 /*
  * An x_policy extension; the requests that follow with
@@ -104,9 +104,9 @@ void	key_build_spirange(struct key_buf *b, uint32_t min, uint32_t max);
  */
 void	key_build_policy(struct key_buf *b, uint16_t type, uint8_t dir,
 	    uint32_t id, uint32_t priority);
-void	key_build_ipsecrequest(struct key_buf *b, uint16_t proto, uint8_t mode,
-	    uint8_t level, uint16_t reqid, const struct sockaddr *src,
-	    const struct sockaddr *dst);
+void	key_build_ipsecrequest(struct key_buf *b, uint16_t proto,
+	    uint8_t mode, uint8_t level, uint16_t reqid,
+	    const struct sockaddr *src, const struct sockaddr *dst);
 /* SUPPORTED_AUTH or SUPPORTED_ENCRYPT with n algorithms. */
 void	key_build_supported(struct key_buf *b, uint16_t exttype,
 	    const struct sadb_alg *algs, size_t n);

@@ -43,7 +43,7 @@ enum fault {
 	FAULT_EXTLEN,		/* extension length wrong for its type */
 	FAULT_EXTTYPE,		/* unknown extension type */
 	FAULT_DUPEXT,
-	FAULT_EXTVALUE,		/* a field of an extension out of range */
+	FAULT_EXTVALUE,		/* an extension's field out of range */
 	FAULT_ADDR,		/* address extension(s) inconsistent */
 	FAULT_AF,		/* address family not INET/INET6 */
 	FAULT_FORBIDDEN,	/* extension not allowed in this message */

@@ -40,7 +40,7 @@ struct key_msg {
 	const struct sadb_msg	*hdr;
 	/* By extension type; NULL when absent.  ext[0] is always NULL. */
 	const struct sadb_ext	*ext[SADB_EXT_MAX + 1];
-	size_t			 len;		/* bytes, == hdr->len * 8 */
+	size_t			 len;	/* bytes: sadb_msg_len * 8 */
 };
 
 /*

@@ -71,7 +71,7 @@ r_identity(struct key_buf *b, const struct sadb_ext *e)
 		key_build_ext(b, e);
 	else
 		key_build_identity(b, e->sadb_ext_type, id->sadb_ident_type,
-		    id->sadb_ident_id, PFKEY_EXTLEN(e) > sizeof(*id) ?
+		    id->sadb_ident_id, (size_t)PFKEY_EXTLEN(e) > sizeof(*id) ?
 		    (const char *)(id + 1) : NULL);
 }
 

@@ -24,7 +24,8 @@
  * into b (after key_buf_init*), ending it.  Returns key_build_end()'s
  * value.
  */
-int	pfkey_msg_sample(struct key_buf *b, uint8_t type, unsigned int variant);
+int	pfkey_msg_sample(struct key_buf *b, uint8_t type,
+	    unsigned int variant);
 
 /* Sockaddrs from text; port in host order. */
 void	pfkey_msg_sin(struct sockaddr_in *sin, const char *addr,
