@@ -1,0 +1,120 @@
+/*
+ * ESP: the transform's entry points and its statistics.
+ *
+ * The counters keep FreeBSD's espstat names and order (netstat -s -p esp)
+ * so that tests and tools assert on the same reasons a BSD administrator
+ * reads.  They live in one array indexed by enum espstat_counter; the
+ * struct espstat of FreeBSD's layout is filled from it by espstat_get().
+ * The packet path is single-threaded, so the counters are plain integers.
+ */
+#ifndef SYS_NETIPSEC_ESP_VAR_H
+#define SYS_NETIPSEC_ESP_VAR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sys/netipsec/ipsec_xform.h"
+
+#define ESP_ALG_MAX	256	/* histogram size: one per SADB_EALG id */
+
+enum espstat_counter {
+	ESPS_HDROPS,		/* packet shorter than the header */
+	ESPS_NOPF,		/* protocol family not supported */
+	ESPS_NOTDB,		/* no SA (or the SPI is not the SA's) */
+	ESPS_BADKCR,		/* SA without usable crypto state */
+	ESPS_QFULL,		/* queue full */
+	ESPS_NOXFORM,		/* no transform */
+	ESPS_BADILEN,		/* bad payload length or pad length */
+	ESPS_WRAP,		/* output sequence number would wrap */
+	ESPS_BADENC,		/* bad padding after decryption */
+	ESPS_BADAUTH,		/* ICV did not verify */
+	ESPS_REPLAY,		/* replayed or too old sequence number */
+	ESPS_INPUT,		/* packets in */
+	ESPS_OUTPUT,		/* packets out */
+	ESPS_INVALID,		/* SA dead (hard lifetime reached) */
+	ESPS_IBYTES,		/* bytes in (payload) */
+	ESPS_OBYTES,		/* bytes out (payload) */
+	ESPS_TOOBIG,		/* result larger than the buffer or IP */
+	ESPS_PDROPS,		/* blocked by policy */
+	ESPS_CRYPTO,		/* the crypto layer failed */
+	ESPS_TUNNEL,		/* tunnel sanity check failed */
+	ESPS_NCOUNTERS
+};
+
+/* FreeBSD's struct espstat (sys/netipsec/esp_var.h), field for field. */
+struct espstat {
+	uint64_t	esps_hdrops;
+	uint64_t	esps_nopf;
+	uint64_t	esps_notdb;
+	uint64_t	esps_badkcr;
+	uint64_t	esps_qfull;
+	uint64_t	esps_noxform;
+	uint64_t	esps_badilen;
+	uint64_t	esps_wrap;
+	uint64_t	esps_badenc;
+	uint64_t	esps_badauth;
+	uint64_t	esps_replay;
+	uint64_t	esps_input;
+	uint64_t	esps_output;
+	uint64_t	esps_invalid;
+	uint64_t	esps_ibytes;
+	uint64_t	esps_obytes;
+	uint64_t	esps_toobig;
+	uint64_t	esps_pdrops;
+	uint64_t	esps_crypto;
+	uint64_t	esps_tunnel;
+	uint64_t	esps_hist[ESP_ALG_MAX];	/* per encryption algorithm */
+};
+
+extern uint64_t espstat_counters[ESPS_NCOUNTERS];
+extern uint64_t espstat_hist[ESP_ALG_MAX];
+
+/* Snapshot in FreeBSD's layout; reset to zero (tests, sysctl -w). */
+void	espstat_get(struct espstat *st);
+void	espstat_reset(void);
+/* "esps_hdrops", ...; NULL out of range. */
+const char *espstat_name(enum espstat_counter c);
+
+/* ESP header in front of the IV. */
+#define ESP_HDRLEN	8
+/* Pad length and next header at the end of the payload. */
+#define ESP_TRAILERLEN	2
+/* The most padding the one-byte pad length can say. */
+#define ESP_PADMAX	255
+
+/*
+ * Build the SA's transform state (struct ipsec_xform) from its algorithms,
+ * keys, flags and replay window and hang it on sa->xform, replacing any
+ * earlier state.  0, or EINVAL (algorithm unknown or unavailable, key
+ * length wrong, AEAD combined with an auth algorithm, window too large),
+ * EOPNOTSUPP (RFC 1827 "old" ESP, derived or 4-byte IVs), ENOMEM.
+ */
+int	esp_init(struct ipsec_sa *sa);
+
+/*
+ * Protect the packet in pb: insert the ESP header and IV after skip
+ * bytes, pad, encrypt, append the ICV, set the byte at protoff to
+ * IPPROTO_ESP and fix the IP length (and IPv4 checksum) in front.
+ */
+enum ipsec_verdict esp_output(struct ipsec_sa *sa, struct pbuf *pb,
+	    size_t skip, size_t protoff);
+
+/*
+ * Check and remove ESP from the packet in pb whose ESP header starts at
+ * skip: replay check, ICV, decryption, padding, replay commit; then strip
+ * header, IV, trailer and ICV, write the inner protocol at protoff and in
+ * *nxt, and fix the IP length in front.
+ */
+enum ipsec_verdict esp_input(struct ipsec_sa *sa, struct pbuf *pb,
+	    size_t skip, size_t protoff, uint8_t *nxt);
+
+extern const struct ipsec_xform_ops esp_xform_ops;
+
+/*
+ * Known-answer tests only: fix the IV of every following output packet
+ * (NULL: back to normal IVs) and the sequence number of the next one.
+ */
+void	esp_test_set_output(struct ipsec_sa *sa, const uint8_t *iv,
+	    uint64_t next_seq);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * Helpers shared by the IPsec transforms: IP length fields after a
+ * transform grew or shrank the packet.
+ */
+#include <sys/socket.h>
+
+#include "sys/net/pbuf.h"
+#include "sys/netinet/in_cksum.h"
+#include "sys/netipsec/ipsec_util.h"
+
+#define IPV4_MINHDR	20
+#define IPV6_HDRLEN	40
+#define IP_MAXLEN	65535
+
+int
+ipsec_ip_family(const uint8_t *p, size_t len)
+{
+	if (len < 1)
+		return 0;
+	switch (p[0] >> 4) {
+	case 4:
+		return AF_INET;
+	case 6:
+		return AF_INET6;
+	default:
+		return 0;
+	}
+}
+
+static int
+fix_ipv4(uint8_t *ip, size_t len)
+{
+	size_t hlen;
+
+	if (len < IPV4_MINHDR || len > IP_MAXLEN)
+		return -1;
+	hlen = (size_t)(ip[0] & 0x0f) * 4;
+	if (hlen < IPV4_MINHDR || hlen > len)
+		return -1;
+	in_cksum_put(ip + 2, (uint16_t)len);
+	in_cksum_put(ip + 10, 0);
+	in_cksum_put(ip + 10, in_cksum(ip, hlen));
+	return 0;
+}
+
+static int
+fix_ipv6(uint8_t *ip, size_t len)
+{
+	if (len < IPV6_HDRLEN || len - IPV6_HDRLEN > IP_MAXLEN)
+		return -1;
+	in_cksum_put(ip + 4, (uint16_t)(len - IPV6_HDRLEN));
+	return 0;
+}
+
+int
+ipsec_fix_iplen(struct pbuf *pb)
+{
+	switch (ipsec_ip_family(pb->data, pb->len)) {
+	case AF_INET:
+		return fix_ipv4(pb->data, pb->len);
+	case AF_INET6:
+		return fix_ipv6(pb->data, pb->len);
+	default:
+		return -1;
+	}
+}

@@ -1,0 +1,41 @@
+/*
+ * Small helpers shared by the IPsec transforms.
+ */
+#ifndef SYS_NETIPSEC_IPSEC_UTIL_H
+#define SYS_NETIPSEC_IPSEC_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct pbuf;
+
+/*
+ * Make the length fields of the IP header at the front of pb say pb->len:
+ * IPv4 total length (and the header checksum, recomputed), or IPv6
+ * payload length.  The family comes from the version nibble.  0, or -1
+ * when the packet is shorter than its header, is not IPv4 or IPv6, or is
+ * too long for the field (65535; IPv6 jumbograms are not made).
+ */
+int	ipsec_fix_iplen(struct pbuf *pb);
+
+/* The address family (AF_INET, AF_INET6) of the IP header at p, or 0. */
+int	ipsec_ip_family(const uint8_t *p, size_t len);
+
+/* Big-endian 32-bit load and store. */
+static inline uint32_t
+ipsec_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void
+ipsec_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+#endif
