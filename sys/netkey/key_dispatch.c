@@ -12,8 +12,10 @@
 
 #include "net/pfkeyv2.h"
 #include "sys/crypto/crypto.h"
+#include "sys/netkey/key_acquire.h"
 #include "sys/netkey/key_build.h"
 #include "sys/netkey/key_dispatch.h"
+#include "sys/netkey/key_msg_sa.h"
 #include "sys/netkey/key_parse.h"
 #include "sys/netkey/key_stat.h"
 #include "sys/netkey/keysock.h"
@@ -25,8 +27,16 @@ static int	key_reject(struct keysock *, const struct key_msg *);
 
 static const key_handler_fn key_handlers[SADB_MAX + 1] = {
 	[SADB_RESERVED] = key_reject,
+	[SADB_GETSPI] = key_getspi,
+	[SADB_UPDATE] = key_update,
+	[SADB_ADD] = key_add,
+	[SADB_DELETE] = key_delete,
+	[SADB_GET] = key_get,
+	[SADB_ACQUIRE] = key_acquire_user,
 	[SADB_REGISTER] = key_register,
 	[SADB_EXPIRE] = key_reject,
+	[SADB_FLUSH] = key_flush,
+	[SADB_DUMP] = key_dump,
 	[SADB_X_PROMISC] = key_promisc,
 	[SADB_X_PCHANGE] = key_reject,
 	[SADB_X_SPDACQUIRE] = key_reject,

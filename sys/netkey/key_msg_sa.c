@@ -1,0 +1,336 @@
+/*
+ * PF_KEY requests about SAs: GETSPI, UPDATE, ADD, DELETE, GET and FLUSH
+ * (DUMP is in key_dump_sa.c).
+ *
+ * Not-found and ownership errors, where KAME, FreeBSD and RFC 2367 each
+ * say something else, are chosen once here:
+ *  - An SA is named by (dst, proto, spi), the SAD's O(1) key.  If no SA
+ *    has that key, DELETE, GET and UPDATE answer ENOENT (KAME's "not
+ *    found").  If one does but its source differs from the request's, it
+ *    belongs to another SA index: ENOENT for DELETE and GET (KAME looks
+ *    only in the request's SA head), ESRCH for UPDATE (FreeBSD's "saidx
+ *    mismatch").
+ *  - UPDATE of a LARVAL SA from another process than the one whose GETSPI
+ *    made it is EINVAL (KAME and FreeBSD; the RFC's EACCES is not used).
+ *  - UPDATE of a MATURE or DYING SA may only change its lifetimes
+ *    (FreeBSD key_update()): the algorithms in the SA extension must be
+ *    the SA's, and keys or a different mode or reqid are EINVAL.
+ *  - GETSPI that finds no SPI, or finds the one asked for taken, is
+ *    EINVAL (KAME), not the RFC's EEXIST.
+ *
+ * Addresses compare as the SAD compares them (key_sad_addr_equal(), from
+ * the SAD's own header: one rule for "same address" in the engine).
+ *
+ * Replies to ADD and UPDATE go to every socket and echo the request
+ * without its keys; DELETE's echoes the SA extension and addresses (or
+ * only the addresses for delete-all), FLUSH's the base header.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "net/pfkeyv2.h"
+#include "netipsec/ipsec.h"
+#include "sys/netkey/key_acquire.h"
+#include "sys/netkey/key_build.h"
+#include "sys/netkey/key_msg_sa.h"
+#include "sys/netkey/key_parse.h"
+#include "sys/netkey/key_sad.h"
+#include "sys/netkey/key_sad_impl.h"
+#include "sys/netkey/keysock.h"
+
+#define ECHO_NO_KEYS	(KEY_EXT_ALL & ~(KEY_EXT_BIT(SADB_EXT_KEY_AUTH) | \
+	KEY_EXT_BIT(SADB_EXT_KEY_ENCRYPT)))
+#define ECHO_ADDRS	(KEY_EXT_BIT(SADB_EXT_ADDRESS_SRC) | \
+	KEY_EXT_BIT(SADB_EXT_ADDRESS_DST))
+
+struct sa_index {
+	const struct sockaddr	*src;
+	const struct sockaddr	*dst;
+	uint8_t			 proto;
+	uint8_t			 satype;
+};
+
+static void
+msg_index(const struct key_msg *m, struct sa_index *ix)
+{
+	ix->src = key_msg_sockaddr(KEY_MSG_EXT(m, SADB_EXT_ADDRESS_SRC,
+	    sadb_address));
+	ix->dst = key_msg_sockaddr(KEY_MSG_EXT(m, SADB_EXT_ADDRESS_DST,
+	    sadb_address));
+	ix->satype = m->hdr->sadb_msg_satype;
+	ix->proto = key_satype_to_proto(ix->satype);
+}
+
+/*
+ * The SA a request names.  ENOENT when there is none; *other is set when
+ * (dst, proto, spi) exists with another source.
+ */
+static struct ipsec_sa *
+msg_lookup(const struct key_msg *m, const struct sa_index *ix, bool *other)
+{
+	const struct sadb_sa *s = KEY_MSG_EXT(m, SADB_EXT_SA, sadb_sa);
+	struct ipsec_sa *sa;
+
+	*other = false;
+	sa = key_sad_lookup(ix->dst, ix->proto, s->sadb_sa_spi);
+	if (sa != NULL && !key_sad_addr_equal(ix->src, &sa->src)) {
+		*other = true;
+		return NULL;
+	}
+	return sa;
+}
+
+/* Reply echoing the request through mask, to target. */
+static int
+reply_echo(struct keysock *from, const struct key_msg *m, uint32_t mask,
+    enum key_sendup_target target)
+{
+	struct key_buf b;
+	int error;
+
+	key_buf_init_dynamic(&b);
+	key_build_echo(&b, m, mask);
+	if ((error = key_build_end(&b)) == 0)
+		error = keysock_sendup(from, key_buf_data(&b),
+		    key_buf_len(&b), target);
+	key_buf_free(&b);
+	return error;
+}
+
+static uint32_t
+sa2_reqid(const struct key_msg *m, uint8_t *mode)
+{
+	const struct sadb_x_sa2 *sa2 = KEY_MSG_EXT(m, SADB_X_EXT_SA2,
+	    sadb_x_sa2);
+
+	*mode = sa2 != NULL ? sa2->sadb_x_sa2_mode : IPSEC_MODE_ANY;
+	return sa2 != NULL ? sa2->sadb_x_sa2_reqid : 0;
+}
+
+static int
+getspi_reply(struct keysock *from, const struct key_msg *m,
+    const struct ipsec_sa *sa)
+{
+	struct key_buf b;
+	int error;
+
+	key_buf_init_dynamic(&b);
+	key_build_echo(&b, m, 0);
+	key_build_sa(&b, sa->spi, 0, SADB_SASTATE_LARVAL, 0, 0, 0);
+	key_build_ext(&b, m->ext[SADB_EXT_ADDRESS_SRC]);
+	key_build_ext(&b, m->ext[SADB_EXT_ADDRESS_DST]);
+	if ((error = key_build_end(&b)) == 0)
+		error = keysock_sendup(from, key_buf_data(&b),
+		    key_buf_len(&b), KEY_SENDUP_ONE);
+	key_buf_free(&b);
+	return error;
+}
+
+/*
+ * SADB_GETSPI: a LARVAL SA with a free SPI, remembering the request's
+ * seq and pid (UPDATE checks the pid; an ACQUIRE with that seq is tied
+ * to it).  The reply goes to the requester only (KAME).
+ */
+int
+key_getspi(struct keysock *from, const struct key_msg *m)
+{
+	const struct sadb_spirange *r = KEY_MSG_EXT(m, SADB_EXT_SPIRANGE,
+	    sadb_spirange);
+	struct sa_index ix;
+	struct ipsec_sa *sa;
+	uint32_t spi;
+	int error;
+
+	msg_index(m, &ix);
+	error = key_sad_getspi(ix.dst, ix.proto, r ? r->sadb_spirange_min : 0,
+	    r ? r->sadb_spirange_max : 0, &spi);
+	if (error == EAGAIN || error == EEXIST)
+		error = EINVAL;
+	if (error != 0)
+		return error;
+	if ((sa = key_sa_alloc(ix.satype, ix.src, ix.dst)) == NULL)
+		return errno == ENOMEM ? ENOMEM : EINVAL;
+	sa->spi = spi;
+	sa->reqid = sa2_reqid(m, &sa->mode);
+	sa->msg_seq = m->hdr->sadb_msg_seq;
+	sa->msg_pid = m->hdr->sadb_msg_pid;
+	error = key_sad_insert(sa);
+	if (error == 0) {
+		if (sa->msg_seq != 0)
+			key_acquire_touch(sa->msg_seq);
+		error = getspi_reply(from, m, sa);
+	}
+	key_sa_put(sa);
+	return error;
+}
+
+/* A MATURE SA from an ADD or UPDATE request, not linked.  *sap on 0. */
+static int
+sa_from_msg(const struct key_msg *m, const struct sa_index *ix,
+    struct ipsec_sa **sap)
+{
+	struct ipsec_sa *sa;
+	int error;
+
+	if ((sa = key_sa_alloc(ix->satype, ix->src, ix->dst)) == NULL)
+		return errno == ENOMEM ? ENOMEM : EINVAL;
+	if ((error = key_sa_setval(sa, m)) != 0) {
+		key_sa_put(sa);
+		return error;
+	}
+	sa->state = SADB_SASTATE_MATURE;
+	sa->msg_seq = m->hdr->sadb_msg_seq;
+	sa->msg_pid = m->hdr->sadb_msg_pid;
+	*sap = sa;
+	return 0;
+}
+
+/*
+ * UPDATE of a LARVAL SA: the new SA replaces it.  Everything but the
+ * index and the SPI comes from the request; the creator's seq and pid
+ * and, without SA2, its mode and reqid, are kept.
+ */
+static int
+update_larval(const struct key_msg *m, const struct sa_index *ix,
+    struct ipsec_sa *old)
+{
+	struct ipsec_sa *sa;
+	int error;
+
+	if (old->msg_pid != m->hdr->sadb_msg_pid)
+		return EINVAL;
+	if ((error = sa_from_msg(m, ix, &sa)) != 0)
+		return error;
+	if (m->ext[SADB_X_EXT_SA2] == NULL) {
+		sa->mode = old->mode;
+		sa->reqid = old->reqid;
+	}
+	sa->msg_seq = old->msg_seq;
+	sa->msg_pid = old->msg_pid;
+	key_sad_remove(old);
+	error = key_sad_insert(sa);
+	key_sa_put(sa);
+	return error;
+}
+
+/* UPDATE of a MATURE or DYING SA: lifetimes only (see the top). */
+static int
+update_mature(const struct key_msg *m, struct ipsec_sa *sa)
+{
+	const struct sadb_sa *s = KEY_MSG_EXT(m, SADB_EXT_SA, sadb_sa);
+	uint8_t mode;
+	uint32_t reqid = sa2_reqid(m, &mode);
+
+	if (s->sadb_sa_auth != sa->alg_auth ||
+	    s->sadb_sa_encrypt != sa->alg_enc ||
+	    m->ext[SADB_EXT_KEY_AUTH] != NULL ||
+	    m->ext[SADB_EXT_KEY_ENCRYPT] != NULL)
+		return EINVAL;
+	if (m->ext[SADB_X_EXT_SA2] != NULL &&
+	    (mode != sa->mode || reqid != sa->reqid))
+		return EINVAL;
+	key_sa_set_lifetimes(sa, m);
+	return 0;
+}
+
+int
+key_update(struct keysock *from, const struct key_msg *m)
+{
+	struct sa_index ix;
+	struct ipsec_sa *sa;
+	bool other;
+	int error;
+
+	msg_index(m, &ix);
+	if ((sa = msg_lookup(m, &ix, &other)) == NULL)
+		return other ? ESRCH : ENOENT;
+	if (sa->state == SADB_SASTATE_LARVAL)
+		error = update_larval(m, &ix, sa);
+	else if (sa->state == SADB_SASTATE_DEAD)
+		error = ESRCH;
+	else
+		error = update_mature(m, sa);
+	if (error != 0)
+		return error;
+	if (m->hdr->sadb_msg_seq != 0)
+		key_acquire_done(m->hdr->sadb_msg_seq);
+	return reply_echo(from, m, ECHO_NO_KEYS, KEY_SENDUP_ALL);
+}
+
+int
+key_add(struct keysock *from, const struct key_msg *m)
+{
+	struct sa_index ix;
+	struct ipsec_sa *sa;
+	const struct sadb_sa *s = KEY_MSG_EXT(m, SADB_EXT_SA, sadb_sa);
+	int error;
+
+	msg_index(m, &ix);
+	if (key_sad_lookup(ix.dst, ix.proto, s->sadb_sa_spi) != NULL)
+		return EEXIST;
+	if ((error = sa_from_msg(m, &ix, &sa)) != 0)
+		return error;
+	error = key_sad_insert(sa);
+	key_sa_put(sa);
+	if (error != 0)
+		return error;
+	if (m->hdr->sadb_msg_seq != 0)
+		key_acquire_done(m->hdr->sadb_msg_seq);
+	return reply_echo(from, m, ECHO_NO_KEYS, KEY_SENDUP_ALL);
+}
+
+/*
+ * SADB_DELETE.  With an SA extension: that SA, in any state.  Without:
+ * KAME's delete-all, every non-LARVAL SA of (src, dst, proto); it
+ * succeeds even when there was none, as KAME's does.
+ */
+int
+key_delete(struct keysock *from, const struct key_msg *m)
+{
+	struct sa_index ix;
+	struct ipsec_sa *sa;
+	bool other;
+
+	msg_index(m, &ix);
+	if (m->ext[SADB_EXT_SA] == NULL) {
+		key_sad_delete_all(ix.src, ix.dst, ix.proto);
+		return reply_echo(from, m, ECHO_ADDRS, KEY_SENDUP_ALL);
+	}
+	if ((sa = msg_lookup(m, &ix, &other)) == NULL)
+		return ENOENT;
+	key_sad_remove(sa);
+	return reply_echo(from, m, KEY_EXT_BIT(SADB_EXT_SA) | ECHO_ADDRS,
+	    KEY_SENDUP_ALL);
+}
+
+/* SADB_GET: the full record, keys included, to the requester only. */
+int
+key_get(struct keysock *from, const struct key_msg *m)
+{
+	struct sa_index ix;
+	struct ipsec_sa *sa;
+	struct key_buf b;
+	bool other;
+	int error;
+
+	msg_index(m, &ix);
+	if ((sa = msg_lookup(m, &ix, &other)) == NULL)
+		return ENOENT;
+	key_buf_init_dynamic(&b);
+	error = key_sa_record(&b, sa, SADB_GET, m->hdr->sadb_msg_seq,
+	    m->hdr->sadb_msg_pid);
+	if (error == 0)
+		error = keysock_sendup(from, key_buf_data(&b),
+		    key_buf_len(&b), KEY_SENDUP_ONE);
+	key_buf_free(&b);
+	return error;
+}
+
+/* SADB_FLUSH: every SA of the satype (UNSPEC: all); the header to all. */
+int
+key_flush(struct keysock *from, const struct key_msg *m)
+{
+	key_sad_flush(m->hdr->sadb_msg_satype);
+	return reply_echo(from, m, 0, KEY_SENDUP_ALL);
+}
