@@ -16,6 +16,7 @@
 #include "sys/netkey/key_build.h"
 #include "sys/netkey/key_dispatch.h"
 #include "sys/netkey/key_msg_sa.h"
+#include "sys/netkey/key_msg_spd.h"
 #include "sys/netkey/key_parse.h"
 #include "sys/netkey/key_stat.h"
 #include "sys/netkey/keysock.h"
@@ -39,8 +40,16 @@ static const key_handler_fn key_handlers[SADB_MAX + 1] = {
 	[SADB_DUMP] = key_dump,
 	[SADB_X_PROMISC] = key_promisc,
 	[SADB_X_PCHANGE] = key_reject,
+	[SADB_X_SPDUPDATE] = key_spdadd,
+	[SADB_X_SPDADD] = key_spdadd,
+	[SADB_X_SPDDELETE] = key_spddelete,
+	[SADB_X_SPDGET] = key_spdget,
 	[SADB_X_SPDACQUIRE] = key_reject,
+	[SADB_X_SPDDUMP] = key_spddump,
+	[SADB_X_SPDFLUSH] = key_spdflush,
+	[SADB_X_SPDSETIDX] = key_spdadd,
 	[SADB_X_SPDEXPIRE] = key_reject,
+	[SADB_X_SPDDELETE2] = key_spddelete2,
 	[SADB_X_NAT_T_NEW_MAPPING] = key_reject,
 	[SADB_X_MIGRATE] = key_reject,
 };

@@ -43,6 +43,13 @@ int	key_policy_from_msg(const struct key_msg *m, bool allow_empty,
 	    struct ipsec_policy **pp);
 
 /*
+ * Only the direction and selector of such a message (SPDDELETE), with the
+ * same checks of direction and type.  0 or EINVAL.
+ */
+int	key_policy_selector_from_msg(const struct key_msg *m, uint8_t *dir,
+	    struct ipsec_selector *sel);
+
+/*
  * Append a policy's extensions to a message being built: the selector as
  * ADDRESS_SRC and ADDRESS_DST (ports in network order inside the
  * sockaddrs), the x_policy extension with its requests, and the two
