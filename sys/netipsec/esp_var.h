@@ -111,6 +111,17 @@ enum ipsec_verdict esp_input(struct ipsec_sa *sa, struct pbuf *pb,
 extern const struct ipsec_xform_ops esp_xform_ops;
 
 /*
+ * Shared by esp_output.c and esp_input.c.  esp_drop() counts a drop
+ * reason, records it in xf->last_drop and returns IPSEC_DROP.  esp_aad()
+ * writes the AEAD additional data of a packet with (full) sequence number
+ * seq into aad (12 bytes of room) and returns its length.
+ */
+enum ipsec_verdict esp_drop(struct ipsec_xform *xf,
+	    enum espstat_counter why);
+size_t	esp_aad(const struct ipsec_sa *sa, const struct ipsec_xform *xf,
+	    uint64_t seq, uint8_t *aad);
+
+/*
  * Known-answer tests only: fix the IV of every following output packet
  * (NULL: back to normal IVs) and the sequence number of the next one.
  */

@@ -67,6 +67,7 @@ struct ipsec_xform {
 	enum ipsec_padmode	 padmode;
 	uint8_t			 ivlen;		/* explicit IV bytes */
 	uint8_t			 icvlen;	/* ICV bytes on the wire */
+	uint8_t			 blocksize;	/* cipher block (1: stream) */
 	uint8_t			 padbound;	/* payload+trailer alignment */
 	uint8_t			 alg_enc;	/* for the histograms */
 	uint16_t		 last_drop;	/* counter of the last drop */

@@ -160,5 +160,7 @@ void
 ipsec_replay_reset(struct ipsec_replay *rp, uint64_t top)
 {
 	memset(rp->bitmap, 0, rp->nblocks * sizeof(uint64_t));
-	rp->top = top;
+	rp->top = 0;
+	if (top != 0)
+		ipsec_replay_commit(rp, top);
 }

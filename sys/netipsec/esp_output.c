@@ -1,0 +1,186 @@
+/*
+ * ESP output (RFC 4303 section 3.3): sequence number, padding, encryption
+ * and ICV, in place in the packet buffer.
+ *
+ *	before:	| IP hdr (skip) | payload                     |
+ *	after:	| IP hdr | SPI | seq | IV | payload pad pl nh | ICV |
+ *	                              \___ encrypted ________/
+ *
+ * The sequence number is taken before any crypto work and never given
+ * back, so an IV derived from it (CTR, GCM, GMAC, ChaCha20-Poly1305) is
+ * never used twice under one key even when a packet fails later.  The
+ * counter is 64 bits wide inside; a 32-bit SA puts the low half on the
+ * wire and, unless the SA allows cycling (SADB_X_EXT_CYCSEQ, as KAME's
+ * setkey sets by default), stops at 2^32 - 1 (esps_wrap).  A cycling SA
+ * skips the numbers whose low half is zero: receivers reject sequence
+ * number 0.
+ */
+#include <string.h>
+
+#include <netinet/in.h>
+#include <openssl/crypto.h>
+
+#include "sys/crypto/crypto.h"
+#include "sys/net/pbuf.h"
+#include "sys/netipsec/esp_var.h"
+#include "sys/netipsec/ipsec_util.h"
+#include "sys/netipsec/ipsec_var.h"
+
+static int
+seq_next(struct ipsec_sa *sa, const struct ipsec_xform *xf, uint64_t *seqp)
+{
+	uint64_t seq = sa->seq_out;
+
+	if (xf->flags & IPSEC_XF_ESN) {
+		if (seq == UINT64_MAX)
+			return -1;
+		seq++;
+	} else {
+		if ((uint32_t)seq == UINT32_MAX &&
+		    !(xf->flags & IPSEC_XF_CYCSEQ))
+			return -1;
+		seq++;
+		if ((uint32_t)seq == 0)
+			seq++;
+	}
+	sa->seq_out = seq;
+	*seqp = seq;
+	return 0;
+}
+
+/*
+ * Pad length for plen payload bytes: payload, padding and the two
+ * trailer bytes end on the SA's boundary.  With the family's esp_randpad
+ * set, packets shorter than it get a random number of extra boundaries,
+ * up to that length (KAME's traffic-analysis countermeasure); the one
+ * byte pad length caps the total at 255.
+ */
+static size_t
+pad_length(const struct ipsec_xform *xf, int af, size_t plen)
+{
+	size_t bound = xf->padbound, pad, room, total;
+	int randpad = ipsec_af_vars(af)->esp_randpad;
+	uint32_t r;
+
+	pad = (bound - (plen + ESP_TRAILERLEN) % bound) % bound;
+	total = plen + pad + ESP_TRAILERLEN;
+	if (randpad <= 0 || total >= (size_t)randpad)
+		return pad;
+	room = ((size_t)randpad - total) / bound;
+	if (room > (ESP_PADMAX - pad) / bound)
+		room = (ESP_PADMAX - pad) / bound;
+	if (room == 0 || crypto_iv_random((uint8_t *)&r, sizeof(r)) != 0)
+		return pad;
+	return pad + (r % (room + 1)) * bound;
+}
+
+static void
+pad_fill(const struct ipsec_xform *xf, uint8_t *p, size_t padlen)
+{
+	size_t i;
+
+	switch (xf->padmode) {
+	case IPSEC_PAD_RANDOM:
+		/* Without randomness, zeros rather than stale bytes. */
+		if (crypto_iv_random(p, padlen) != 0)
+			memset(p, 0, padlen);
+		break;
+	case IPSEC_PAD_ZERO:
+		memset(p, 0, padlen);
+		break;
+	default:
+		for (i = 0; i < padlen; i++)
+			p[i] = (uint8_t)(i + 1);
+		break;
+	}
+}
+
+/* AEAD additional data: SPI | seq, or SPI | seq high | seq low. */
+size_t
+esp_aad(const struct ipsec_sa *sa, const struct ipsec_xform *xf,
+    uint64_t seq, uint8_t *aad)
+{
+	memcpy(aad, &sa->spi, 4);
+	if (xf->flags & IPSEC_XF_ESN) {
+		ipsec_put32(aad + 4, (uint32_t)(seq >> 32));
+		ipsec_put32(aad + 8, (uint32_t)seq);
+		return 12;
+	}
+	ipsec_put32(aad + 4, (uint32_t)seq);
+	return 8;
+}
+
+/*
+ * Encrypt the payload behind the header at esp (len bytes: payload,
+ * padding, trailer) and write the ICV at icv.  A separate ICV covers
+ * header, IV and ciphertext, then the ESN high half (RFC 4303 2.2.1).
+ */
+static int
+seal(struct ipsec_sa *sa, struct ipsec_xform *xf, uint8_t *esp, size_t len,
+    uint64_t seq, uint8_t *icv)
+{
+	uint8_t aad[12], hi[4], *iv = esp + ESP_HDRLEN;
+	uint8_t *body = iv + xf->ivlen;
+	size_t aadlen;
+	int rc;
+
+	aadlen = esp_aad(sa, xf, seq, aad);
+	rc = crypto_encrypt(xf->enc, iv, aad, aadlen, body, len, icv);
+	if (rc != CRYPTO_OK || !(xf->flags & IPSEC_XF_AUTH))
+		return rc;
+	crypto_auth_init(xf->auth);
+	crypto_auth_update(xf->auth, esp, ESP_HDRLEN + xf->ivlen + len);
+	if (xf->flags & IPSEC_XF_ESN) {
+		ipsec_put32(hi, (uint32_t)(seq >> 32));
+		crypto_auth_update(xf->auth, hi, sizeof(hi));
+	}
+	return crypto_auth_final(xf->auth, icv);
+}
+
+enum ipsec_verdict
+esp_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
+    size_t protoff)
+{
+	struct ipsec_xform *xf = ipsec_xform_of(sa);
+	size_t plen, padlen, hdrlen;
+	uint8_t *esp, *tail, nxt;
+	uint64_t seq;
+
+	if (xf == NULL || xf->ops != &esp_xform_ops) {
+		espstat_counters[ESPS_NOXFORM]++;
+		return IPSEC_DROP;
+	}
+	if (skip > pb->len || protoff >= skip)
+		return esp_drop(xf, ESPS_HDROPS);
+	plen = pb->len - skip;
+	hdrlen = ESP_HDRLEN + xf->ivlen;
+	padlen = pad_length(xf, ipsec_ip_family(pb->data, skip), plen);
+	if (pbuf_headroom(pb) < hdrlen || pbuf_tailroom(pb) <
+	    padlen + ESP_TRAILERLEN + xf->icvlen ||
+	    pb->len + hdrlen + padlen + ESP_TRAILERLEN + xf->icvlen > 65535)
+		return esp_drop(xf, ESPS_TOOBIG);
+	if (key_sa_account(sa, plen) < 0)
+		return esp_drop(xf, ESPS_INVALID);
+	if (seq_next(sa, xf, &seq) < 0)
+		return esp_drop(xf, ESPS_WRAP);
+	nxt = pb->data[protoff];
+	tail = pbuf_put(pb, padlen + ESP_TRAILERLEN);
+	pad_fill(xf, tail, padlen);
+	tail[padlen] = (uint8_t)padlen;
+	tail[padlen + 1] = nxt;
+	esp = pbuf_insert(pb, skip, hdrlen);
+	memcpy(esp, &sa->spi, 4);
+	ipsec_put32(esp + 4, (uint32_t)seq);
+	if (crypto_iv_generate(xf->enc, seq, esp + ESP_HDRLEN) != 0)
+		return esp_drop(xf, ESPS_CRYPTO);
+	if (seal(sa, xf, esp, plen + padlen + ESP_TRAILERLEN, seq,
+	    pbuf_put(pb, xf->icvlen)) != CRYPTO_OK)
+		return esp_drop(xf, ESPS_CRYPTO);
+	pb->data[protoff] = IPPROTO_ESP;
+	if (ipsec_fix_iplen(pb) != 0)
+		return esp_drop(xf, ESPS_TOOBIG);
+	espstat_counters[ESPS_OUTPUT]++;
+	espstat_counters[ESPS_OBYTES] += plen;
+	espstat_hist[xf->alg_enc]++;
+	return IPSEC_PASS;
+}

@@ -1,0 +1,234 @@
+/*
+ * ESP (RFC 4303, KAME/RFC 2406 behaviour): the per-SA transform state,
+ * made once when the SA is installed, and the ESP statistics.  The packet
+ * paths are esp_output.c and esp_input.c.
+ *
+ * Everything that varies between SAs is settled here: which crypto
+ * sessions exist (a combined-mode cipher computes the ICV itself, a
+ * classic cipher is paired with an HMAC session), the ICV and IV sizes,
+ * the padding boundary and content, 32-bit or extended sequence numbers,
+ * whether the 32-bit counter may cycle, and the replay window.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netinet/in.h>
+#include <openssl/crypto.h>
+
+#include "net/pfkeyv2.h"
+#include "sys/crypto/crypto.h"
+#include "sys/netipsec/esp_var.h"
+#include "sys/netipsec/replay.h"
+
+uint64_t espstat_counters[ESPS_NCOUNTERS];
+uint64_t espstat_hist[ESP_ALG_MAX];
+
+static const char *const espstat_names[ESPS_NCOUNTERS] = {
+	[ESPS_HDROPS] = "esps_hdrops",
+	[ESPS_NOPF] = "esps_nopf",
+	[ESPS_NOTDB] = "esps_notdb",
+	[ESPS_BADKCR] = "esps_badkcr",
+	[ESPS_QFULL] = "esps_qfull",
+	[ESPS_NOXFORM] = "esps_noxform",
+	[ESPS_BADILEN] = "esps_badilen",
+	[ESPS_WRAP] = "esps_wrap",
+	[ESPS_BADENC] = "esps_badenc",
+	[ESPS_BADAUTH] = "esps_badauth",
+	[ESPS_REPLAY] = "esps_replay",
+	[ESPS_INPUT] = "esps_input",
+	[ESPS_OUTPUT] = "esps_output",
+	[ESPS_INVALID] = "esps_invalid",
+	[ESPS_IBYTES] = "esps_ibytes",
+	[ESPS_OBYTES] = "esps_obytes",
+	[ESPS_TOOBIG] = "esps_toobig",
+	[ESPS_PDROPS] = "esps_pdrops",
+	[ESPS_CRYPTO] = "esps_crypto",
+	[ESPS_TUNNEL] = "esps_tunnel",
+};
+
+/* The counters must map one to one onto FreeBSD's struct. */
+_Static_assert(offsetof(struct espstat, esps_hist) ==
+    ESPS_NCOUNTERS * sizeof(uint64_t), "espstat layout");
+
+void
+espstat_get(struct espstat *st)
+{
+	memcpy(st, espstat_counters, sizeof(espstat_counters));
+	memcpy(st->esps_hist, espstat_hist, sizeof(espstat_hist));
+}
+
+void
+espstat_reset(void)
+{
+	memset(espstat_counters, 0, sizeof(espstat_counters));
+	memset(espstat_hist, 0, sizeof(espstat_hist));
+}
+
+const char *
+espstat_name(enum espstat_counter c)
+{
+	if ((unsigned)c >= ESPS_NCOUNTERS)
+		return NULL;
+	return espstat_names[c];
+}
+
+enum ipsec_verdict
+esp_drop(struct ipsec_xform *xf, enum espstat_counter why)
+{
+	espstat_counters[why]++;
+	xf->last_drop = (uint16_t)why;
+	return IPSEC_DROP;
+}
+
+/* The one free path of an ESP state: sessions wipe their keys. */
+static void
+esp_zeroize(void *p)
+{
+	struct ipsec_xform *xf = p;
+
+	if (xf == NULL)
+		return;
+	crypto_enc_free(xf->enc);
+	crypto_auth_free(xf->auth);
+	ipsec_replay_free(xf->replay);
+	OPENSSL_cleanse(xf, sizeof(*xf));
+	free(xf);
+}
+
+/*
+ * The SA's algorithms as registry entries.  Combined modes carry their
+ * own ICV, so an auth algorithm next to them is a configuration error
+ * (FreeBSD refuses it too); null authentication means no ICV.
+ */
+static int
+esp_algs(const struct ipsec_sa *sa, const struct crypto_alg **ealgp,
+    const struct crypto_alg **aalgp)
+{
+	const struct crypto_alg *ealg, *aalg = NULL;
+
+	ealg = crypto_alg_byid(CRYPTO_KIND_ENC, sa->alg_enc);
+	if (ealg == NULL || !crypto_alg_available(ealg) ||
+	    ealg->mode == CRYPTO_MODE_DEFLATE)
+		return EINVAL;
+	if (sa->alg_auth != SADB_AALG_NONE) {
+		aalg = crypto_alg_byid(CRYPTO_KIND_AUTH, sa->alg_auth);
+		if (aalg == NULL || !crypto_alg_available(aalg) ||
+		    aalg->mode == CRYPTO_MODE_NONE)
+			return EINVAL;
+		if (aalg->mode == CRYPTO_MODE_NULL)
+			aalg = NULL;
+	}
+	if (aalg != NULL && (ealg->mode == CRYPTO_MODE_AEAD ||
+	    ealg->mode == CRYPTO_MODE_GMAC))
+		return EINVAL;
+	*ealgp = ealg;
+	*aalgp = aalg;
+	return 0;
+}
+
+static enum ipsec_padmode
+esp_padmode(uint32_t flags)
+{
+	switch (flags & SADB_X_EXT_PMASK) {
+	case SADB_X_EXT_PRAND:
+		return IPSEC_PAD_RANDOM;
+	case SADB_X_EXT_PZERO:
+		return IPSEC_PAD_ZERO;
+	default:
+		return IPSEC_PAD_SEQ;
+	}
+}
+
+/* Key bytes of k; a key-less algorithm (null) gets an empty buffer. */
+static const uint8_t *
+key_bytes(const struct ipsec_sa_key *k)
+{
+	static const uint8_t none[1];
+
+	return k->data != NULL ? k->data : none;
+}
+
+static int
+esp_sessions(struct ipsec_sa *sa, struct ipsec_xform *xf,
+    const struct crypto_alg *ealg, const struct crypto_alg *aalg)
+{
+	int error;
+
+	error = crypto_enc_new(ealg, key_bytes(&sa->key_enc), sa->key_enc.len,
+	    0, &xf->enc);
+	if (error == 0 && aalg != NULL)
+		error = crypto_auth_new(aalg, key_bytes(&sa->key_auth),
+		    sa->key_auth.len, 0, &xf->auth);
+	if (error != 0)
+		return error;
+	if (sa->replay != 0 || (sa->flags & SADB_X_SAFLAGS_ESN)) {
+		xf->replay = ipsec_replay_new(sa->replay,
+		    (sa->flags & SADB_X_SAFLAGS_ESN) != 0);
+		if (xf->replay == NULL)
+			return errno == ENOMEM ? ENOMEM : EINVAL;
+	}
+	return 0;
+}
+
+int
+esp_init(struct ipsec_sa *sa)
+{
+	const struct crypto_alg *ealg, *aalg;
+	struct ipsec_xform *xf;
+	int error;
+
+	if (sa->flags & (SADB_X_EXT_OLD | SADB_X_EXT_IV4B | SADB_X_EXT_DERIV))
+		return EOPNOTSUPP;
+	error = esp_algs(sa, &ealg, &aalg);
+	if (error != 0)
+		return error;
+	xf = calloc(1, sizeof(*xf));
+	if (xf == NULL)
+		return ENOMEM;
+	error = esp_sessions(sa, xf, ealg, aalg);
+	if (error != 0) {
+		esp_zeroize(xf);
+		return error;
+	}
+	xf->ops = &esp_xform_ops;
+	if (ealg->mode == CRYPTO_MODE_AEAD || ealg->mode == CRYPTO_MODE_GMAC)
+		xf->flags |= IPSEC_XF_AEAD;
+	if (xf->auth != NULL)
+		xf->flags |= IPSEC_XF_AUTH;
+	if (sa->flags & SADB_X_SAFLAGS_ESN)
+		xf->flags |= IPSEC_XF_ESN;
+	if (sa->flags & SADB_X_EXT_CYCSEQ)
+		xf->flags |= IPSEC_XF_CYCSEQ;
+	xf->padmode = esp_padmode(sa->flags);
+	xf->ivlen = (uint8_t)crypto_enc_ivlen(xf->enc);
+	xf->icvlen = (uint8_t)(xf->auth != NULL ?
+	    crypto_auth_icvlen(xf->auth) : crypto_enc_icvlen(xf->enc));
+	/* RFC 4303 2.4: the cipher's block, and 4 bytes at least. */
+	xf->blocksize = ealg->blocksize;
+	xf->padbound = ealg->blocksize > 4 ? ealg->blocksize : 4;
+	xf->alg_enc = sa->alg_enc;
+	if (sa->xform_free != NULL)
+		sa->xform_free(sa->xform);
+	sa->xform = xf;
+	sa->xform_free = esp_zeroize;
+	return 0;
+}
+
+void
+esp_test_set_output(struct ipsec_sa *sa, const uint8_t *iv,
+    uint64_t next_seq)
+{
+	struct ipsec_xform *xf = ipsec_xform_of(sa);
+
+	crypto_enc_set_test_iv(xf->enc, iv);
+	sa->seq_out = next_seq - 1;
+}
+
+const struct ipsec_xform_ops esp_xform_ops = {
+	.proto = IPPROTO_ESP,
+	.name = "esp",
+	.init = esp_init,
+	.output = esp_output,
+	.input = esp_input,
+};
