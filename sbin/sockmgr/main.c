@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "sys/crypto/crypto.h"
+#include "sbin/sockmgr/sockmgr.h"
 #include "sys/net/net_event.h"
 #include "sys/netkey/keysock.h"
 
@@ -203,8 +204,8 @@ start(const struct sockmgr_options *o)
 	}
 	if (start_crypto() != 0)
 		exit(EX_SOFTWARE);
-	if (setup_signals() != 0) {
-		logmsg(LOG_ERR, "signals: %s", strerror(errno));
+	if (sockmgr_sad_start() != 0 || sockmgr_spd_start() != 0) {
+		logmsg(LOG_ERR, "key engine: %s", strerror(errno));
 		exit(EX_OSERR);
 	}
 	if (keysock_listen(sock_path) != 0) {
@@ -219,6 +220,16 @@ start(const struct sockmgr_options *o)
 		}
 		openlog("sockmgr", LOG_PID, LOG_DAEMON);
 		log_stderr = false;
+	}
+	/*
+	 * After daemon(): a signalfd polled through epoll is woken through
+	 * the signal handlers of the process that registered it, so one
+	 * registered before the fork would never wake the daemon.
+	 */
+	if (setup_signals() != 0) {
+		logmsg(LOG_ERR, "signals: %s", strerror(errno));
+		keysock_shutdown();
+		exit(EX_OSERR);
 	}
 	if (write_pidfile(pid_path) != 0)
 		logmsg(LOG_WARNING, "%s: %s", pid_path, strerror(errno));
@@ -241,6 +252,8 @@ main(int argc, char **argv)
 	keysock_shutdown();
 	unlink(pid_path);
 	net_event_shutdown();
+	sockmgr_spd_stop();
+	sockmgr_sad_stop();
 	crypto_fini();
 	logmsg(LOG_NOTICE, "stopped");
 	return rc;

@@ -1,0 +1,35 @@
+/*
+ * The SAD in the daemon: created at start, its lifetimes (soft and hard
+ * expiry, larval reaping) checked once a second on the event loop.
+ */
+#include <errno.h>
+
+#include "sbin/sockmgr/sockmgr.h"
+#include "sys/net/net_event.h"
+#include "sys/netkey/key_sad.h"
+
+static void
+sad_tick(void *arg)
+{
+	(void)arg;
+	key_sad_timer();
+}
+
+int
+sockmgr_sad_start(void)
+{
+	int error;
+
+	if ((error = key_sad_init()) != 0) {
+		errno = error;
+		return -1;
+	}
+	return net_event_timer_add(sad_tick, NULL);
+}
+
+void
+sockmgr_sad_stop(void)
+{
+	net_event_timer_remove(sad_tick, NULL);
+	key_sad_fini();
+}
