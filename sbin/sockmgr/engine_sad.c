@@ -1,11 +1,15 @@
 /*
- * The SAD in the daemon: created at start, its lifetimes (soft and hard
- * expiry, larval reaping) checked once a second on the event loop.
+ * The SAD in the daemon: created at start with its PF_KEY events (EXPIRE,
+ * superseded SAs), its lifetimes (soft and hard expiry, larval reaping)
+ * and the ACQUIRE blocking entries checked once a second on the event
+ * loop.
  */
 #include <errno.h>
 
 #include "sbin/sockmgr/sockmgr.h"
 #include "sys/net/net_event.h"
+#include "sys/netkey/key_acquire.h"
+#include "sys/netkey/key_msg_sa.h"
 #include "sys/netkey/key_sad.h"
 
 static void
@@ -13,6 +17,7 @@ sad_tick(void *arg)
 {
 	(void)arg;
 	key_sad_timer();
+	key_acquire_timer();
 }
 
 int
@@ -24,6 +29,7 @@ sockmgr_sad_start(void)
 		errno = error;
 		return -1;
 	}
+	key_msg_sa_init();
 	return net_event_timer_add(sad_tick, NULL);
 }
 
@@ -31,5 +37,6 @@ void
 sockmgr_sad_stop(void)
 {
 	net_event_timer_remove(sad_tick, NULL);
+	key_acquire_flush();
 	key_sad_fini();
 }
