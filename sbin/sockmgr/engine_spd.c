@@ -1,9 +1,11 @@
 /*
- * The SPD in the daemon: policy lifetimes and validtimes checked once a
+ * The SPD in the daemon: SPDEXPIRE reporting switched on at start, policy
+ * lifetimes and validtimes and the SPDACQUIRE rate limit checked once a
  * second on the event loop.  The SPD needs no set-up of its own.
  */
 #include "sbin/sockmgr/sockmgr.h"
 #include "sys/net/net_event.h"
+#include "sys/netkey/key_msg_spd.h"
 #include "sys/netkey/key_spd.h"
 
 static void
@@ -11,11 +13,13 @@ spd_tick(void *arg)
 {
 	(void)arg;
 	key_spd_timer();
+	key_spdacquire_timer();
 }
 
 int
 sockmgr_spd_start(void)
 {
+	key_msg_spd_init();
 	return net_event_timer_add(spd_tick, NULL);
 }
 
@@ -23,5 +27,6 @@ void
 sockmgr_spd_stop(void)
 {
 	net_event_timer_remove(spd_tick, NULL);
+	key_msg_spd_fini();
 	key_spd_fini();
 }

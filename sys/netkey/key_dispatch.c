@@ -4,8 +4,8 @@
  * The table below is the one place where message handlers are plugged in.
  * Types a client may never send (kernel-originated notifications, and the
  * types KAME leaves without a handler) answer EINVAL as KAME's key_parse()
- * does for an empty key_typesw slot; types whose handler is not linked in
- * yet answer EOPNOTSUPP.
+ * does for an empty key_typesw slot; a type left without an entry answers
+ * EOPNOTSUPP.
  */
 #include <errno.h>
 #include <string.h>
@@ -13,8 +13,11 @@
 #include "net/pfkeyv2.h"
 #include "sys/crypto/crypto.h"
 #include "sys/netkey/key_acquire.h"
+#include "sys/netkey/key_acquire.h"
 #include "sys/netkey/key_build.h"
 #include "sys/netkey/key_dispatch.h"
+#include "sys/netkey/key_msg_sa.h"
+#include "sys/netkey/key_msg_spd.h"
 #include "sys/netkey/key_msg_sa.h"
 #include "sys/netkey/key_msg_spd.h"
 #include "sys/netkey/key_parse.h"
@@ -26,6 +29,10 @@
 
 static int	key_reject(struct keysock *, const struct key_msg *);
 
+/*
+ * KAME's key_typesw.  SPDUPDATE and SPDSETIDX share SPDADD's handler,
+ * which tells them apart by type.
+ */
 static const key_handler_fn key_handlers[SADB_MAX + 1] = {
 	[SADB_RESERVED] = key_reject,
 	[SADB_GETSPI] = key_getspi,
