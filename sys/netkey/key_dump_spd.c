@@ -23,8 +23,8 @@
 
 struct spd_dump {
 	struct key_spd_snapshot	snap;
-	size_t			next;		/* index of the next record */
-	uint32_t		pid;		/* requester's sadb_msg_pid */
+	size_t			next;	/* index of the next record */
+	uint32_t		pid;	/* requester's sadb_msg_pid */
 };
 
 /*

@@ -29,27 +29,36 @@ static const bool dir_valid[] = {
 	[IPSEC_DIR_OUTBOUND] = true,
 };
 
-/* The SPD takes these actions; ENTRUST and BYPASS are per-socket only. */
+/*
+ * The SPD takes these actions; ENTRUST and BYPASS are per-socket only.
+ * key_spd_insert() checks this too, but SPDDELETE, which inserts nothing,
+ * must refuse the others as well (FreeBSD).  Request modes and levels are
+ * left to key_spd_insert(), which refuses the invalid ones with EINVAL.
+ */
 static const bool type_valid[] = {
 	[IPSEC_POLICY_DISCARD] = true,
 	[IPSEC_POLICY_NONE] = true,
 	[IPSEC_POLICY_IPSEC] = true,
 };
 
-/* Mode ANY belongs to the SAD; a request must say which it wants. */
-static const bool mode_valid[] = {
-	[IPSEC_MODE_TRANSPORT] = true,
-	[IPSEC_MODE_TUNNEL] = true,
-};
+static bool
+in_table(const bool *table, size_t n, unsigned int v)
+{
+	return v < n && table[v];
+}
 
-static const bool level_valid[] = {
-	[IPSEC_LEVEL_DEFAULT] = true,
-	[IPSEC_LEVEL_USE] = true,
-	[IPSEC_LEVEL_REQUIRE] = true,
-	[IPSEC_LEVEL_UNIQUE] = true,
-};
+static bool
+dir_ok(uint8_t dir)
+{
+	return in_table(dir_valid, sizeof(dir_valid) / sizeof(dir_valid[0]), dir);
+}
 
-#define IN_TABLE(t, v)	((size_t)(v) < sizeof(t) / sizeof((t)[0]) && (t)[v])
+static bool
+type_ok(uint16_t type)
+{
+	return in_table(type_valid, sizeof(type_valid) / sizeof(type_valid[0]),
+	    type);
+}
 
 static bool
 proto_valid(uint16_t proto)
@@ -102,7 +111,9 @@ selector_from_msg(const struct key_msg *m, struct ipsec_selector *sel)
 
 /*
  * One request (KAME key_msg2sp()).  An unknown protocol is
- * EPROTONOSUPPORT, every other bad value EINVAL, as in KAME and FreeBSD.
+ * EPROTONOSUPPORT, as in KAME and FreeBSD; a mode other than transport or
+ * tunnel (ANY included) and an unknown level are EINVAL, from
+ * key_spd_insert().
  * The reqid means something only to "unique"; KAME and FreeBSD drop it
  * for the other levels and so do we.  A unique reqid of 0 or above
  * IPSEC_MANUAL_REQID_MAX is replaced by the SPD with one of its own.
@@ -119,9 +130,6 @@ request_from_msg(const struct sadb_x_ipsecrequest *xr,
 
 	if (!proto_valid(xr->sadb_x_ipsecrequest_proto))
 		return EPROTONOSUPPORT;
-	if (!IN_TABLE(mode_valid, xr->sadb_x_ipsecrequest_mode) ||
-	    !IN_TABLE(level_valid, xr->sadb_x_ipsecrequest_level))
-		return EINVAL;
 	memset(r, 0, sizeof(*r));
 	r->proto = (uint8_t)xr->sadb_x_ipsecrequest_proto;
 	r->mode = xr->sadb_x_ipsecrequest_mode;
@@ -174,8 +182,8 @@ key_policy_from_msg(const struct key_msg *m, bool allow_empty,
 	*pp = NULL;
 	xpl = KEY_MSG_EXT(m, SADB_X_EXT_POLICY, sadb_x_policy);
 	lft = KEY_MSG_EXT(m, SADB_EXT_LIFETIME_HARD, sadb_lifetime);
-	if (xpl == NULL || !IN_TABLE(dir_valid, xpl->sadb_x_policy_dir) ||
-	    !IN_TABLE(type_valid, xpl->sadb_x_policy_type))
+	if (xpl == NULL || !dir_ok(xpl->sadb_x_policy_dir) ||
+	    !type_ok(xpl->sadb_x_policy_type))
 		return EINVAL;
 	if ((p = key_policy_new()) == NULL)
 		return ENOMEM;
@@ -209,8 +217,8 @@ key_policy_selector_from_msg(const struct key_msg *m, uint8_t *dir,
 	const struct sadb_x_policy *xpl;
 
 	xpl = KEY_MSG_EXT(m, SADB_X_EXT_POLICY, sadb_x_policy);
-	if (xpl == NULL || !IN_TABLE(dir_valid, xpl->sadb_x_policy_dir) ||
-	    !IN_TABLE(type_valid, xpl->sadb_x_policy_type))
+	if (xpl == NULL || !dir_ok(xpl->sadb_x_policy_dir) ||
+	    !type_ok(xpl->sadb_x_policy_type))
 		return EINVAL;
 	*dir = xpl->sadb_x_policy_dir;
 	return selector_from_msg(m, sel);
