@@ -19,12 +19,15 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "lib/libipsec/libpfkey.h"
 #include "net/pfkeyv2.h"
+#include "sys/netkey/key_build.h"
 #include "sys/netkey/key_parse.h"
 #include "tests/unit/testlib.h"
 
@@ -32,6 +35,7 @@
 #define QUIET_MS	200	/* "nothing arrives" means nothing in this */
 #define REPLY_MS	5000	/* a reply must come within this */
 #define FLOOD_COUNT	20000
+#define DUMP_COUNT	5000
 
 static char	 tmpdir[] = "/tmp/test_keysock.XXXXXX";
 static char	 rundir[PATH_MAX];
@@ -629,6 +633,90 @@ test_stalled_reader(void)
 	    "rss %ld -> %ld KiB\n", got, FLOOD_COUNT, worst, rss0, rss1);
 }
 
+/* SADB_ADD of an ESP SA 192.0.2.1 -> 192.0.2.2 with SPI spi. */
+static int
+send_add(int fd, uint32_t spi, uint32_t seq)
+{
+	struct sockaddr_in src, dst;
+	uint8_t key[32];
+	struct key_buf b;
+	int rc;
+
+	memset(&src, 0, sizeof(src));
+	src.sin_family = AF_INET;
+	src.sin_addr.s_addr = htonl(0xc0000201);
+	dst = src;
+	dst.sin_addr.s_addr = htonl(0xc0000202);
+	memset(key, 0x5a, sizeof(key));
+	key_buf_init_dynamic(&b);
+	key_build_begin(&b, SADB_ADD, SADB_SATYPE_ESP, seq, (uint32_t)getpid());
+	key_build_sa(&b, htonl(spi), 4, SADB_SASTATE_MATURE,
+	    SADB_X_AALG_SHA2_256, SADB_X_EALG_AESCBC, 0);
+	key_build_address(&b, SADB_EXT_ADDRESS_SRC,
+	    (struct sockaddr *)&src, 32, 255);
+	key_build_address(&b, SADB_EXT_ADDRESS_DST,
+	    (struct sockaddr *)&dst, 32, 255);
+	key_build_key(&b, SADB_EXT_KEY_AUTH, key, 256);
+	key_build_key(&b, SADB_EXT_KEY_ENCRYPT, key, 128);
+	rc = key_build_end(&b) == 0 && send(fd, key_buf_data(&b),
+	    key_buf_len(&b), 0) == (ssize_t)key_buf_len(&b) ? 0 : -1;
+	key_buf_free(&b);
+	return rc;
+}
+
+/*
+ * A dump larger than any socket buffer arrives whole through the daemon,
+ * read slowly, with sequence numbers counting down to 0; another client
+ * is answered meanwhile.
+ */
+static void
+test_dump_stream(void)
+{
+	uint64_t buf[MSGBUF_WORDS];
+	struct sadb_msg *m = (struct sadb_msg *)buf;
+	uint32_t i, got = 0, next = DUMP_COUNT;
+	bool order_ok = true;
+	int fd, other;
+	ssize_t n;
+
+	CU_ASSERT_FATAL(is_root());
+	fd = open_client();
+	other = open_client();
+	for (i = 0; i < DUMP_COUNT; i++) {
+		CU_ASSERT_FATAL(send_add(fd, 0x1000 + i, 30000 + i) == 0);
+		n = wait_for(fd, SADB_ADD, 30000 + i, buf, REPLY_MS);
+		CU_ASSERT_FATAL(n > 0 && m->sadb_msg_errno == 0);
+	}
+	drain(other);
+	CU_ASSERT_FATAL(send_hdr(fd, SADB_DUMP, SADB_SATYPE_ESP, 40000) == 0);
+	usleep(200000);		/* let the socket fill up */
+	CU_ASSERT_FATAL(send_hdr(other, SADB_REGISTER, 0, 40001) == 0);
+	CU_ASSERT(wait_for(other, SADB_REGISTER, 40001, buf, REPLY_MS) > 0);
+	while ((n = recv_msg(fd, buf, sizeof(buf), REPLY_MS)) > 0) {
+		if (m->sadb_msg_type != SADB_DUMP)
+			continue;
+		if (m->sadb_msg_errno != 0 || m->sadb_msg_seq != next - 1)
+			order_ok = false;
+		next = m->sadb_msg_seq;
+		if (++got % 512 == 0)
+			usleep(1000);
+		if (next == 0)
+			break;
+	}
+	CU_ASSERT_EQUAL(got, DUMP_COUNT);
+	CU_ASSERT_EQUAL(next, 0);
+	CU_ASSERT(order_ok);
+	CU_ASSERT_FATAL(send_hdr(fd, SADB_FLUSH, SADB_SATYPE_UNSPEC,
+	    40002) == 0);
+	n = wait_for(fd, SADB_FLUSH, 40002, buf, REPLY_MS);
+	CU_ASSERT(n > 0 && m->sadb_msg_errno == 0);
+	CU_ASSERT_FATAL(send_hdr(fd, SADB_DUMP, SADB_SATYPE_ESP, 40003) == 0);
+	n = wait_for(fd, SADB_DUMP, 40003, buf, REPLY_MS);
+	CU_ASSERT(n > 0 && m->sadb_msg_errno == ENOENT);
+	pfkey_close(fd);
+	pfkey_close(other);
+}
+
 /* Run the unmodified client under the shim; its exit status. */
 static int
 run_shim_client(const char *mode)
@@ -710,6 +798,7 @@ static const struct test_case keysock_cases[] = {
 	{ "promiscuous sockets get wrapped copies", test_promisc },
 	{ "non-root peers are refused", test_nonroot },
 	{ "a reader that never reads stalls nobody", test_stalled_reader },
+	{ "a large dump streams whole", test_dump_stream },
 	{ "preload shim for unmodified clients", test_shim },
 	{ "SIGTERM removes socket and pid file", test_sigterm },
 	{ NULL, NULL }
