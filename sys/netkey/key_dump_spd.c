@@ -23,7 +23,7 @@
 
 struct spd_dump {
 	struct key_spd_snapshot	snap;
-	size_t			next;	/* index of the next record */
+	size_t			next;	/* the next record's index */
 	uint32_t		pid;	/* requester's sadb_msg_pid */
 };
 

@@ -50,7 +50,8 @@ in_table(const bool *table, size_t n, unsigned int v)
 static bool
 dir_ok(uint8_t dir)
 {
-	return in_table(dir_valid, sizeof(dir_valid) / sizeof(dir_valid[0]), dir);
+	return in_table(dir_valid, sizeof(dir_valid) / sizeof(dir_valid[0]),
+	    dir);
 }
 
 static bool
