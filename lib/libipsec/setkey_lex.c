@@ -141,9 +141,15 @@ setkey_lex_is(const struct setkey_lex *lx, const char *s)
 bool
 setkey_lex_rest(struct setkey_lex *lx, char *buf, size_t size)
 {
-	const char *s = lx->p;
+	const char *s;
 	size_t n, i;
 
+	while (lx->p < lx->end && is_blank(*lx->p)) {
+		if (*lx->p == '\n')
+			lx->line++;
+		lx->p++;
+	}
+	s = lx->p;
 	while (lx->p < lx->end && *lx->p != ';' && *lx->p != '\0')
 		lx->p++;
 	if (lx->p >= lx->end || *lx->p != ';') {

@@ -65,6 +65,16 @@ free_msgs(struct stmt_work *w)
 	w->nmsgs = 0;
 }
 
+static bool
+prefix_fits(const struct setkey_stmt *st, const struct sockaddr_storage *s,
+    const struct sockaddr_storage *d)
+{
+	int smax = s->ss_family == AF_INET ? 32 : 128;
+	int dmax = d->ss_family == AF_INET ? 32 : 128;
+
+	return st->src.plen <= smax && st->dst.plen <= dmax;
+}
+
 /* One message per src x dst pair of one family. */
 static int
 build_all(struct setkey_env *env, struct stmt_work *w)
@@ -85,6 +95,12 @@ build_all(struct setkey_env *env, struct stmt_work *w)
 			if (st->src.given &&
 			    w->src[i].ss_family != w->dst[j].ss_family)
 				continue;
+			if (st->src.given && !prefix_fits(st, &w->src[i],
+			    &w->dst[j])) {
+				snprintf(w->why, sizeof(w->why),
+				    "invalid prefix length");
+				return -1;
+			}
 			if (w->nmsgs == SETKEY_MSGS_MAX) {
 				snprintf(w->why, sizeof(w->why),
 				    "too many address pairs");
