@@ -64,7 +64,7 @@ struct acq_entry {
 	uint8_t			 mode;
 	uint32_t		 reqid;
 	uint32_t		 seq;
-	uint64_t		 created;	/* last (re)start of the block */
+	uint64_t		 created;	/* last (re)start */
 	unsigned int		 count;		/* triggers absorbed */
 	struct acq_entry	*next;
 };
@@ -303,7 +303,8 @@ combs_ipcomp(void)
 
 	for (i = 0; i < crypto_alg_count(); i++) {
 		alg = crypto_alg_at(i);
-		if (usable(alg, CRYPTO_KIND_COMP) && (c = comb_next(&n)) != NULL)
+		if (usable(alg, CRYPTO_KIND_COMP) &&
+		    (c = comb_next(&n)) != NULL)
 			c->sadb_comb_encrypt = alg->sadb_id;
 	}
 	return n;

@@ -81,21 +81,30 @@ msg_lookup(const struct key_msg *m, const struct sa_index *ix, bool *other)
 	return sa;
 }
 
+/* End the message in b, deliver it to target and wipe it. */
+static int
+send_built(struct keysock *from, struct key_buf *b,
+    enum key_sendup_target target)
+{
+	int error;
+
+	if ((error = key_build_end(b)) == 0)
+		error = keysock_sendup(from, key_buf_data(b), key_buf_len(b),
+		    target);
+	key_buf_free(b);
+	return error;
+}
+
 /* Reply echoing the request through mask, to target. */
 static int
 reply_echo(struct keysock *from, const struct key_msg *m, uint32_t mask,
     enum key_sendup_target target)
 {
 	struct key_buf b;
-	int error;
 
 	key_buf_init_dynamic(&b);
 	key_build_echo(&b, m, mask);
-	if ((error = key_build_end(&b)) == 0)
-		error = keysock_sendup(from, key_buf_data(&b),
-		    key_buf_len(&b), target);
-	key_buf_free(&b);
-	return error;
+	return send_built(from, &b, target);
 }
 
 static uint32_t
@@ -113,18 +122,13 @@ getspi_reply(struct keysock *from, const struct key_msg *m,
     const struct ipsec_sa *sa)
 {
 	struct key_buf b;
-	int error;
 
 	key_buf_init_dynamic(&b);
 	key_build_echo(&b, m, 0);
 	key_build_sa(&b, sa->spi, 0, SADB_SASTATE_LARVAL, 0, 0, 0);
 	key_build_ext(&b, m->ext[SADB_EXT_ADDRESS_SRC]);
 	key_build_ext(&b, m->ext[SADB_EXT_ADDRESS_DST]);
-	if ((error = key_build_end(&b)) == 0)
-		error = keysock_sendup(from, key_buf_data(&b),
-		    key_buf_len(&b), KEY_SENDUP_ONE);
-	key_buf_free(&b);
-	return error;
+	return send_built(from, &b, KEY_SENDUP_ONE);
 }
 
 /*
@@ -312,19 +316,14 @@ key_get(struct keysock *from, const struct key_msg *m)
 	struct ipsec_sa *sa;
 	struct key_buf b;
 	bool other;
-	int error;
 
 	msg_index(m, &ix);
 	if ((sa = msg_lookup(m, &ix, &other)) == NULL)
 		return ENOENT;
 	key_buf_init_dynamic(&b);
-	error = key_sa_record(&b, sa, SADB_GET, m->hdr->sadb_msg_seq,
+	key_sa_record(&b, sa, SADB_GET, m->hdr->sadb_msg_seq,
 	    m->hdr->sadb_msg_pid);
-	if (error == 0)
-		error = keysock_sendup(from, key_buf_data(&b),
-		    key_buf_len(&b), KEY_SENDUP_ONE);
-	key_buf_free(&b);
-	return error;
+	return send_built(from, &b, KEY_SENDUP_ONE);
 }
 
 /* SADB_FLUSH: every SA of the satype (UNSPEC: all); the header to all. */

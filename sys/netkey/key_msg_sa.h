@@ -68,7 +68,8 @@ void	key_sa_record_index(struct key_buf *b, const struct ipsec_sa *sa);
 int	key_sa_setval(struct ipsec_sa *sa, const struct key_msg *m);
 
 /*
- * Check lifetime extensions only (UPDATE of a MATURE SA) and apply them.
+ * Set the HARD and SOFT limits the request carries (an absent one is
+ * left as it is); UPDATE of a MATURE SA uses it alone.
  */
 void	key_sa_set_lifetimes(struct ipsec_sa *sa, const struct key_msg *m);
 

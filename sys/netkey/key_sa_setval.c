@@ -117,16 +117,24 @@ check_esp(struct sa_request *r)
 	return 0;
 }
 
+/* AH and TCP-MD5: an authentication algorithm and no cipher. */
 static int
-check_ah(struct sa_request *r)
+check_auth_only(struct sa_request *r)
 {
-	if ((r->sa->sadb_sa_flags & SADB_X_EXT_DERIV) ||
-	    r->sa->sadb_sa_encrypt != SADB_EALG_NONE || r->key_enc != NULL)
+	if (r->sa->sadb_sa_encrypt != SADB_EALG_NONE || r->key_enc != NULL)
 		return EINVAL;
 	if (find_alg(CRYPTO_KIND_AUTH, r->sa->sadb_sa_auth, &r->auth) != 0 ||
 	    r->auth == NULL)
 		return EINVAL;
 	return 0;
+}
+
+static int
+check_ah(struct sa_request *r)
+{
+	if (r->sa->sadb_sa_flags & SADB_X_EXT_DERIV)
+		return EINVAL;
+	return check_auth_only(r);
 }
 
 static int
@@ -146,17 +154,13 @@ check_ipcomp(struct sa_request *r)
 	return 0;
 }
 
-/* RFC 2385 TCP-MD5: KAME's fixed SPI, an auth algorithm, no cipher. */
+/* RFC 2385 TCP-MD5: KAME's fixed SPI. */
 static int
 check_tcpsig(struct sa_request *r)
 {
-	if (ntohl(r->sa->sadb_sa_spi) != TCPSIG_SPI ||
-	    r->sa->sadb_sa_encrypt != SADB_EALG_NONE || r->key_enc != NULL)
+	if (ntohl(r->sa->sadb_sa_spi) != TCPSIG_SPI)
 		return EINVAL;
-	if (find_alg(CRYPTO_KIND_AUTH, r->sa->sadb_sa_auth, &r->auth) != 0 ||
-	    r->auth == NULL)
-		return EINVAL;
-	return 0;
+	return check_auth_only(r);
 }
 
 static const satype_check_fn satype_checks[SADB_SATYPE_MAX + 1] = {
@@ -201,7 +205,6 @@ check_request(uint8_t satype, struct sa_request *r)
 static void
 copy_lifetime(struct ipsec_sa_lifetime *to, const struct sadb_lifetime *lt)
 {
-	memset(to, 0, sizeof(*to));
 	if (lt == NULL)
 		return;
 	to->allocations = lt->sadb_lifetime_allocations;

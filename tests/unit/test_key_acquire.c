@@ -142,7 +142,8 @@ find_comb(const struct sadb_comb *c, size_t n, uint8_t enc, uint8_t auth)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (c[i].sadb_comb_encrypt == enc && c[i].sadb_comb_auth == auth)
+		if (c[i].sadb_comb_encrypt == enc &&
+		    c[i].sadb_comb_auth == auth)
 			return &c[i];
 	return NULL;
 }

@@ -384,6 +384,11 @@ test_getspi_update(void)
 	r.hard_addtime = 3600;
 	CU_ASSERT_EQUAL(call(&A, &r, buf), 0);
 	CU_ASSERT_EQUAL(sa->hard.addtime, 3600);
+	r.hard_addtime = 0;
+	r.soft_addtime = 1800;
+	CU_ASSERT_EQUAL(call(&A, &r, buf), 0);
+	CU_ASSERT_EQUAL(sa->hard.addtime, 3600);
+	CU_ASSERT_EQUAL(sa->soft.addtime, 1800);
 	r.enc = SADB_X_EALG_AESGCM16;
 	CU_ASSERT_EQUAL(call(&A, &r, buf), EINVAL);
 	teardown();
