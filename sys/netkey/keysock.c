@@ -6,8 +6,8 @@
  * the single thread that runs the event loop.  A socket is freed only at
  * the end of its own event callback (or by keysock_detach() and
  * keysock_shutdown()), never while another socket's callback is delivering
- * to it: a send error merely marks it broken, and the hang-up that follows
- * on its descriptor closes it.  So a keysock pointer handed to the key
+ * to it: a send error merely marks it broken, which makes its descriptor
+ * report writable, and its own callback then closes it.  So a keysock pointer handed to the key
  * engine stays valid for the whole dispatch of the message.
  */
 #include <errno.h>
@@ -57,8 +57,8 @@ struct keysock {
 	uint32_t	 regmask;	/* bit n: registered for satype n */
 	unsigned int	 registered;	/* KAME kp_registered */
 	bool		 promisc;
-	bool		 broken;	/* send failed: drop output */
-	bool		 closing;	/* peer gone: free after callback */
+	bool		 broken;	/* send failed: drop output, close */
+	bool		 eof;		/* peer done writing: drain, close */
 	uint32_t	 events;	/* current epoll mask */
 	size_t		 queued;	/* bytes in outq */
 	uint64_t	 drops;
@@ -103,10 +103,13 @@ update_events(struct keysock *so)
 {
 	uint32_t want;
 
-	want = EPOLLRDHUP;
-	if (so->queued < keysock_queue_soft() && !so->closing)
+	want = 0;
+	if (!so->eof)
+		want |= EPOLLRDHUP;
+	if (so->queued < keysock_queue_soft() && !so->eof)
 		want |= EPOLLIN;
-	if (!STAILQ_EMPTY(&so->outq) || !STAILQ_EMPTY(&so->streams))
+	if (!STAILQ_EMPTY(&so->outq) || !STAILQ_EMPTY(&so->streams) ||
+	    so->broken)
 		want |= EPOLLOUT;
 	if (want == so->events)
 		return;
@@ -142,6 +145,7 @@ send_now(struct keysock *so, const struct iovec *iov, int iovcnt)
 		return 0;
 	so->broken = true;
 	pfkeystat.sockerr++;
+	update_events(so);
 	return -1;
 }
 
@@ -156,7 +160,7 @@ deliver(struct keysock *so, const struct iovec *iov, int iovcnt, bool reply)
 	size_t len, off;
 	int i;
 
-	if (so->broken || so->closing)
+	if (so->broken)
 		return 0;
 	if (send_now(so, iov, iovcnt) != 0)
 		return 0;
@@ -376,11 +380,11 @@ read_one(struct keysock *so, uint32_t events)
 	n = recv(so->fd, rxbuf, sizeof(rxbuf), MSG_DONTWAIT | MSG_TRUNC);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-			so->closing = true;
+			so->broken = true;
 		return false;
 	}
 	if (n == 0 && (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
-		so->closing = true;
+		so->eof = true;
 		return false;
 	}
 	used = (size_t)n < sizeof(rxbuf) ? (size_t)n : sizeof(rxbuf);
@@ -395,6 +399,18 @@ read_one(struct keysock *so, uint32_t events)
 	return true;
 }
 
+/*
+ * A peer that stopped writing still gets its queued replies and the rest
+ * of its dumps (shutdown(SHUT_WR) is legal); one that cannot be written to
+ * any more is closed at once.
+ */
+static bool
+finished(const struct keysock *so)
+{
+	return so->broken || (so->eof && STAILQ_EMPTY(&so->outq) &&
+	    STAILQ_EMPTY(&so->streams));
+}
+
 static void
 keysock_event(int fd, uint32_t events, void *arg)
 {
@@ -402,18 +418,15 @@ keysock_event(int fd, uint32_t events, void *arg)
 	int budget = KEYSOCK_READ_BUDGET;
 
 	(void)fd;
-	if (events & EPOLLOUT) {
+	if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) {
 		flush_queue(so);
 		pump_streams(so);
 	}
 	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-		while (!so->closing && budget-- > 0 &&
+		while (!so->eof && !so->broken && budget-- > 0 &&
 		    so->queued < keysock_queue_soft() && read_one(so, events))
 			continue;
-	/* A broken socket has no reader left: wait only for its hang-up. */
-	if (so->broken && (events & (EPOLLHUP | EPOLLERR | EPOLLRDHUP)))
-		so->closing = true;
-	if (so->closing) {
+	if (finished(so)) {
 		keysock_free(so);
 		return;
 	}

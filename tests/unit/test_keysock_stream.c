@@ -305,6 +305,43 @@ test_stream_detach(void)
 	CU_ASSERT_EQUAL(c.released, 1);
 }
 
+/*
+ * A client that shuts down its sending side still gets the reply to its
+ * last request and the whole of its dump; then the socket closes.
+ */
+static void
+test_half_close(void)
+{
+	struct cursor c = { .left = 3000, .tag = 5 };
+	uint64_t buf[8];
+	const struct sadb_msg *r = (const void *)buf;
+	struct sadb_msg m;
+	uint32_t got = 0;
+	struct pair p;
+	ssize_t n;
+	int i;
+
+	pair_open(&p);
+	CU_ASSERT_FATAL(keysock_stream(p.so, &cursor_ops, &c) == 0);
+	make_msg(&m, SADB_X_PROMISC, 77);
+	CU_ASSERT_FATAL(send(p.peer, &m, sizeof(m), 0) == sizeof(m));
+	CU_ASSERT_FATAL(shutdown(p.peer, SHUT_WR) == 0);
+	for (i = 0; i < 100000; i++) {
+		net_event_run_once(0);
+		n = recv(p.peer, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n == 0)
+			break;
+		if (n == REC_LEN)
+			got++;
+		else if (n == sizeof(m))
+			CU_ASSERT_EQUAL(r->sadb_msg_seq, 77);
+	}
+	CU_ASSERT_EQUAL(n, 0);		/* closed by the socket layer */
+	CU_ASSERT_EQUAL(got, 3000);
+	CU_ASSERT_EQUAL(c.released, 1);
+	close(p.peer);
+}
+
 static int timer_fired;
 
 static void
@@ -384,6 +421,7 @@ static const struct test_case stream_cases[] = {
 	{ "streams of one socket run in order", test_stream_order },
 	{ "peer gone mid-dump releases the cursor", test_stream_disconnect },
 	{ "detach releases a pending stream", test_stream_detach },
+	{ "a half-closed peer gets its answers", test_half_close },
 	{ "timer hook follows the injectable clock", test_timer },
 	{ "descriptor callbacks", test_fd_callbacks },
 	{ NULL, NULL }
