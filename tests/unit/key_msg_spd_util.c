@@ -17,26 +17,8 @@
 
 #define RECV_TRIES	50
 
-void
-spdt_client_open(struct spdt_client *c)
-{
-	int sv[2];
-
-	CU_ASSERT_FATAL(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == 0);
-	c->so = keysock_attach(sv[0], 0);
-	CU_ASSERT_FATAL(c->so != NULL);
-	c->fd = sv[1];
-}
-
-void
-spdt_client_close(struct spdt_client *c)
-{
-	keysock_detach(c->so);
-	close(c->fd);
-}
-
 ssize_t
-spdt_recv(struct spdt_client *c, uint64_t *buf)
+spdt_recv(struct sa_client *c, uint64_t *buf)
 {
 	ssize_t n;
 	int i;
@@ -51,7 +33,7 @@ spdt_recv(struct spdt_client *c, uint64_t *buf)
 }
 
 int
-spdt_drain(struct spdt_client *c)
+spdt_drain(struct sa_client *c)
 {
 	uint64_t buf[SPDT_MSG_WORDS];
 	int n = 0;
@@ -137,7 +119,7 @@ spdt_build(struct key_buf *b, const struct spdt_spec *s)
 }
 
 void
-spdt_send(struct spdt_client *c, const struct spdt_spec *s)
+spdt_send(struct sa_client *c, const struct spdt_spec *s)
 {
 	struct key_buf b;
 
@@ -147,7 +129,7 @@ spdt_send(struct spdt_client *c, const struct spdt_spec *s)
 }
 
 void
-spdt_send_hdr(struct spdt_client *c, uint8_t type, uint8_t satype,
+spdt_send_hdr(struct sa_client *c, uint8_t type, uint8_t satype,
     uint32_t seq)
 {
 	struct key_buf b;
@@ -160,7 +142,7 @@ spdt_send_hdr(struct spdt_client *c, uint8_t type, uint8_t satype,
 }
 
 ssize_t
-spdt_expect(struct spdt_client *c, uint64_t *buf, uint8_t type,
+spdt_expect(struct sa_client *c, uint64_t *buf, uint8_t type,
     uint32_t seq, int error, struct key_msg *m)
 {
 	const struct sadb_msg *h = (const void *)buf;

@@ -1,7 +1,7 @@
 /*
- * Helpers of the SPD message tests: in-process PF_KEY clients over
- * socketpairs, and a description of an SPD request that tests can mutate
- * before it is built.
+ * Helpers of the SPD message tests: reading from the in-process PF_KEY
+ * clients of key_sa_client.h, and a description of an SPD request that
+ * tests can mutate before it is built.
  */
 #ifndef TESTS_KEY_MSG_SPD_UTIL_H
 #define TESTS_KEY_MSG_SPD_UTIL_H
@@ -13,28 +13,21 @@
 
 #include "sys/netkey/key_build.h"
 #include "sys/netkey/key_parse.h"
+#include "tests/unit/key_sa_client.h"
 
 #define SPDT_MSG_WORDS	(KEY_MSG_MAX / 8)
 #define SPDT_MAXREQ	6		/* more than IPSEC_MAXREQ */
 
-struct keysock;
-
-struct spdt_client {
-	struct keysock	*so;
-	int		 fd;		/* the client's end */
-};
-
-void	spdt_client_open(struct spdt_client *c);
-void	spdt_client_close(struct spdt_client *c);
+/* Clients are the SA tests' (sa_client_open(), sa_client_close()). */
 
 /*
  * The next message waiting for the client, into buf (SPDT_MSG_WORDS
  * words), running the event loop a little while none is there.  Returns
  * its length, or -1 when nothing came.
  */
-ssize_t	spdt_recv(struct spdt_client *c, uint64_t *buf);
+ssize_t	spdt_recv(struct sa_client *c, uint64_t *buf);
 /* Read and drop everything waiting; returns how many messages. */
-int	spdt_drain(struct spdt_client *c);
+int	spdt_drain(struct sa_client *c);
 
 struct spdt_req {
 	uint16_t	proto;
@@ -69,9 +62,9 @@ void	spdt_spec_default(struct spdt_spec *s);
 /* Build s into b (dynamic); 0 or the builder's error. */
 int	spdt_build(struct key_buf *b, const struct spdt_spec *s);
 /* Build s and hand it to key_dispatch() from c. */
-void	spdt_send(struct spdt_client *c, const struct spdt_spec *s);
+void	spdt_send(struct sa_client *c, const struct spdt_spec *s);
 /* A bare header of a type. */
-void	spdt_send_hdr(struct spdt_client *c, uint8_t type, uint8_t satype,
+void	spdt_send_hdr(struct sa_client *c, uint8_t type, uint8_t satype,
 	    uint32_t seq);
 
 /*
@@ -79,7 +72,7 @@ void	spdt_send_hdr(struct spdt_client *c, uint8_t type, uint8_t satype,
  * parses it into *m (pointing into buf).  Returns the length, -1 when
  * nothing or something else came (with a CUnit failure).
  */
-ssize_t	spdt_expect(struct spdt_client *c, uint64_t *buf, uint8_t type,
+ssize_t	spdt_expect(struct sa_client *c, uint64_t *buf, uint8_t type,
 	    uint32_t seq, int error, struct key_msg *m);
 
 /* Sockaddr from text, either family; port in host order. */

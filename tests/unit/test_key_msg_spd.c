@@ -16,7 +16,7 @@
 #include "tests/unit/pfkey_msg.h"
 #include "tests/unit/testlib.h"
 
-static struct spdt_client a, b;
+static struct sa_client a, b;
 static uint64_t buf[SPDT_MSG_WORDS];
 
 static int
@@ -39,15 +39,15 @@ setup(void)
 {
 	key_spd_fini();
 	key_msg_spd_init();
-	spdt_client_open(&a);
-	spdt_client_open(&b);
+	sa_client_open(&a);
+	sa_client_open(&b);
 }
 
 static void
 teardown(void)
 {
-	spdt_client_close(&a);
-	spdt_client_close(&b);
+	sa_client_close(&a);
+	sa_client_close(&b);
 }
 
 static uint8_t

@@ -96,7 +96,7 @@ static void
 test_dump_million(void)
 {
 	static uint64_t rec[SPDT_MSG_WORDS];
-	struct spdt_client c;
+	struct sa_client c;
 	struct tally t;
 	uint32_t n = dump_n(), i, deleted = 0;
 	long turns;
@@ -110,7 +110,7 @@ test_dump_million(void)
 	t.next_seq = n - 1;
 	t.seen = calloc((size_t)n + 1, 1);
 	CU_ASSERT_FATAL(t.seen != NULL);
-	spdt_client_open(&c);
+	sa_client_open(&c);
 	spdt_send_hdr(&c, SADB_X_SPDDUMP, 0, 77);
 	for (turns = 0; t.got < n && turns < 100L * n; turns++) {
 		net_event_run_once(0);
@@ -140,7 +140,7 @@ test_dump_million(void)
 	CU_ASSERT_EQUAL(spdt_drain(&c), 0);
 	CU_ASSERT(deleted > 0 || n < 4);
 	free(t.seen);
-	spdt_client_close(&c);
+	sa_client_close(&c);
 	key_spd_fini();
 }
 

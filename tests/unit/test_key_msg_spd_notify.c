@@ -19,7 +19,7 @@
 
 #define T0	1700000000
 
-static struct spdt_client reg, other;
+static struct sa_client reg, other;
 static uint64_t buf[SPDT_MSG_WORDS];
 
 static void
@@ -30,16 +30,16 @@ setup(void)
 	key_msg_spd_fini();
 	key_vars_reset();
 	key_msg_spd_init();
-	spdt_client_open(&reg);
-	spdt_client_open(&other);
+	sa_client_open(&reg);
+	sa_client_open(&other);
 	CU_ASSERT_FATAL(keysock_register(reg.so, SADB_SATYPE_ESP) == 0);
 }
 
 static void
 teardown(void)
 {
-	spdt_client_close(&reg);
-	spdt_client_close(&other);
+	sa_client_close(&reg);
+	sa_client_close(&other);
 	key_spd_fini();
 	key_msg_spd_fini();
 	net_clock_set_source(NULL);
