@@ -31,7 +31,7 @@
 
 struct sockmgr_options {
 	const char	*dir;		/* -S: control directory */
-	bool		 foreground;	/* -d: no daemon, log to stderr */
+	bool		 foreground;	/* -d: log to stderr */
 };
 
 static bool	 log_stderr = true;

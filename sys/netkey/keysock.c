@@ -7,8 +7,9 @@
  * the end of its own event callback (or by keysock_detach() and
  * keysock_shutdown()), never while another socket's callback is delivering
  * to it: a send error merely marks it broken, which makes its descriptor
- * report writable, and its own callback then closes it.  So a keysock pointer handed to the key
- * engine stays valid for the whole dispatch of the message.
+ * report writable, and its own callback then closes it.  So a keysock
+ * pointer handed to the key engine stays valid for the whole dispatch of
+ * the message.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -57,8 +58,8 @@ struct keysock {
 	uint32_t	 regmask;	/* bit n: registered for satype n */
 	unsigned int	 registered;	/* KAME kp_registered */
 	bool		 promisc;
-	bool		 broken;	/* send failed: drop output, close */
-	bool		 eof;		/* peer done writing: drain, close */
+	bool		 broken;	/* send failed: drop all, close */
+	bool		 eof;		/* peer done writing: drain */
 	uint32_t	 events;	/* current epoll mask */
 	size_t		 queued;	/* bytes in outq */
 	uint64_t	 drops;

@@ -13,16 +13,20 @@
  *    sadb_msg of type SADB_X_PROMISC, so a promiscuous target gets two.
  *
  * Slow readers never block the daemon.  Every socket is non-blocking and
- * has an output queue.  Copies that are not replies to the socket's own
- * request (broadcasts, notifications, promiscuous copies) are dropped when
- * the queue holds KEYSOCK_QUEUE_SOFT() bytes or more and counted in
- * pfkeystat.in_nomem and in the socket's own drop counter.  Replies to the
- * originator are queued past that bound up to KEYSOCK_QUEUE_HARD; while a
- * socket's queue is above the soft bound the socket layer stops reading its
- * requests, so a client that writes without reading stalls only itself.
- * Dumps are streamed (keysock_stream()) and never dropped or truncated.
+ * has an output queue, used only when the kernel's socket buffer is full.
+ * Copies that are not replies to the socket's own request (broadcasts,
+ * notifications, promiscuous copies) are dropped when they would take the
+ * queue past keysock_queue_soft() bytes, max(net.key.recvspace,
+ * KEYSOCK_QUEUE_MIN), records' headers included; drops are counted in
+ * pfkeystat.in_nomem and in the socket's own counter, logged when it
+ * closes.  Replies to the originator are queued past that bound up to
+ * KEYSOCK_QUEUE_HARD; while a socket's queue is above the soft bound the
+ * socket layer stops reading its requests, so a client that writes without
+ * reading stalls only itself.  Dumps are streamed (keysock_stream()) and
+ * never dropped or truncated.
  *
- * Queued messages may hold keys: they are wiped when freed.
+ * Queued messages may hold keys: they are wiped when freed, as is the
+ * receive buffer after each request.
  */
 #ifndef SYS_NETKEY_KEYSOCK_H
 #define SYS_NETKEY_KEYSOCK_H
@@ -108,8 +112,8 @@ int	keysock_sendup(struct keysock *from, const void *msg, size_t len,
  * the same socket follow it in order.  Returns 0, or an errno (the stream
  * was not started and release() has already run).
  */
-int	keysock_stream(struct keysock *so, const struct keysock_stream_ops *ops,
-	    void *cursor);
+int	keysock_stream(struct keysock *so,
+	    const struct keysock_stream_ops *ops, void *cursor);
 
 /* Socket state used by the REGISTER and X_PROMISC handlers. */
 int	keysock_is_registered(const struct keysock *so, unsigned int satype);

@@ -3,7 +3,7 @@
  * SOCK_RAW, PF_KEY_V2), write(), read().  test_keysock runs it under the
  * preload shim to check that unmodified programs reach the socket manager.
  *
- *	pfkey_client register	send SADB_REGISTER (UNSPEC), expect the reply
+ *	pfkey_client register	SADB_REGISTER (UNSPEC), expect the reply
  *	pfkey_client badproto	expect EPROTONOSUPPORT for protocol 1
  *	pfkey_client badtype	expect ESOCKTNOSUPPORT for SOCK_DGRAM
  *

@@ -364,7 +364,7 @@ test_malformed(void)
 	expect_error(fd, &m, sizeof(m), EINVAL);	/* type > SADB_MAX */
 	m.sadb_msg_type = SADB_RESERVED;
 	expect_error(fd, &m, sizeof(m), EINVAL);
-	m.sadb_msg_type = SADB_X_PCHANGE;		/* no handler in KAME */
+	m.sadb_msg_type = SADB_X_PCHANGE;	/* no handler in KAME */
 	expect_error(fd, &m, sizeof(m), EINVAL);
 	m.sadb_msg_type = SADB_X_PROMISC;
 	m.sadb_msg_satype = 2;

@@ -245,7 +245,8 @@ test_stream_backpressure(void)
 static void
 test_stream_order(void)
 {
-	struct cursor a = { .left = 10, .tag = 1 }, b = { .left = 10, .tag = 2 };
+	struct cursor a = { .left = 10, .tag = 1 };
+	struct cursor b = { .left = 10, .tag = 2 };
 	uint64_t buf[8];
 	const struct sadb_msg *m = (const void *)buf;
 	struct pair p;
