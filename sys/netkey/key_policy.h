@@ -42,15 +42,11 @@
 #include <netipsec/ipsec.h>
 
 /*
- * An address as the SPD keeps it: a sockaddr of family AF_INET or AF_INET6
+ * Addresses are kept as union key_sockaddr: family AF_INET or AF_INET6
  * (AF_UNSPEC when absent).  The port inside is not used; selectors carry
  * their ports in host order in struct ipsec_selector.
  */
-union key_sockaddr {
-	struct sockaddr		sa;
-	struct sockaddr_in	sin;
-	struct sockaddr_in6	sin6;
-};
+#include "sys/netkey/key_sockaddr.h"
 
 /*
  * What traffic a policy applies to.  The family is src.sa.sa_family and dst

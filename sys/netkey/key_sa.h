@@ -39,12 +39,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-/* An SA endpoint: IPv4 or IPv6, without the bulk of sockaddr_storage. */
-union key_sockaddr {
-	struct sockaddr		sa;
-	struct sockaddr_in	sin;
-	struct sockaddr_in6	sin6;
-};
+#include "sys/netkey/key_sockaddr.h"
+
 
 /* Key material: owned bytes, wiped on the free path. */
 struct ipsec_sa_key {
