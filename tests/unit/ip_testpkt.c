@@ -203,32 +203,31 @@ tp_shell(const char *cmd, char *out, size_t outlen)
 }
 
 int
-tp_python(const char *program, char *out, size_t outlen)
+tp_python(const char *program, const char *arg, char *out, size_t outlen)
 {
-	const char *path = tp_tmpname(".py");
-	char cmd[512];
+	char path[256], cmd[1024];
 	FILE *f;
 	int rc;
 
+	tp_tmpname(path, sizeof(path), ".py");
 	f = fopen(path, "w");
 	if (f == NULL)
 		return -1;
 	fputs(program, f);
 	fclose(f);
-	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s 2>&1", path);
+	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s %s 2>&1", path,
+	    arg != NULL ? arg : "");
 	rc = tp_shell(cmd, out, outlen);
 	unlink(path);
 	return rc;
 }
 
-const char *
-tp_tmpname(const char *suffix)
+void
+tp_tmpname(char *name, size_t len, const char *suffix)
 {
-	static char name[256];
 	static unsigned int seq;
 	const char *dir = getenv("TMPDIR");
 
-	snprintf(name, sizeof(name), "%s/inet_test_%d_%u%s",
+	snprintf(name, len, "%s/inet_test_%d_%u%s",
 	    dir != NULL ? dir : "/tmp", (int)getpid(), seq++, suffix);
-	return name;
 }

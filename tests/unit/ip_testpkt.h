@@ -57,16 +57,18 @@ struct pbuf *tp_pbuf(struct pbuf_pool *pool, const uint8_t *data,
 	    size_t len);
 
 /*
- * Run the Python program text with /usr/bin/python3 (scapy importable),
- * its standard output into out (NUL-terminated).  Returns the exit
- * status, -1 when it could not be run.
+ * Run the Python program text with /usr/bin/python3 (scapy importable)
+ * and the one argument arg (may be NULL), its standard output and error
+ * into out (NUL-terminated).  Returns the exit status, -1 when it could
+ * not be run.
  */
-int	tp_python(const char *program, char *out, size_t outlen);
+int	tp_python(const char *program, const char *arg, char *out,
+	    size_t outlen);
 
 /* Run a shell command, standard output into out; the exit status. */
 int	tp_shell(const char *cmd, char *out, size_t outlen);
 
-/* A fresh temporary file name with the given suffix (static buffer). */
-const char *tp_tmpname(const char *suffix);
+/* A fresh temporary file name with the given suffix, into name. */
+void	tp_tmpname(char *name, size_t len, const char *suffix);
 
 #endif
