@@ -101,8 +101,13 @@ test_add_get_delete(void)
 	CU_ASSERT_EQUAL(reply_sa(buf)->sadb_sa_replay, 4);
 	CU_ASSERT_EQUAL(reply_sa(buf)->sadb_sa_state, SADB_SASTATE_MATURE);
 	CU_ASSERT_EQUAL(sa_client_drain(&B), 0);
-	/* DELETE: to both; then GET and DELETE are ENOENT. */
+	/* Another source names another SA index: ENOENT. */
+	r.src = "192.0.2.9";
+	CU_ASSERT_EQUAL(call(&A, &r, buf), ENOENT);
 	r.type = SADB_DELETE;
+	CU_ASSERT_EQUAL(call(&A, &r, buf), ENOENT);
+	r.src = "192.0.2.1";
+	/* DELETE: to both; then GET and DELETE are ENOENT. */
 	CU_ASSERT_EQUAL(call(&A, &r, buf), 0);
 	CU_ASSERT_PTR_NOT_NULL(sa_reply_ext(buf, SADB_EXT_SA));
 	CU_ASSERT_EQUAL(sa_client_drain(&B), 1);
