@@ -25,78 +25,25 @@
 #include "sys/netkey/key_build.h"
 #include "sys/netkey/key_parse.h"
 #include "tests/unit/key_sa_client.h"
+#include "tests/unit/sockmgr_proc.h"
 #include "tests/unit/testlib.h"
 
 #define REPLY_MS	5000
 #define QUIET_MS	200
 #define NDUMP		500
 
-static char	tmpdir[] = "/tmp/test_key_msg_sa_sock.XXXXXX";
-static char	rundir[PATH_MAX];
-static pid_t	daemon_pid = -1;
-static bool	have_tmpdir;
-
-static bool
-daemon_up(void)
-{
-	int fd, i;
-
-	for (i = 0; i < REPLY_MS / 20; i++) {
-		if ((fd = pfkey_open()) >= 0) {
-			pfkey_close(fd);
-			return true;
-		}
-		usleep(20000);
-	}
-	return false;
-}
+static struct test_sockmgr sm;
 
 static int
 suite_init(void)
 {
-	const char *b = getenv("BUILD"), *bin = getenv("SOCKMGR");
-	char path[PATH_MAX];
-
-	if (geteuid() != 0) {
-		fprintf(stderr, "test_key_msg_sa_sock: not root: the socket "
-		    "manager accepts only root (counted as failed)\n");
-		return 0;
-	}
-	snprintf(path, sizeof(path), "%s/sbin/sockmgr", b != NULL ? b :
-	    "build");
-	if (bin == NULL)
-		bin = path;
-	if (mkdtemp(tmpdir) == NULL)
-		return -1;
-	have_tmpdir = true;
-	snprintf(rundir, sizeof(rundir), "%s/run", tmpdir);
-	setenv("SOCK", rundir, 1);
-	signal(SIGPIPE, SIG_IGN);
-	if ((daemon_pid = fork()) == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, STDERR_FILENO);
-		execl(bin, "sockmgr", "-d", "-S", rundir, (char *)NULL);
-		_exit(127);
-	}
-	return daemon_pid > 0 && daemon_up() ? 0 : -1;
+	return test_sockmgr_start(&sm, "test_key_msg_sa_sock");
 }
 
 static int
 suite_fini(void)
 {
-	char cmd[PATH_MAX + 16];
-
-	if (daemon_pid > 0) {
-		kill(daemon_pid, SIGKILL);
-		waitpid(daemon_pid, NULL, 0);
-	}
-	if (have_tmpdir) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-		if (system(cmd) != 0)
-			return -1;
-	}
-	return 0;
+	return test_sockmgr_stop(&sm);
 }
 
 static ssize_t

@@ -24,16 +24,14 @@
 
 #include "lib/libipsec/libpfkey.h"
 #include "tests/unit/key_msg_spd_util.h"
+#include "tests/unit/sockmgr_proc.h"
 #include "tests/unit/testlib.h"
 
 #define WAIT_MS		5000
 #define QUIET_MS	200
 #define NPOLICIES	50
 
-static char	tmpdir[] = "/tmp/test_key_msg_spd_sock.XXXXXX";
-static char	rundir[PATH_MAX / 2];
-static pid_t	daemon_pid = -1;
-static bool	have_tmpdir;
+static struct test_sockmgr sm;
 static uint64_t	buf[SPDT_MSG_WORDS];
 
 /* One record within ms, or -1. */
@@ -91,74 +89,16 @@ send_hdr(int fd, uint8_t type, uint32_t seq)
 	return send(fd, &q, sizeof(q), 0) == (ssize_t)sizeof(q) ? 0 : -1;
 }
 
-static bool
-daemon_up(void)
-{
-	struct timespec t0, t;
-	int fd;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	do {
-		if ((fd = pfkey_open()) >= 0) {
-			close(fd);
-			return true;
-		}
-		usleep(20000);
-		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while ((t.tv_sec - t0.tv_sec) * 1000 < WAIT_MS);
-	return false;
-}
-
 static int
 suite_init(void)
 {
-	const char *b = getenv("BUILD");
-	char bin[PATH_MAX];
-
-	if (geteuid() != 0) {
-		fprintf(stderr, "test_key_msg_spd_sock: not root, the socket "
-		    "manager would refuse us (counted as failed)\n");
-		return 0;
-	}
-	if (mkdtemp(tmpdir) == NULL)
-		return -1;
-	have_tmpdir = true;
-	snprintf(rundir, sizeof(rundir), "%s/run", tmpdir);
-	snprintf(bin, sizeof(bin), "%s/sbin/sockmgr", b != NULL ? b : "build");
-	setenv("SOCK", rundir, 1);
-	signal(SIGPIPE, SIG_IGN);
-	daemon_pid = fork();
-	if (daemon_pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		if (null >= 0)
-			dup2(null, STDERR_FILENO);
-		execl(bin, "sockmgr", "-d", "-S", rundir, (char *)NULL);
-		_exit(127);
-	}
-	if (daemon_pid < 0 || !daemon_up()) {
-		fprintf(stderr, "test_key_msg_spd_sock: %s did not start\n",
-		    bin);
-		return -1;
-	}
-	return 0;
+	return test_sockmgr_start(&sm, "test_key_msg_spd_sock");
 }
 
 static int
 suite_fini(void)
 {
-	char cmd[PATH_MAX];
-
-	if (daemon_pid > 0) {
-		kill(daemon_pid, SIGKILL);
-		waitpid(daemon_pid, NULL, 0);
-	}
-	if (have_tmpdir) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-		if (system(cmd) != 0)
-			return -1;
-	}
-	return 0;
+	return test_sockmgr_stop(&sm);
 }
 
 static uint32_t
