@@ -253,7 +253,7 @@ void	pfkey_dump_set_now(time_t now);
 
 /*
  * setkey -D -l: the header line and one row per SA, as ipsec-tools'
- * shortdump (flags: PFKEY_DUMP_PORTS for "[port]" after each address).
+ * shortdump ("[port]" whenever a port is set; flags: 0, reserved).
  */
 void	pfkey_sadump_short_header_fp(FILE *fp);
 int	pfkey_sadump_short_fp(FILE *fp, const struct sadb_msg *m, int flags);
