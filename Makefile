@@ -162,8 +162,9 @@ install: all
 	    $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/net \
 	    $(DESTDIR)$(PREFIX)/include/netipsec
 	$(if $(PROG_BINS),install -m 755 $(PROG_BINS) $(DESTDIR)$(PREFIX)/sbin)
-	$(if $(LIBS),install -m 644 $(LIB_ARCHIVES) $(LIB_SHARED) \
-	    $(DESTDIR)$(PREFIX)/lib)
+	install -m 644 $(BUILD)/lib/libipsec.a $(LIB_SHARED) \
+	    $(DESTDIR)$(PREFIX)/lib
+	install -m 644 lib/libipsec/libpfkey.h $(DESTDIR)$(PREFIX)/include
 	install -m 644 include/net/*.h $(DESTDIR)$(PREFIX)/include/net
 	install -m 644 include/netipsec/*.h $(DESTDIR)$(PREFIX)/include/netipsec
 	install -m 644 $(BUILD)/ipsec.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig
