@@ -117,7 +117,7 @@ unsigned pfkey_get_softrate(unsigned type);
  */
 struct pfkey_send_sa_args {
 	int		 so;
-	unsigned	 type;		/* SADB_ADD or SADB_UPDATE */
+	unsigned	 type;		/* set by the call (ADD, UPDATE) */
 	unsigned	 satype;
 	unsigned	 mode;		/* IPSEC_MODE_* */
 	const struct sockaddr *src;

@@ -255,8 +255,9 @@ pfkey_send_add2(const struct pfkey_send_sa_args *args)
 	return send_sa(args, SADB_ADD);
 }
 
-int
-pfkey_send_update_nat(int so, unsigned satype, unsigned mode,
+/* The flat argument lists of ipsec-tools, for ADD or UPDATE. */
+static int
+send_sa_flat(unsigned type, int so, unsigned satype, unsigned mode,
     const struct sockaddr *src, const struct sockaddr *dst, uint32_t spi,
     uint32_t reqid, unsigned wsize, const void *keymat, unsigned e_type,
     unsigned e_keylen, unsigned a_type, unsigned a_keylen, unsigned flags,
@@ -266,7 +267,7 @@ pfkey_send_update_nat(int so, unsigned satype, unsigned mode,
     const struct sockaddr *l_natt_oa, uint16_t l_natt_frag)
 {
 	struct pfkey_send_sa_args a = {
-		.so = so, .type = SADB_UPDATE, .satype = satype, .mode = mode,
+		.so = so, .type = type, .satype = satype, .mode = mode,
 		.src = src, .dst = dst, .spi = spi, .reqid = reqid,
 		.wsize = wsize, .keymat = keymat, .e_type = e_type,
 		.e_keylen = e_keylen, .a_type = a_type, .a_keylen = a_keylen,
@@ -277,7 +278,23 @@ pfkey_send_update_nat(int so, unsigned satype, unsigned mode,
 		.l_natt_frag = l_natt_frag,
 	};
 
-	return send_sa(&a, SADB_UPDATE);
+	return send_sa(&a, type);
+}
+
+int
+pfkey_send_update_nat(int so, unsigned satype, unsigned mode,
+    const struct sockaddr *src, const struct sockaddr *dst, uint32_t spi,
+    uint32_t reqid, unsigned wsize, const void *keymat, unsigned e_type,
+    unsigned e_keylen, unsigned a_type, unsigned a_keylen, unsigned flags,
+    uint32_t l_alloc, uint64_t l_bytes, uint64_t l_addtime,
+    uint64_t l_usetime, uint32_t seq, uint8_t l_natt_type,
+    uint16_t l_natt_sport, uint16_t l_natt_dport,
+    const struct sockaddr *l_natt_oa, uint16_t l_natt_frag)
+{
+	return send_sa_flat(SADB_UPDATE, so, satype, mode, src, dst, spi,
+	    reqid, wsize, keymat, e_type, e_keylen, a_type, a_keylen, flags,
+	    l_alloc, l_bytes, l_addtime, l_usetime, seq, l_natt_type,
+	    l_natt_sport, l_natt_dport, l_natt_oa, l_natt_frag);
 }
 
 int
@@ -288,9 +305,9 @@ pfkey_send_update(int so, unsigned satype, unsigned mode,
     uint32_t l_alloc, uint64_t l_bytes, uint64_t l_addtime,
     uint64_t l_usetime, uint32_t seq)
 {
-	return pfkey_send_update_nat(so, satype, mode, src, dst, spi, reqid,
-	    wsize, keymat, e_type, e_keylen, a_type, a_keylen, flags, l_alloc,
-	    l_bytes, l_addtime, l_usetime, seq, 0, 0, 0, NULL, 0);
+	return send_sa_flat(SADB_UPDATE, so, satype, mode, src, dst, spi,
+	    reqid, wsize, keymat, e_type, e_keylen, a_type, a_keylen, flags,
+	    l_alloc, l_bytes, l_addtime, l_usetime, seq, 0, 0, 0, NULL, 0);
 }
 
 int
@@ -303,19 +320,10 @@ pfkey_send_add_nat(int so, unsigned satype, unsigned mode,
     uint16_t l_natt_sport, uint16_t l_natt_dport,
     const struct sockaddr *l_natt_oa, uint16_t l_natt_frag)
 {
-	struct pfkey_send_sa_args a = {
-		.so = so, .type = SADB_ADD, .satype = satype, .mode = mode,
-		.src = src, .dst = dst, .spi = spi, .reqid = reqid,
-		.wsize = wsize, .keymat = keymat, .e_type = e_type,
-		.e_keylen = e_keylen, .a_type = a_type, .a_keylen = a_keylen,
-		.flags = flags, .l_alloc = l_alloc, .l_bytes = l_bytes,
-		.l_addtime = l_addtime, .l_usetime = l_usetime, .seq = seq,
-		.l_natt_type = l_natt_type, .l_natt_sport = l_natt_sport,
-		.l_natt_dport = l_natt_dport, .l_natt_oai = l_natt_oa,
-		.l_natt_frag = l_natt_frag,
-	};
-
-	return send_sa(&a, SADB_ADD);
+	return send_sa_flat(SADB_ADD, so, satype, mode, src, dst, spi,
+	    reqid, wsize, keymat, e_type, e_keylen, a_type, a_keylen, flags,
+	    l_alloc, l_bytes, l_addtime, l_usetime, seq, l_natt_type,
+	    l_natt_sport, l_natt_dport, l_natt_oa, l_natt_frag);
 }
 
 int
@@ -326,9 +334,9 @@ pfkey_send_add(int so, unsigned satype, unsigned mode,
     uint32_t l_alloc, uint64_t l_bytes, uint64_t l_addtime,
     uint64_t l_usetime, uint32_t seq)
 {
-	return pfkey_send_add_nat(so, satype, mode, src, dst, spi, reqid,
-	    wsize, keymat, e_type, e_keylen, a_type, a_keylen, flags, l_alloc,
-	    l_bytes, l_addtime, l_usetime, seq, 0, 0, 0, NULL, 0);
+	return send_sa_flat(SADB_ADD, so, satype, mode, src, dst, spi,
+	    reqid, wsize, keymat, e_type, e_keylen, a_type, a_keylen, flags,
+	    l_alloc, l_bytes, l_addtime, l_usetime, seq, 0, 0, 0, NULL, 0);
 }
 
 /* DELETE and GET by SPI; DELETE without one removes every SA. */
