@@ -42,10 +42,10 @@ static const struct {
 	unsigned	 allowed;
 	const char	*name;
 } satype_algs[] = {
-	{ SADB_SATYPE_ESP,		ALG_E,	ALG_E | ALG_A,	"esp" },
-	{ SADB_SATYPE_AH,		ALG_A,	ALG_A,		"ah" },
-	{ SADB_X_SATYPE_IPCOMP,		ALG_C,	ALG_C,		"ipcomp" },
-	{ SADB_X_SATYPE_TCPSIGNATURE,	ALG_A,	ALG_A,		"tcp" },
+	{ SADB_SATYPE_ESP,		ALG_E, ALG_E | ALG_A, "esp" },
+	{ SADB_SATYPE_AH,		ALG_A, ALG_A,	      "ah" },
+	{ SADB_X_SATYPE_IPCOMP,		ALG_C, ALG_C,	      "ipcomp" },
+	{ SADB_X_SATYPE_TCPSIGNATURE,	ALG_A, ALG_A,	      "tcp" },
 };
 
 static int

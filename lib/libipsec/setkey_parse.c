@@ -24,18 +24,22 @@ struct parser {
 	size_t			 whylen;
 };
 
+#define S_SA_FULL	(SETKEY_S_SAID | SETKEY_S_ALGS)
+#define S_SA_ID		(SETKEY_S_SAID | SETKEY_S_MODE)
+#define S_SPD_FULL	(SETKEY_S_SPD | SETKEY_S_POLICY)
+
 static const struct setkey_stmt_desc stmt_table[] = {
-	{ "add",	SADB_ADD,		SETKEY_S_SAID | SETKEY_S_ALGS },
-	{ "update",	SADB_UPDATE,		SETKEY_S_SAID | SETKEY_S_ALGS },
-	{ "get",	SADB_GET,		SETKEY_S_SAID | SETKEY_S_MODE },
-	{ "delete",	SADB_DELETE,		SETKEY_S_SAID | SETKEY_S_MODE },
+	{ "add",	SADB_ADD,		S_SA_FULL },
+	{ "update",	SADB_UPDATE,		S_SA_FULL },
+	{ "get",	SADB_GET,		S_SA_ID },
+	{ "delete",	SADB_DELETE,		S_SA_ID },
 	{ "deleteall",	SADB_DELETE,		SETKEY_S_PAIR },
-	{ "getspi",	SADB_GETSPI,		SETKEY_S_SAID | SETKEY_S_MODE },
+	{ "getspi",	SADB_GETSPI,		S_SA_ID },
 	{ "flush",	SADB_FLUSH,		SETKEY_S_PROTO },
 	{ "dump",	SADB_DUMP,		SETKEY_S_PROTO },
-	{ "spdadd",	SADB_X_SPDADD,		SETKEY_S_SPD | SETKEY_S_POLICY },
-	{ "spdupdate",	SADB_X_SPDUPDATE,	SETKEY_S_SPD | SETKEY_S_POLICY },
-	{ "spddelete",	SADB_X_SPDDELETE,	SETKEY_S_SPD | SETKEY_S_POLICY },
+	{ "spdadd",	SADB_X_SPDADD,		S_SPD_FULL },
+	{ "spdupdate",	SADB_X_SPDUPDATE,	S_SPD_FULL },
+	{ "spddelete",	SADB_X_SPDDELETE,	S_SPD_FULL },
 	{ "spdflush",	SADB_X_SPDFLUSH,	0 },
 	{ "spddump",	SADB_X_SPDDUMP,		0 },
 	{ "exit",	0,			SETKEY_S_QUIT },
@@ -51,13 +55,13 @@ struct proto_desc {
 };
 
 static const struct proto_desc proto_table[] = {
-	{ "esp",	SADB_SATYPE_ESP,		0,		false },
-	{ "esp-old",	SADB_SATYPE_ESP,		SADB_X_EXT_OLD,	false },
-	{ "esp-udp",	SADB_SATYPE_ESP,		0,		true },
-	{ "ah",		SADB_SATYPE_AH,			0,		false },
-	{ "ah-old",	SADB_SATYPE_AH,			SADB_X_EXT_OLD,	false },
-	{ "ipcomp",	SADB_X_SATYPE_IPCOMP,		0,		false },
-	{ "tcp",	SADB_X_SATYPE_TCPSIGNATURE,	0,		false },
+	{ "esp",     SADB_SATYPE_ESP,		   0,		   false },
+	{ "esp-old", SADB_SATYPE_ESP,		   SADB_X_EXT_OLD, false },
+	{ "esp-udp", SADB_SATYPE_ESP,		   0,		   true },
+	{ "ah",	     SADB_SATYPE_AH,		   0,		   false },
+	{ "ah-old",  SADB_SATYPE_AH,		   SADB_X_EXT_OLD, false },
+	{ "ipcomp",  SADB_X_SATYPE_IPCOMP,	   0,		   false },
+	{ "tcp",     SADB_X_SATYPE_TCPSIGNATURE, 0,		   false },
 };
 
 struct name_value {
@@ -633,8 +637,12 @@ statement_parts(struct parser *ps)
 		if (sa_option(ps) != 0)
 			return -1;
 	}
-	if (ps->lx->tok != SETKEY_TOK_SEMI &&
-	    !((parts & SETKEY_S_QUIT) && ps->lx->tok == SETKEY_TOK_EOF))
+	/* exit, quit and bye end the input; a ';' after them is optional. */
+	if (parts & SETKEY_S_QUIT) {
+		st->line = ps->lx->tokline;
+		return 0;
+	}
+	if (ps->lx->tok != SETKEY_TOK_SEMI)
 		return fail_token(ps, ps->lx->tok == SETKEY_TOK_EOF ?
 		    "';' missing at the end of the statement" :
 		    "syntax error");
