@@ -69,7 +69,7 @@ pad_length(const struct ipsec_xform *xf, int af, size_t plen)
 	room = ((size_t)randpad - total) / bound;
 	if (room > (ESP_PADMAX - pad) / bound)
 		room = (ESP_PADMAX - pad) / bound;
-	if (room == 0 || crypto_iv_random((uint8_t *)&r, sizeof(r)) != 0)
+	if (room == 0 || esp_random(&r, sizeof(r)) != 0)
 		return pad;
 	return pad + (r % (room + 1)) * bound;
 }
@@ -82,7 +82,7 @@ pad_fill(const struct ipsec_xform *xf, uint8_t *p, size_t padlen)
 	switch (xf->padmode) {
 	case IPSEC_PAD_RANDOM:
 		/* Without randomness, zeros rather than stale bytes. */
-		if (crypto_iv_random(p, padlen) != 0)
+		if (esp_random(p, padlen) != 0)
 			memset(p, 0, padlen);
 		break;
 	case IPSEC_PAD_ZERO:
@@ -93,6 +93,20 @@ pad_fill(const struct ipsec_xform *xf, uint8_t *p, size_t padlen)
 			p[i] = (uint8_t)(i + 1);
 		break;
 	}
+}
+
+/*
+ * CBC needs an unpredictable IV (RFC 3602): random bytes from the pool.
+ * The counter modes need a unique one (RFC 3686, 4106, 7634): the crypto
+ * layer makes it from the sequence number, or takes the test IV.
+ */
+static int
+make_iv(const struct ipsec_xform *xf, uint64_t seq, uint8_t *iv)
+{
+	if ((xf->flags & (IPSEC_XF_RANDIV | IPSEC_XF_TESTIV)) ==
+	    IPSEC_XF_RANDIV)
+		return esp_random(iv, xf->ivlen);
+	return crypto_iv_generate(xf->enc, seq, iv);
 }
 
 /* AEAD additional data: SPI | seq, or SPI | seq high | seq low. */
@@ -171,7 +185,7 @@ esp_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
 	esp = pbuf_insert(pb, skip, hdrlen);
 	memcpy(esp, &sa->spi, 4);
 	ipsec_put32(esp + 4, (uint32_t)seq);
-	if (crypto_iv_generate(xf->enc, seq, esp + ESP_HDRLEN) != 0)
+	if (make_iv(xf, seq, esp + ESP_HDRLEN) != 0)
 		return esp_drop(xf, ESPS_CRYPTO);
 	if (seal(sa, xf, esp, plen + padlen + ESP_TRAILERLEN, seq,
 	    pbuf_put(pb, xf->icvlen)) != CRYPTO_OK)

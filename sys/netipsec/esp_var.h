@@ -112,12 +112,15 @@ extern const struct ipsec_xform_ops esp_xform_ops;
 
 /*
  * Shared by esp_output.c and esp_input.c.  esp_drop() counts a drop
- * reason, records it in xf->last_drop and returns IPSEC_DROP.  esp_aad()
+ * reason, records it in xf->last_drop and returns IPSEC_DROP.
+ * esp_random() fills p with n unpredictable bytes (0, or -1 when OpenSSL's
+ * generator fails) without a DRBG call per packet.  esp_aad()
  * writes the AEAD additional data of a packet with (full) sequence number
  * seq into aad (12 bytes of room) and returns its length.
  */
 enum ipsec_verdict esp_drop(struct ipsec_xform *xf,
 	    enum espstat_counter why);
+int	esp_random(void *p, size_t n);
 size_t	esp_aad(const struct ipsec_sa *sa, const struct ipsec_xform *xf,
 	    uint64_t seq, uint8_t *aad);
 

@@ -55,6 +55,8 @@ enum ipsec_padmode {
 #define IPSEC_XF_AUTH		0x0002	/* separate ICV from auth (HMAC) */
 #define IPSEC_XF_ESN		0x0004	/* 64-bit sequence numbers */
 #define IPSEC_XF_CYCSEQ		0x0008	/* 32-bit sequence may wrap */
+#define IPSEC_XF_RANDIV		0x0010	/* IV from the random pool (CBC) */
+#define IPSEC_XF_TESTIV		0x0020	/* a test hook fixed the IV */
 
 struct ipsec_xform_ops;
 

@@ -10,6 +10,7 @@
  * whether the 32-bit counter may cycle, and the replay window.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +80,48 @@ esp_drop(struct ipsec_xform *xf, enum espstat_counter why)
 	espstat_counters[why]++;
 	xf->last_drop = (uint16_t)why;
 	return IPSEC_DROP;
+}
+
+/*
+ * Random bytes for CBC IVs, random padding and esp_randpad, taken from
+ * OpenSSL's DRBG a pool at a time: one RAND_bytes call costs about as
+ * much as sealing a small packet, and these bytes need to be
+ * unpredictable, not secret (they all go on the wire).  Each thread has
+ * its own pool; a forked child forgets its copy so that parent and child
+ * never send the same IVs.
+ */
+#define ESP_RANDOM_POOL	4096
+
+static _Thread_local uint8_t rnd_pool[ESP_RANDOM_POOL];
+static _Thread_local size_t rnd_off = ESP_RANDOM_POOL;
+static pthread_once_t rnd_once = PTHREAD_ONCE_INIT;
+
+static void
+rnd_forget(void)
+{
+	OPENSSL_cleanse(rnd_pool, sizeof(rnd_pool));
+	rnd_off = ESP_RANDOM_POOL;
+}
+
+static void
+rnd_setup(void)
+{
+	pthread_atfork(NULL, NULL, rnd_forget);
+}
+
+int
+esp_random(void *p, size_t n)
+{
+	if (n > ESP_RANDOM_POOL)
+		return crypto_iv_random(p, n);
+	if (ESP_RANDOM_POOL - rnd_off < n) {
+		if (crypto_iv_random(rnd_pool, sizeof(rnd_pool)) != 0)
+			return -1;
+		rnd_off = 0;
+	}
+	memcpy(p, rnd_pool + rnd_off, n);
+	rnd_off += n;
+	return 0;
 }
 
 /* The one free path of an ESP state: sessions wipe their keys. */
@@ -178,6 +221,7 @@ esp_init(struct ipsec_sa *sa)
 	struct ipsec_xform *xf;
 	int error;
 
+	pthread_once(&rnd_once, rnd_setup);
 	if (sa->flags & (SADB_X_EXT_OLD | SADB_X_EXT_IV4B | SADB_X_EXT_DERIV))
 		return EOPNOTSUPP;
 	error = esp_algs(sa, &ealg, &aalg);
@@ -200,6 +244,8 @@ esp_init(struct ipsec_sa *sa)
 		xf->flags |= IPSEC_XF_ESN;
 	if (sa->flags & SADB_X_EXT_CYCSEQ)
 		xf->flags |= IPSEC_XF_CYCSEQ;
+	if (ealg->mode == CRYPTO_MODE_CBC)
+		xf->flags |= IPSEC_XF_RANDIV;
 	xf->padmode = esp_padmode(sa->flags);
 	xf->ivlen = (uint8_t)crypto_enc_ivlen(xf->enc);
 	xf->icvlen = (uint8_t)(xf->auth != NULL ?
@@ -222,6 +268,10 @@ esp_test_set_output(struct ipsec_sa *sa, const uint8_t *iv,
 	struct ipsec_xform *xf = ipsec_xform_of(sa);
 
 	crypto_enc_set_test_iv(xf->enc, iv);
+	if (iv != NULL)
+		xf->flags |= IPSEC_XF_TESTIV;
+	else
+		xf->flags &= ~IPSEC_XF_TESTIV;
 	sa->seq_out = next_seq - 1;
 }
 
