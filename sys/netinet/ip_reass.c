@@ -278,7 +278,7 @@ oldest(const struct ip_reass *r, int32_t keep)
 
 	for (f = 0; f < 2; f++) {
 		c[f] = r->age[f].head;
-		if (c[f] == keep)
+		if (keep != NIL && c[f] == keep)
 			c[f] = r->queues[keep].next;
 	}
 	if (c[0] == NIL)
