@@ -381,6 +381,34 @@ test_flood_bounded(void)
 	ip_reass_destroy(r);
 }
 
+/*
+ * A full queue table of one family: the other family's list is empty and
+ * the oldest datagram must still be found (the fuzzer found this).
+ */
+static void
+test_full_one_family(void)
+{
+	struct ip_reass_limits lim = { .max_queues = 4 };
+	struct ip_reass *r = ip_reass_create(pool, &lim);
+	uint64_t ov = ip6stat[IP6STAT_FRAGOVERFLOW];
+	struct pbuf *out;
+	uint32_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	for (i = 0; i < 10; i++) {
+		CU_ASSERT_EQUAL(feed_frag(r, 6, i, 0, 8, true, &out),
+		    IP_REASS_HELD);
+		net_clock_advance(1);
+	}
+	CU_ASSERT_EQUAL(ip_reass_queues(r), 4);
+	CU_ASSERT_EQUAL(ip6stat[IP6STAT_FRAGOVERFLOW] - ov, 6);
+	/* The survivors are the newest: 9 completes, 0 does not. */
+	CU_ASSERT_EQUAL(feed_frag(r, 6, 9, 8, 8, false, &out), IP_REASS_DONE);
+	pbuf_free(out);
+	CU_ASSERT_EQUAL(feed_frag(r, 6, 0, 8, 8, false, &out), IP_REASS_HELD);
+	ip_reass_destroy(r);
+}
+
 /* The largest datagrams: 65535 bytes rebuilt; one byte more refused. */
 static void
 test_64k(void)
@@ -425,6 +453,7 @@ static const struct test_case reass_cases[] = {
 	{ "contradicting lengths", test_bad_sequences },
 	{ "timeouts on the fake clock", test_timeouts },
 	{ "flood of fragment starts stays bounded", test_flood_bounded },
+	{ "full queue table of one family", test_full_one_family },
 	{ "64 KiB datagrams", test_64k },
 	{ "every buffer returned to the pool", test_no_leak },
 	{ NULL, NULL }
