@@ -29,8 +29,10 @@
 #define PRIO_BASE_DEF		0x80000000u
 #define PRIO_BASE_HIGH		0x40000000u
 
-/* A request's text: two endpoints with ports and the rest. */
-#define REQ_TEXT_MAX		(2 * (NI_MAXHOST + NI_MAXSERV + 2) + 64)
+/* One endpoint with its port, both endpoints, a whole request. */
+#define ADDR_TEXT_MAX		(NI_MAXHOST + NI_MAXSERV + 2)
+#define ADDRS_TEXT_MAX		(2 * ADDR_TEXT_MAX + 1)
+#define REQ_TEXT_MAX		(ADDRS_TEXT_MAX + 64)
 
 static const char *const dir_names[] = {
 	[IPSEC_DIR_ANY] = "any",
@@ -130,7 +132,7 @@ static int
 format_endpoints(char *out, size_t len, const struct sadb_x_ipsecrequest *r,
     bool withports)
 {
-	char a[NI_MAXHOST + NI_MAXSERV + 2], b[NI_MAXHOST + NI_MAXSERV + 2];
+	char a[ADDR_TEXT_MAX], b[ADDR_TEXT_MAX];
 	struct sockaddr_storage s1, s2;
 	size_t room = r->sadb_x_ipsecrequest_len - sizeof(*r), l1, l2;
 	const uint8_t *p = (const uint8_t *)(r + 1);
@@ -159,7 +161,7 @@ format_request(char *out, size_t len, const struct sadb_x_ipsecrequest *r,
     bool withports)
 {
 	const char *proto, *mode, *level;
-	char addrs[REQ_TEXT_MAX];
+	char addrs[ADDRS_TEXT_MAX];
 	unsigned reqid = r->sadb_x_ipsecrequest_reqid;
 	int error;
 
