@@ -27,7 +27,7 @@ struct ipsec_vars {
 	struct ipsec_af_vars inet6;	/* net.inet6.ipsec6 */
 	int	ah_cleartos;		/* IPv4 only: zero TOS in AH ICV */
 	int	ah_offsetmask;		/* IPv4 only: frag field mask in AH */
-	int	dfbit;			/* IPv4 tunnel DF: 0 clear 1 set 2 copy */
+	int	dfbit;			/* IPv4 tunnel DF: 0 clr 1 set 2 copy */
 	int	esp_enable;		/* net.inet.esp.esp_enable */
 };
 

@@ -59,7 +59,8 @@ uint64_t ipsec_replay_top(const struct ipsec_replay *rp);
 uint32_t ipsec_replay_size(const struct ipsec_replay *rp);
 
 /*
- * Start the window as if top (0: none) had been the only number recorded (tests, and SAs taken over with a known counter).
+ * Start the window as if top (0: none) had been the only number
+ * recorded (tests, and SAs taken over with a known counter).
  */
 void	ipsec_replay_reset(struct ipsec_replay *rp, uint64_t top);
 

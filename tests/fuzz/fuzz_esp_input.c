@@ -59,7 +59,8 @@ make_sa(int i)
 	sa->flags = specs[i].flags;
 	sa->replay = specs[i].replay;
 	if (key_sa_set_key(&sa->key_enc, key, specs[i].ekeylen * 8) != 0 ||
-	    key_sa_set_key(&sa->key_auth, key + 32, specs[i].akeylen * 8) != 0 ||
+	    key_sa_set_key(&sa->key_auth, key + 32,
+	    specs[i].akeylen * 8) != 0 ||
 	    esp_init(sa) != 0)
 		abort();
 	return sa;

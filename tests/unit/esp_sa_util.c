@@ -6,11 +6,30 @@
 #include <string.h>
 
 #include "net/pfkeyv2.h"
+#include "sys/crypto/crypto.h"
 #include "sys/net/pbuf.h"
 #include "sys/netinet/in_cksum.h"
 #include "sys/netipsec/esp_var.h"
 #include "sys/netkey/key_sa.h"
 #include "esp_sa_util.h"
+
+struct pbuf_pool *esp_pool;
+
+int
+esp_suite_init(void)
+{
+	esp_pool = pbuf_pool_create(64, 2);
+	return crypto_init() != 0 || esp_pool == NULL;
+}
+
+int
+esp_suite_fini(void)
+{
+	pbuf_pool_destroy(esp_pool);
+	esp_pool = NULL;
+	crypto_fini();
+	return 0;
+}
 
 struct ipsec_sa *
 esp_sa_make(const struct esp_sa_spec *spec, int *errp)

@@ -43,6 +43,14 @@ struct pbuf *esp_pkt_make(struct pbuf_pool *pool, int af, uint8_t proto,
 /* A copy of pb in a new buffer from pool. */
 struct pbuf *esp_pkt_copy(struct pbuf_pool *pool, const struct pbuf *pb);
 
+/*
+ * Suite set-up and tear-down shared by the ESP tests: the crypto layer
+ * and esp_pool, a pool of packet buffers.
+ */
+extern struct pbuf_pool *esp_pool;
+int	esp_suite_init(void);
+int	esp_suite_fini(void);
+
 /* Fill buf with bytes from a fixed pseudo-random sequence. */
 void	esp_fill(uint8_t *buf, size_t len, uint32_t seed);
 

@@ -16,22 +16,6 @@
 #include "esp_sa_util.h"
 #include "testlib.h"
 
-static struct pbuf_pool *pool;
-
-static int
-suite_init(void)
-{
-	pool = pbuf_pool_create(64, 2);
-	return crypto_init() != 0 || pool == NULL;
-}
-
-static int
-suite_fini(void)
-{
-	pbuf_pool_destroy(pool);
-	crypto_fini();
-	return 0;
-}
 
 /* A pair of SAs with the same keys: one to send with, one to receive. */
 struct sa_pair {
@@ -94,9 +78,9 @@ round_trip(struct sa_pair *p, int af, size_t len)
 	int ok = 1;
 
 	esp_fill(payload, len, (uint32_t)len);
-	pb = esp_pkt_make(pool, af, IPPROTO_UDP, payload, len, &skip,
+	pb = esp_pkt_make(esp_pool, af, IPPROTO_UDP, payload, len, &skip,
 	    &protoff);
-	orig = esp_pkt_copy(pool, pb);
+	orig = esp_pkt_copy(esp_pool, pb);
 	if (esp_output(p->out, pb, skip, protoff) != IPSEC_PASS)
 		ok = 0;
 	enclen = pb->len - skip - ESP_HDRLEN - xf->ivlen - xf->icvlen;
@@ -233,7 +217,7 @@ test_randpad(void)
 	    alg(CRYPTO_KIND_AUTH, "hmac-sha1"), 0, 0), 0);
 	ipsec_vars.inet.esp_randpad = 200;
 	for (i = 0; i < 200; i++) {
-		pb = esp_pkt_make(pool, AF_INET, IPPROTO_UDP, payload, 30,
+		pb = esp_pkt_make(esp_pool, AF_INET, IPPROTO_UDP, payload, 30,
 		    &skip, &protoff);
 		CU_ASSERT_EQUAL(esp_output(p.out, pb, skip, protoff),
 		    IPSEC_PASS);
@@ -248,13 +232,13 @@ test_randpad(void)
 	CU_ASSERT_EQUAL(minpad, 0);
 	CU_ASSERT(maxpad >= 128);
 	/* IPv6 has its own knob, still off. */
-	pb = esp_pkt_make(pool, AF_INET6, IPPROTO_UDP, payload, 30, &skip,
+	pb = esp_pkt_make(esp_pool, AF_INET6, IPPROTO_UDP, payload, 30, &skip,
 	    &protoff);
 	CU_ASSERT_EQUAL(esp_output(p.out, pb, skip, protoff), IPSEC_PASS);
 	CU_ASSERT_EQUAL(sent_padlen(&p, pb, skip, protoff), 0);
 	pbuf_free(pb);
 	/* Longer than the knob: minimal padding only. */
-	pb = esp_pkt_make(pool, AF_INET, IPPROTO_UDP, payload, 62, &skip,
+	pb = esp_pkt_make(esp_pool, AF_INET, IPPROTO_UDP, payload, 62, &skip,
 	    &protoff);
 	CU_ASSERT_EQUAL(esp_output(p.out, pb, skip, protoff), IPSEC_PASS);
 	ipsec_vars_reset();
@@ -262,7 +246,42 @@ test_randpad(void)
 	pair_free(&p);
 }
 
+/*
+ * IPv6 transport mode behind a hop-by-hop header: ESP goes after it, the
+ * hop-by-hop header's next header becomes 50, the IPv6 header's stays.
+ */
+static void
+test_ipv6_ext(void)
+{
+	static const uint8_t hbh[8] = { IPPROTO_UDP, 0, 1, 4, 0, 0, 0, 0 };
+	uint8_t payload[8 + 100], nxt;
+	struct sa_pair p = { NULL, NULL };
+	struct pbuf *pb, *orig;
+	size_t skip, protoff;
+
+	CU_ASSERT_EQUAL_FATAL(pair_make(&p, alg(CRYPTO_KIND_ENC,
+	    "aes-gcm-16"), NULL, 0, 64), 0);
+	memcpy(payload, hbh, sizeof(hbh));
+	esp_fill(payload + 8, 100, 3);
+	pb = esp_pkt_make(esp_pool, AF_INET6, IPPROTO_HOPOPTS, payload,
+	    sizeof(payload), &skip, &protoff);
+	orig = esp_pkt_copy(esp_pool, pb);
+	CU_ASSERT_EQUAL(esp_output(p.out, pb, 48, 40), IPSEC_PASS);
+	CU_ASSERT_EQUAL(pb->data[6], IPPROTO_HOPOPTS);
+	CU_ASSERT_EQUAL(pb->data[40], IPPROTO_ESP);
+	CU_ASSERT_EQUAL(in_cksum_get(pb->data + 4), pb->len - 40);
+	CU_ASSERT_EQUAL(memcmp(pb->data + 41, hbh + 1, 7), 0);
+	CU_ASSERT_EQUAL(esp_input(p.in, pb, 48, 40, &nxt), IPSEC_PASS);
+	CU_ASSERT_EQUAL(nxt, IPPROTO_UDP);
+	CU_ASSERT(pb->len == orig->len &&
+	    memcmp(pb->data, orig->data, pb->len) == 0);
+	pbuf_free(pb);
+	pbuf_free(orig);
+	pair_free(&p);
+}
+
 static const struct test_case esp_cases[] = {
+	{ "IPv6 extension header", test_ipv6_ext },
 	{ "every algorithm round trip", test_all_algorithms },
 	{ "padding modes", test_padding_modes },
 	{ "esp_randpad", test_randpad },
@@ -270,6 +289,6 @@ static const struct test_case esp_cases[] = {
 };
 
 const struct test_suite test_suites[] = {
-	{ "esp", suite_init, suite_fini, esp_cases },
+	{ "esp", esp_suite_init, esp_suite_fini, esp_cases },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -17,23 +17,13 @@
 #include "esp_sa_util.h"
 #include "testlib.h"
 
-static struct pbuf_pool *pool;
 static uint8_t key[64];
 
 static int
 suite_init(void)
 {
 	esp_fill(key, sizeof(key), 5);
-	pool = pbuf_pool_create(16, 1);
-	return crypto_init() != 0 || pool == NULL;
-}
-
-static int
-suite_fini(void)
-{
-	pbuf_pool_destroy(pool);
-	crypto_fini();
-	return 0;
+	return esp_suite_init();
 }
 
 struct cfg {
@@ -76,7 +66,7 @@ packet(struct ipsec_sa *tx, size_t len, uint64_t seq)
 	struct pbuf *pb;
 
 	esp_fill(payload, len, (uint32_t)len);
-	pb = esp_pkt_make(pool, AF_INET, IPPROTO_TCP, payload, len, &skip,
+	pb = esp_pkt_make(esp_pool, AF_INET, IPPROTO_TCP, payload, len, &skip,
 	    &protoff);
 	tx->seq_out = seq - 1;
 	CU_ASSERT_EQUAL(esp_output(tx, pb, skip, protoff), IPSEC_PASS);
@@ -110,7 +100,7 @@ feed(struct ipsec_sa *rx, struct pbuf *pb)
 static int
 feed_copy(struct ipsec_sa *rx, const struct pbuf *pb)
 {
-	struct pbuf *c = esp_pkt_copy(pool, pb);
+	struct pbuf *c = esp_pkt_copy(esp_pool, pb);
 	int r = feed(rx, c);
 
 	pbuf_free(c);
@@ -224,7 +214,7 @@ test_bad_padlen(void)
 	blk[15] = IPPROTO_TCP;
 	CU_ASSERT_EQUAL(crypto_encrypt(enc, iv, NULL, 0, blk, 16, NULL),
 	    CRYPTO_OK);
-	pb = esp_pkt_make(pool, AF_INET, IPPROTO_ESP, payload,
+	pb = esp_pkt_make(esp_pool, AF_INET, IPPROTO_ESP, payload,
 	    sizeof(payload), &skip, &protoff);
 	CU_ASSERT_EQUAL(feed_copy(rx, pb), ESPS_BADILEN);
 	/* The same block claiming 14 bytes passes (random padding). */
@@ -271,7 +261,7 @@ test_truncated(void)
 		pb = packet(tx, 61, 1);
 		min = 20 + ESP_HDRLEN + xf->ivlen + xf->icvlen + 2;
 		for (len = 20; len < pb->len; len++) {
-			c = esp_pkt_copy(pool, pb);
+			c = esp_pkt_copy(esp_pool, pb);
 			pbuf_trim(c, pb->len - len);
 			r = feed(rx, c);
 			want = len < 28 ? ESPS_HDROPS : len < min ?
@@ -298,7 +288,7 @@ send_one(struct ipsec_sa *tx, uint32_t *seqp)
 	enum ipsec_verdict v;
 	struct pbuf *pb;
 
-	pb = esp_pkt_make(pool, AF_INET, IPPROTO_TCP, payload, 8, &skip,
+	pb = esp_pkt_make(esp_pool, AF_INET, IPPROTO_TCP, payload, 8, &skip,
 	    &protoff);
 	v = esp_output(tx, pb, skip, protoff);
 	*seqp = ntohl(*(uint32_t *)(pb->data + skip + 4));
@@ -456,6 +446,6 @@ static const struct test_case drop_cases[] = {
 };
 
 const struct test_suite test_suites[] = {
-	{ "esp drops", suite_init, suite_fini, drop_cases },
+	{ "esp drops", suite_init, esp_suite_fini, drop_cases },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -27,22 +27,6 @@
 #include "esp_sa_util.h"
 #include "testlib.h"
 
-static struct pbuf_pool *pool;
-
-static int
-suite_init(void)
-{
-	pool = pbuf_pool_create(16, 1);
-	return crypto_init() != 0 || pool == NULL;
-}
-
-static int
-suite_fini(void)
-{
-	pbuf_pool_destroy(pool);
-	crypto_fini();
-	return 0;
-}
 
 static json_t *
 load(const char *file)
@@ -116,7 +100,7 @@ kat_run(const struct kat *k)
 	esp_test_set_output(tx, k->iv, k->seq);
 	/* The receiver has seen the packet before this one. */
 	ipsec_replay_reset(ipsec_xform_of(rx)->replay, k->seq - 1);
-	pb = pbuf_alloc(pool, k->inlen);
+	pb = pbuf_alloc(esp_pool, k->inlen);
 	pbuf_append(pb, k->in, k->inlen);
 	CU_ASSERT_EQUAL(esp_output(tx, pb, 20, 9), IPSEC_PASS);
 	CU_ASSERT_EQUAL(pb->len, k->wantoff + k->wantlen);
@@ -125,7 +109,7 @@ kat_run(const struct kat *k)
 		CU_FAIL("output differs from the vector");
 		fprintf(stderr, "%s: output differs\n", k->id);
 	}
-	again = esp_pkt_copy(pool, pb);
+	again = esp_pkt_copy(esp_pool, pb);
 	CU_ASSERT_EQUAL(esp_input(rx, pb, 20, 9, &nxt), IPSEC_PASS);
 	CU_ASSERT_EQUAL(nxt, k->in[9]);
 	CU_ASSERT_EQUAL(pb->len, k->inlen);
@@ -153,7 +137,7 @@ kat_free(struct kat *k)
 static void
 fix_len(uint8_t *pkt, size_t len)
 {
-	struct pbuf *pb = pbuf_alloc(pool, len);
+	struct pbuf *pb = pbuf_alloc(esp_pool, len);
 
 	pbuf_append(pb, pkt, len);
 	CU_ASSERT_EQUAL(ipsec_fix_iplen(pb), 0);
@@ -284,6 +268,6 @@ static const struct test_case kat_cases[] = {
 };
 
 const struct test_suite test_suites[] = {
-	{ "esp known answers", suite_init, suite_fini, kat_cases },
+	{ "esp known answers", esp_suite_init, esp_suite_fini, kat_cases },
 	{ NULL, NULL, NULL, NULL },
 };

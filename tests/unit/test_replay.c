@@ -122,8 +122,8 @@ run_walk(uint32_t size, bool esn, uint64_t start, int steps)
 			got = IPSEC_REPLAY_OLD;
 		if (got != want || (want == IPSEC_REPLAY_OK && full != s)) {
 			if (mismatches++ == 0)
-				fprintf(stderr, "size %u top %llx s %llx got %d "
-				    "want %d full %llx\n", size,
+				fprintf(stderr, "size %u top %llx s %llx "
+				    "got %d want %d full %llx\n", size,
 				    (unsigned long long)m.top,
 				    (unsigned long long)s, got, want,
 				    (unsigned long long)full);
