@@ -20,6 +20,29 @@ static const bool icmp_is_error[256] = {
 	[3] = true, [4] = true, [5] = true, [11] = true, [12] = true,
 };
 
+/*
+ * A buffer for an error message: hdrs bytes of IP and ICMP header, zeroed,
+ * then as much of the offending datagram as keeps the whole within max;
+ * the quoted length in *quotep.  NULL when the pool is empty.
+ */
+static struct pbuf *
+error_buf(struct pbuf_pool *pool, const uint8_t *pkt,
+    const struct ip_hdr_info *hi, size_t hdrs, size_t max, size_t *quotep)
+{
+	size_t quote = hi->len < max - hdrs ? hi->len : max - hdrs;
+	struct pbuf *pb;
+	uint8_t *p;
+
+	pb = pbuf_alloc(pool, hdrs + quote);
+	if (pb == NULL)
+		return NULL;
+	p = pbuf_put(pb, hdrs + quote);
+	memset(p, 0, hdrs);
+	memcpy(p + hdrs, pkt, quote);
+	*quotep = quote;
+	return pb;
+}
+
 static bool
 ip4_unicast(const uint8_t *a)
 {
@@ -53,26 +76,22 @@ struct pbuf *
 icmp_error_needfrag(struct pbuf_pool *pool, const uint8_t *pkt,
     const struct ip_hdr_info *hi, uint16_t mtu, const struct in_addr *src)
 {
-	size_t quote, len;
 	struct pbuf *pb;
+	size_t quote;
 	uint8_t *p, *ic;
 
 	icmpstat[ICMPSTAT_ERROR]++;
 	if (!icmp_error_allowed(hi))
 		return NULL;
-	quote = hi->len;
-	if (quote > ICMP_ERROR_QUOTE_MAX4 - IP4_HDR_LEN - ICMP_HDR_LEN)
-		quote = ICMP_ERROR_QUOTE_MAX4 - IP4_HDR_LEN - ICMP_HDR_LEN;
-	len = IP4_HDR_LEN + ICMP_HDR_LEN + quote;
-	pb = pbuf_alloc(pool, len);
+	pb = error_buf(pool, pkt, hi, IP4_HDR_LEN + ICMP_HDR_LEN,
+	    ICMP_ERROR_QUOTE_MAX4, &quote);
 	if (pb == NULL) {
 		icmpstat[ICMPSTAT_NOBUFS]++;
 		return NULL;
 	}
-	p = pbuf_put(pb, len);
-	memset(p, 0, IP4_HDR_LEN + ICMP_HDR_LEN);
+	p = pb->data;
 	p[0] = 0x45;
-	in_cksum_put(p + 2, (uint16_t)len);
+	in_cksum_put(p + 2, (uint16_t)pb->len);
 	in_cksum_put(p + 4, (uint16_t)ip_frag_id());
 	p[8] = ERROR_TTL;
 	p[9] = IPPROTO_ICMP;
@@ -84,7 +103,6 @@ icmp_error_needfrag(struct pbuf_pool *pool, const uint8_t *pkt,
 	ic[0] = ICMP_UNREACH;
 	ic[1] = ICMP_UNREACH_NEEDFRAG;
 	in_cksum_put(ic + 6, mtu);
-	memcpy(ic + ICMP_HDR_LEN, pkt, quote);
 	in_cksum_put(ic + 2, in_cksum(ic, ICMP_HDR_LEN + quote));
 	pb->af = AF_INET;
 	icmpstat[ICMPSTAT_OUT_NEEDFRAG]++;
@@ -120,26 +138,22 @@ struct pbuf *
 icmp6_error_toobig(struct pbuf_pool *pool, const uint8_t *pkt,
     const struct ip_hdr_info *hi, uint32_t mtu, const struct in6_addr *src)
 {
-	size_t quote, len;
 	struct pbuf *pb;
+	size_t quote;
 	uint8_t *p, *ic;
 
 	icmp6stat[ICMP6STAT_ERROR]++;
 	if (!icmp6_error_allowed(hi, src))
 		return NULL;
-	quote = hi->len;
-	if (quote > ICMP_ERROR_QUOTE_MAX6 - IP6_HDR_LEN - ICMP_HDR_LEN)
-		quote = ICMP_ERROR_QUOTE_MAX6 - IP6_HDR_LEN - ICMP_HDR_LEN;
-	len = IP6_HDR_LEN + ICMP_HDR_LEN + quote;
-	pb = pbuf_alloc(pool, len);
+	pb = error_buf(pool, pkt, hi, IP6_HDR_LEN + ICMP_HDR_LEN,
+	    ICMP_ERROR_QUOTE_MAX6, &quote);
 	if (pb == NULL) {
 		icmp6stat[ICMP6STAT_NOBUFS]++;
 		return NULL;
 	}
-	p = pbuf_put(pb, len);
-	memset(p, 0, IP6_HDR_LEN + ICMP_HDR_LEN);
+	p = pb->data;
 	p[0] = 0x60;
-	in_cksum_put(p + 4, (uint16_t)(len - IP6_HDR_LEN));
+	in_cksum_put(p + 4, (uint16_t)(pb->len - IP6_HDR_LEN));
 	p[6] = IPPROTO_ICMPV6;
 	p[7] = ERROR_TTL;
 	memcpy(p + 8, src != NULL ? src : &hi->dst.sin6.sin6_addr, 16);
@@ -148,7 +162,6 @@ icmp6_error_toobig(struct pbuf_pool *pool, const uint8_t *pkt,
 	ic[0] = ICMP6_PACKET_TOO_BIG;
 	in_cksum_put(ic + 4, (uint16_t)(mtu >> 16));
 	in_cksum_put(ic + 6, (uint16_t)mtu);
-	memcpy(ic + ICMP_HDR_LEN, pkt, quote);
 	in_cksum_put(ic + 2, in_cksum_upper(AF_INET6, p + 8, p + 24,
 	    IPPROTO_ICMPV6, ic, (uint32_t)(ICMP_HDR_LEN + quote)));
 	pb->af = AF_INET6;
