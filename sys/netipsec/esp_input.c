@@ -19,6 +19,7 @@
 #include "sys/net/pbuf.h"
 #include "sys/netipsec/esp_var.h"
 #include "sys/netipsec/ipsec_util.h"
+#include "sys/netipsec/ipsec_var.h"
 #include "sys/netipsec/replay.h"
 
 /* Authenticate and decrypt len bytes of payload behind the header. */
@@ -134,6 +135,9 @@ esp_input(struct ipsec_sa *sa, struct pbuf *pb, size_t skip, size_t protoff,
 		espstat_counters[ESPS_NOXFORM]++;
 		return IPSEC_DROP;
 	}
+	/* net.inet.esp.esp_enable=0 refuses ESP input (FreeBSD). */
+	if (!ipsec_vars.esp_enable)
+		return esp_drop(xf, ESPS_PDROPS);
 	if (skip > pb->len || protoff >= skip ||
 	    pb->len - skip < ESP_HDRLEN)
 		return esp_drop(xf, ESPS_HDROPS);

@@ -35,7 +35,7 @@ enum espstat_counter {
 	ESPS_IBYTES,		/* bytes in (payload) */
 	ESPS_OBYTES,		/* bytes out (payload) */
 	ESPS_TOOBIG,		/* result larger than the buffer or IP */
-	ESPS_PDROPS,		/* blocked by policy */
+	ESPS_PDROPS,		/* blocked by policy (esp_enable=0) */
 	ESPS_CRYPTO,		/* the crypto layer failed */
 	ESPS_TUNNEL,		/* tunnel sanity check failed */
 	ESPS_NCOUNTERS

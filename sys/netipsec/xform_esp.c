@@ -251,7 +251,7 @@ esp_init(struct ipsec_sa *sa)
 	xf->icvlen = (uint8_t)(xf->auth != NULL ?
 	    crypto_auth_icvlen(xf->auth) : crypto_enc_icvlen(xf->enc));
 	/* RFC 4303 2.4: the cipher's block, and 4 bytes at least. */
-	xf->blocksize = ealg->blocksize;
+	xf->blocksize = ealg->blocksize > 0 ? ealg->blocksize : 1;
 	xf->padbound = ealg->blocksize > 4 ? ealg->blocksize : 4;
 	xf->alg_enc = sa->alg_enc;
 	if (sa->xform_free != NULL)

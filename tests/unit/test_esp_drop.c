@@ -231,6 +231,20 @@ test_bad_padlen(void)
 }
 
 static void
+test_esp_disabled(void)
+{
+	struct ipsec_sa *tx = sa_new(&cfgs[0], 0, 0);
+	struct pbuf *pb = packet(tx, 10, 1);
+
+	ipsec_vars.esp_enable = 0;
+	CU_ASSERT_EQUAL(feed_copy(tx, pb), ESPS_PDROPS);
+	ipsec_vars.esp_enable = 1;
+	CU_ASSERT_EQUAL(feed_copy(tx, pb), -1);
+	pbuf_free(pb);
+	key_sa_put(tx);
+}
+
+static void
 test_wrong_spi(void)
 {
 	struct ipsec_sa *tx = sa_new(&cfgs[0], 0, 0);
@@ -436,6 +450,7 @@ static const struct test_case drop_cases[] = {
 	{ "padding contents", test_padding },
 	{ "pad length", test_bad_padlen },
 	{ "wrong SPI", test_wrong_spi },
+	{ "net.inet.esp.esp_enable=0", test_esp_disabled },
 	{ "truncated at every length", test_truncated },
 	{ "sequence number exhaustion", test_seq_exhaustion },
 	{ "hard lifetime", test_hard_lifetime },
