@@ -448,7 +448,8 @@ static void
 test_kdebug(void)
 {
 	struct key_buf b;
-	const char *ps = "out prio def ipsec esp/tunnel/192.0.2.1-192.0.2.2/use";
+	const char *ps =
+	    "out prio def ipsec esp/tunnel/192.0.2.1-192.0.2.2/use";
 	char *pol;
 
 	key_buf_init_dynamic(&b);
