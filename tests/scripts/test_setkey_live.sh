@@ -56,6 +56,16 @@ out=$(printf 'flush;\nget 10.5.0.1 10.5.0.2 esp 0x777;\n' | "$SETKEY" -c)
     ko "No entry: $out"
 printf 'flush;\nexit\nbogus;\n' | "$SETKEY" -c && ok || ko "exit in -c"
 
+# -c on a terminal: line by line, an error does not end the session,
+# quit does.
+if command -v script >/dev/null; then
+	out=$(printf 'bogus;\nspddump;\nquit\nflush;\n' |
+	    timeout 10 script -qec "$SETKEY -c" /dev/null 2>&1 | tr -d '\r')
+	echo "$out" | grep -q 'line 1: unknown statement at \[bogus\]' &&
+	    echo "$out" | grep -q 'The result of line 2: No SPD entries.' &&
+	    ok || ko "-c on a terminal: $out"
+fi
+
 # -v shows the messages exchanged.
 "$SETKEY" -v -e 'spdflush;' | grep -q 'sadb_msg' && ok || ko "-v"
 
