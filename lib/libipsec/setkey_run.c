@@ -154,7 +154,9 @@ statement(struct setkey_env *env, struct setkey_lex *lx, struct stmt_work *w)
 
 	setkey_stmt_init(&w->st);
 	if (setkey_stmt_parse(lx, &w->st, w->why, sizeof(w->why)) != 0) {
-		report(env, lx->tokline, w->why, setkey_lex_shown(lx));
+		/* A lexer error says all; there is no token to show. */
+		report(env, lx->tokline, w->why, lx->tok == SETKEY_TOK_ERROR ?
+		    NULL : setkey_lex_shown(lx));
 		return -1;
 	}
 	if (w->st.desc->parts & SETKEY_S_QUIT) {
