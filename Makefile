@@ -50,6 +50,7 @@ TPROG_BINS	:= $(TPROG_SRCS:tests/progs/%.c=$(BUILD)/tests/progbin/%)
 BENCH_SRCS	:= $(sort $(wildcard tests/bench/*.c))
 BENCH_BINS	:= $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 FUZZ_SRCS	:= $(sort $(wildcard tests/fuzz/fuzz_*.c))
+LIBIPSEC_SRCS	:= $(sort $(wildcard lib/libipsec/*.c))
 MAN_PAGES	:= $(wildcard docs/*.[1-9])
 
 lib_objs = $(patsubst %.c,$(OBJ)/%.o,$(sort $(wildcard lib/$(1)/*.c)))
@@ -143,7 +144,7 @@ fuzz:
 	@set -e; for f in $(FUZZ_SRCS); do \
 	    n=$$(basename $$f .c); \
 	    $(CLANG) $(FUZZ_FLAGS) -o $(BUILD)/fuzz/$$n $$f $(SYS_SRCS) \
-	        $(LDLIBS_SYS); \
+	        $(LIBIPSEC_SRCS) $(LDLIBS_SYS) -ldl; \
 	    mkdir -p $(BUILD)/fuzz/$$n.corpus; \
 	    $(BUILD)/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) \
 	        $(BUILD)/fuzz/$$n.corpus tests/fuzz/$${n#fuzz_}.seeds \
