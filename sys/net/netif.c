@@ -1,0 +1,58 @@
+/*
+ * The driver interface shared by every packet driver: counting and the
+ * one output and detach path.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sys/net/netif.h"
+
+void
+netif_init(struct netif *ifp, const char *name, size_t mtu,
+    const struct netif_ops *ops, void *softc)
+{
+	memset(ifp, 0, sizeof(*ifp));
+	strncpy(ifp->name, name, sizeof(ifp->name) - 1);
+	ifp->mtu = mtu != 0 ? mtu : NETIF_MTU_DEFAULT;
+	ifp->ops = ops;
+	ifp->softc = softc;
+}
+
+int
+netif_output(struct netif *ifp, struct pbuf *pb)
+{
+	int rc = 0;
+
+	if (ifp->ops->output == NULL) {
+		ifp->stats.odiscards++;
+		rc = -1;
+	} else if (ifp->ops->output(ifp, pb->data, pb->len) != 0) {
+		ifp->stats.oerrors++;
+		rc = -1;
+	} else {
+		ifp->stats.opackets++;
+		ifp->stats.obytes += pb->len;
+	}
+	pbuf_free(pb);
+	return rc;
+}
+
+void
+netif_input_count(struct netif *ifp, const struct pbuf *pb)
+{
+	ifp->stats.ipackets++;
+	ifp->stats.ibytes += pb->len;
+}
+
+int
+netif_detach(struct netif *ifp)
+{
+	int rc = 0;
+
+	if (ifp == NULL)
+		return 0;
+	if (ifp->ops->detach != NULL)
+		rc = ifp->ops->detach(ifp);
+	free(ifp);
+	return rc;
+}
