@@ -41,6 +41,7 @@ enum ipsec_verdict {
 	IPSEC_PASS = 0,		/* transformed; continue with the packet */
 	IPSEC_CONSUMED,		/* queued or handed on; caller lets go */
 	IPSEC_DROP,		/* refused; the caller frees the packet */
+	IPSEC_TOOBIG,		/* ipsec_output: answer with ICMP too big */
 };
 
 /* Padding content on output, from the SA's SADB_X_EXT_P* flags. */

@@ -1,0 +1,86 @@
+/*
+ * The IPsec hooks of the socket manager's INET/INET6 path.
+ *
+ * The IP path calls ipsec_output() for every datagram the host sends
+ * (whole: reassembled, not yet fragmented) and ipsec_input() for every
+ * datagram from the wire addressed to this host (reassembled), clear or
+ * protected.  Both consult the SPD and the SAD and run the transforms
+ * (ESP; AH and IPComp are not implemented and are refused with a counter).
+ *
+ * Ownership: the hooks never free the packet.  On IPSEC_PASS the caller
+ * continues with *pbp (which may be a different buffer than before; the
+ * hooks replace it only on PASS); on IPSEC_DROP and IPSEC_TOOBIG the
+ * packet still belongs to the caller, who frees it (after quoting it in
+ * an ICMP error for TOOBIG: its bytes are then still the original ones).
+ * res->drop names the ipsecstat counter that moved for a drop.
+ *
+ * Threads: the packet path is single-threaded and serialised with the
+ * key engine's control path (one event loop).
+ */
+#ifndef SYS_NETIPSEC_IPSEC_HOOKS_H
+#define SYS_NETIPSEC_IPSEC_HOOKS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sys/netinet/ip_hdr.h"
+#include "sys/netipsec/ipsec_history.h"
+#include "sys/netipsec/ipsec_xform.h"
+
+struct pbuf;
+
+/* The MTU assumed when the caller passes 0. */
+#define IPSEC_DEFAULT_MTU	1500
+
+/*
+ * Outbound: in, the link MTU of the route (0: IPSEC_DEFAULT_MTU); out,
+ * what happened.
+ *
+ * IPSEC_PASS: send *pbp; protected says whether a transform was applied,
+ * and the caller fragments the (outer) packet if it exceeds mtu.
+ * IPSEC_TOOBIG: the protected packet would exceed mtu and the inner one
+ * may not be fragmented (IPv4 DF, or IPv6): answer the sender with ICMP
+ * "fragmentation needed" / ICMPv6 "packet too big" carrying icmp_mtu (mtu
+ * minus the bundle's worst-case overhead), and free the packet.
+ * IPSEC_DROP: drop; drop is the enum ipsecstat_counter that moved (policy
+ * discard, no SA, ...).  An ACQUIRE may have been sent.
+ */
+struct ipsec_out_result {
+	size_t		mtu;		/* in: link MTU, 0 = default */
+	int		drop;		/* out: ipsecstat counter, -1 none */
+	size_t		icmp_mtu;	/* out: TOOBIG only */
+	bool		protected;	/* out: a transform was applied */
+	unsigned int	nxform;		/* out: transforms applied */
+};
+
+/*
+ * Inbound: out, what happened.  On IPSEC_PASS *pbp holds the final
+ * (decapsulated, decrypted) packet, hi its parsed view (selectors of the
+ * inner packet: deliver by hi.proto at hi.ulp_off), and hist what was
+ * removed.  On IPSEC_DROP drop is the ipsecstat counter that moved (the
+ * transform's own counter, e.g. espstat's, moved too).
+ */
+struct ipsec_in_result {
+	int			drop;	/* ipsecstat counter, -1 none */
+	struct ip_hdr_info	hi;	/* the final packet, on PASS */
+	struct ipsec_history	hist;
+};
+
+/*
+ * Apply the outbound policy to the datagram in *pbp.  hi is its parsed
+ * view (ip_hdr_parse()); NULL makes the hook parse it.
+ */
+enum ipsec_verdict ipsec_output(struct pbuf **pbp,
+	    const struct ip_hdr_info *hi, struct ipsec_out_result *res);
+
+/*
+ * Remove the transforms from the datagram in *pbp (while its next header
+ * is ESP; tunnels are decapsulated) and apply the inbound policy to what
+ * is left.  hi is the parsed view of the packet as received (NULL: the
+ * hook parses it).
+ */
+enum ipsec_verdict ipsec_input(struct pbuf **pbp,
+	    const struct ip_hdr_info *hi, struct ipsec_in_result *res);
+
+#endif

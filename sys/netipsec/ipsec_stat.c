@@ -1,0 +1,108 @@
+/*
+ * The policy engine's counters (see ipsec_stat.h).
+ */
+#include <string.h>
+#include <sys/socket.h>
+
+#include "sys/netipsec/ipsec_stat.h"
+
+struct ipsecstat_set ipsecstat_inet;
+struct ipsecstat_set ipsecstat_inet6;
+
+static const char *const counter_names[] = {
+	[IPSECS_IN_SUCCESS] = "in_success",
+	[IPSECS_IN_POLVIO] = "in_polvio",
+	[IPSECS_IN_NOSA] = "in_nosa",
+	[IPSECS_IN_INVAL] = "in_inval",
+	[IPSECS_IN_NOMEM] = "in_nomem",
+	[IPSECS_IN_BADSPI] = "in_badspi",
+	[IPSECS_IN_AHREPLAY] = "in_ahreplay",
+	[IPSECS_IN_ESPREPLAY] = "in_espreplay",
+	[IPSECS_IN_AHAUTHSUCC] = "in_ahauthsucc",
+	[IPSECS_IN_AHAUTHFAIL] = "in_ahauthfail",
+	[IPSECS_IN_ESPAUTHSUCC] = "in_espauthsucc",
+	[IPSECS_IN_ESPAUTHFAIL] = "in_espauthfail",
+	[IPSECS_OUT_SUCCESS] = "out_success",
+	[IPSECS_OUT_POLVIO] = "out_polvio",
+	[IPSECS_OUT_NOSA] = "out_nosa",
+	[IPSECS_OUT_INVAL] = "out_inval",
+	[IPSECS_OUT_NOMEM] = "out_nomem",
+	[IPSECS_OUT_NOROUTE] = "out_noroute",
+	[IPSECS_SPDCACHELOOKUP] = "spdcachelookup",
+	[IPSECS_SPDCACHEMISS] = "spdcachemiss",
+	[IPSECS_IN_NOTSUPP] = "in_notsupp",
+	[IPSECS_OUT_NOTSUPP] = "out_notsupp",
+	[IPSECS_OUT_TOOBIG] = "out_toobig",
+	[IPSECS_IN_TUNNEL] = "in_tunnel",
+	[IPSECS_IN_ECN] = "in_ecn",
+};
+
+_Static_assert(sizeof(counter_names) / sizeof(counter_names[0]) ==
+    IPSECS_NCOUNTERS, "a name per counter");
+
+struct ipsecstat_set *
+ipsecstat_of(int af)
+{
+	return af == AF_INET6 ? &ipsecstat_inet6 : &ipsecstat_inet;
+}
+
+int
+ipsecstat_inc(int af, enum ipsecstat_counter c)
+{
+	ipsecstat_of(af)->c[c]++;
+	return (int)c;
+}
+
+uint64_t
+ipsecstat_value(int af, enum ipsecstat_counter c)
+{
+	if ((unsigned int)c >= IPSECS_NCOUNTERS)
+		return 0;
+	return ipsecstat_of(af)->c[c];
+}
+
+void
+ipsecstat_get(int af, struct ipsecstat *st)
+{
+	const struct ipsecstat_set *s = ipsecstat_of(af);
+	const uint64_t *c = s->c;
+
+	memset(st, 0, sizeof(*st));
+	st->in_success = c[IPSECS_IN_SUCCESS];
+	st->in_polvio = c[IPSECS_IN_POLVIO];
+	st->in_nosa = c[IPSECS_IN_NOSA];
+	st->in_inval = c[IPSECS_IN_INVAL];
+	st->in_nomem = c[IPSECS_IN_NOMEM];
+	st->in_badspi = c[IPSECS_IN_BADSPI];
+	st->in_ahreplay = c[IPSECS_IN_AHREPLAY];
+	st->in_espreplay = c[IPSECS_IN_ESPREPLAY];
+	st->in_ahauthsucc = c[IPSECS_IN_AHAUTHSUCC];
+	st->in_ahauthfail = c[IPSECS_IN_AHAUTHFAIL];
+	st->in_espauthsucc = c[IPSECS_IN_ESPAUTHSUCC];
+	st->in_espauthfail = c[IPSECS_IN_ESPAUTHFAIL];
+	memcpy(st->in_esphist, s->in_esphist, sizeof(st->in_esphist));
+	st->out_success = c[IPSECS_OUT_SUCCESS];
+	st->out_polvio = c[IPSECS_OUT_POLVIO];
+	st->out_nosa = c[IPSECS_OUT_NOSA];
+	st->out_inval = c[IPSECS_OUT_INVAL];
+	st->out_nomem = c[IPSECS_OUT_NOMEM];
+	st->out_noroute = c[IPSECS_OUT_NOROUTE];
+	memcpy(st->out_esphist, s->out_esphist, sizeof(st->out_esphist));
+	st->spdcachelookup = c[IPSECS_SPDCACHELOOKUP];
+	st->spdcachemiss = c[IPSECS_SPDCACHEMISS];
+}
+
+void
+ipsecstat_reset(void)
+{
+	memset(&ipsecstat_inet, 0, sizeof(ipsecstat_inet));
+	memset(&ipsecstat_inet6, 0, sizeof(ipsecstat_inet6));
+}
+
+const char *
+ipsecstat_name(enum ipsecstat_counter c)
+{
+	if ((unsigned int)c >= IPSECS_NCOUNTERS)
+		return NULL;
+	return counter_names[c];
+}
