@@ -28,8 +28,6 @@ static const char *const counter_names[] = {
 	[IPSECS_OUT_INVAL] = "out_inval",
 	[IPSECS_OUT_NOMEM] = "out_nomem",
 	[IPSECS_OUT_NOROUTE] = "out_noroute",
-	[IPSECS_SPDCACHELOOKUP] = "spdcachelookup",
-	[IPSECS_SPDCACHEMISS] = "spdcachemiss",
 	[IPSECS_IN_NOTSUPP] = "in_notsupp",
 	[IPSECS_OUT_NOTSUPP] = "out_notsupp",
 	[IPSECS_OUT_TOOBIG] = "out_toobig",
@@ -88,8 +86,6 @@ ipsecstat_get(int af, struct ipsecstat *st)
 	st->out_nomem = c[IPSECS_OUT_NOMEM];
 	st->out_noroute = c[IPSECS_OUT_NOROUTE];
 	memcpy(st->out_esphist, s->out_esphist, sizeof(st->out_esphist));
-	st->spdcachelookup = c[IPSECS_SPDCACHELOOKUP];
-	st->spdcachemiss = c[IPSECS_SPDCACHEMISS];
 }
 
 void

@@ -34,8 +34,6 @@ enum ipsecstat_counter {
 	IPSECS_OUT_INVAL,	/* outbound failed: invalid packet or SA */
 	IPSECS_OUT_NOMEM,	/* outbound failed: no buffer room */
 	IPSECS_OUT_NOROUTE,	/* no route (the IP path counts it) */
-	IPSECS_SPDCACHELOOKUP,	/* SPD lookups */
-	IPSECS_SPDCACHEMISS,	/* SPD lookups without a match */
 	/* Ours, beyond KAME: reasons KAME folds into the ones above. */
 	IPSECS_IN_NOTSUPP,	/* AH or IPComp, not implemented */
 	IPSECS_OUT_NOTSUPP,	/* policy asks for AH or IPComp */
@@ -45,7 +43,12 @@ enum ipsecstat_counter {
 	IPSECS_NCOUNTERS
 };
 
-/* KAME's struct ipsecstat (netinet6/ipsec.h), field for field. */
+/*
+ * KAME's struct ipsecstat (netinet6/ipsec.h), field for field.  There is
+ * no SPD cache here (the SPD's index is the lookup), so spdcachelookup and
+ * spdcachemiss stay zero; the AH and IPComp histograms stay zero until
+ * those transforms exist.
+ */
 struct ipsecstat {
 	uint64_t	in_success;
 	uint64_t	in_polvio;

@@ -1,0 +1,222 @@
+/*
+ * The outbound IPsec hook (see ipsec_hooks.h): policy, SA bundle, the
+ * MTU decision and the transforms, innermost request first.
+ */
+#include <netinet/in.h>
+#include <string.h>
+
+#include "net/pfkeyv2.h"
+#include "sys/net/pbuf.h"
+#include "sys/netinet/ip_frag.h"
+#include "sys/netipsec/esp_var.h"
+#include "sys/netipsec/ipsec_hooks.h"
+#include "sys/netipsec/ipsec_policy.h"
+#include "sys/netipsec/ipsec_stat.h"
+#include "sys/netipsec/ipsec_var.h"
+#include "sys/netipsec/xform_ipip.h"
+#include "sys/netkey/key_spd.h"
+
+/* What an ESP output drop means to the policy engine's counters. */
+static const enum ipsecstat_counter esp_out_reason[ESPS_NCOUNTERS] = {
+	[ESPS_HDROPS] = IPSECS_OUT_INVAL,
+	[ESPS_NOXFORM] = IPSECS_OUT_INVAL,
+	[ESPS_WRAP] = IPSECS_OUT_INVAL,
+	[ESPS_INVALID] = IPSECS_OUT_NOSA,
+	[ESPS_TOOBIG] = IPSECS_OUT_NOMEM,
+	[ESPS_CRYPTO] = IPSECS_OUT_INVAL,
+};
+
+static enum ipsec_verdict
+out_drop(int af, struct ipsec_out_result *res, enum ipsecstat_counter c)
+{
+	res->drop = ipsecstat_inc(af, c);
+	return IPSEC_DROP;
+}
+
+/*
+ * The worst-case ESP trailer for plen payload bytes: padding to the SA's
+ * boundary plus pad length and next header, or esp_randpad's padding of
+ * short packets when that is larger (capped by the one-byte pad length).
+ */
+static size_t
+esp_trailer_max(const struct ipsec_xform *xf, int af, size_t plen)
+{
+	size_t trailer = ESP_TRAILERLEN + xf->padbound - 1;
+	int randpad = ipsec_af_vars(af)->esp_randpad;
+
+	if (randpad > 0 && plen + trailer < (size_t)randpad) {
+		trailer = (size_t)randpad - plen;
+		if (trailer > ESP_PADMAX + ESP_TRAILERLEN)
+			trailer = ESP_PADMAX + ESP_TRAILERLEN;
+	}
+	return trailer;
+}
+
+/*
+ * The largest the packet can become through the bundle, and whether its
+ * outermost IPv4 header will carry DF (*dfp).
+ */
+static size_t
+bundle_size(const struct ip_hdr_info *hi, const struct ipsec_bundle *b,
+    int *dfp)
+{
+	size_t len = hi->len, skip = hi->ins_off, i;
+	int af = hi->af, df = (hi->flags & IP_HDR_F_DF) != 0;
+	const struct ipsec_request *r;
+	const struct ipsec_xform *xf;
+
+	for (i = 0; i < b->n; i++) {
+		r = b->step[i].req;
+		xf = ipsec_xform_of(b->step[i].sa);
+		if (r->mode == IPSEC_MODE_TUNNEL) {
+			df = ipip_df(af == AF_INET && df);
+			af = r->tun_dst.sa.sa_family;
+			skip = ipip_hdrlen(af);
+			len += skip;
+		}
+		len += ESP_HDRLEN + xf->ivlen + xf->icvlen +
+		    esp_trailer_max(xf, af, len - skip);
+	}
+	*dfp = af == AF_INET && df;
+	return len;
+}
+
+/*
+ * Whether the protected packet must be refused with an ICMP "too big":
+ * it exceeds the MTU, nobody may fragment it (inner IPv4 DF, IPv6, or
+ * DF on the outer header by net.inet.ipsec.dfbit), and the MTU left for
+ * the inner packet is one its sender can use.  Below the family's
+ * minimum the packet is protected anyway and the outer packet is left
+ * to the caller's fragmentation.
+ */
+static bool
+too_big(const struct ip_hdr_info *hi, const struct ipsec_bundle *b,
+    struct ipsec_out_result *res)
+{
+	size_t mtu = res->mtu != 0 ? res->mtu : IPSEC_DEFAULT_MTU;
+	size_t size, overhead, minmtu;
+	int outer_df;
+
+	size = bundle_size(hi, b, &outer_df);
+	if (size <= mtu)
+		return false;
+	if (hi->af == AF_INET && !(hi->flags & IP_HDR_F_DF) && !outer_df)
+		return false;
+	overhead = size - hi->len;
+	minmtu = hi->af == AF_INET6 ? IP6_FRAG_MINMTU : IP_FRAG_MINMTU;
+	if (mtu < overhead || mtu - overhead < minmtu)
+		return false;
+	res->icmp_mtu = mtu - overhead;
+	return true;
+}
+
+/* Apply one step of the bundle to pb; the counter of a failure, or -1. */
+static int
+apply_step(struct pbuf *pb, const struct ipsec_bundle_step *st,
+    size_t *skip, size_t *protoff)
+{
+	const struct ipsec_request *r = st->req;
+	struct ipsec_xform *xf;
+
+	if (r->mode == IPSEC_MODE_TUNNEL) {
+		if (ipip_output(pb, &r->tun_src.sa, &r->tun_dst.sa) != 0)
+			return IPSECS_OUT_NOMEM;
+		*skip = ipip_hdrlen(r->tun_dst.sa.sa_family);
+		*protoff = r->tun_dst.sa.sa_family == AF_INET6 ? 6 : 9;
+	}
+	if (esp_output(st->sa, pb, *skip, *protoff) == IPSEC_PASS)
+		return -1;
+	xf = ipsec_xform_of(st->sa);
+	if (xf == NULL || esp_out_reason[xf->last_drop] == 0)
+		return IPSECS_OUT_INVAL;
+	return esp_out_reason[xf->last_drop];
+}
+
+static enum ipsec_verdict
+protect(const struct ipsec_policy *p, const struct ip_hdr_info *hi,
+    struct pbuf *pb, struct ipsec_out_result *res)
+{
+	struct ipsecstat_set *st = ipsecstat_of(hi->af);
+	size_t skip = hi->ins_off, protoff = hi->protoff, i;
+	enum ipsecstat_counter why;
+	struct ipsec_bundle b;
+	int rc = -1;
+
+	if (ipsec_policy_bundle(p, hi, &b, &why) != 0)
+		return out_drop(hi->af, res, why);
+	for (i = 0; i < b.n && rc < 0; i++)
+		if (ipsec_sa_ready(b.step[i].sa) != 0)
+			rc = IPSECS_OUT_INVAL;
+	if (rc < 0 && too_big(hi, &b, res)) {
+		ipsec_bundle_release(&b);
+		ipsecstat_inc(hi->af, IPSECS_OUT_TOOBIG);
+		return IPSEC_TOOBIG;
+	}
+	for (i = 0; i < b.n && rc < 0; i++) {
+		rc = apply_step(pb, &b.step[i], &skip, &protoff);
+		if (rc < 0) {
+			st->out_esphist[b.step[i].sa->alg_enc]++;
+			res->nxform++;
+		}
+	}
+	ipsec_bundle_release(&b);
+	if (rc >= 0)
+		return out_drop(hi->af, res, (enum ipsecstat_counter)rc);
+	res->protected = res->nxform > 0;
+	if (res->protected)
+		ipsecstat_inc(hi->af, IPSECS_OUT_SUCCESS);
+	return IPSEC_PASS;
+}
+
+/* No policy matched: the family's def_policy decides. */
+static enum ipsec_verdict
+no_policy(const struct ip_hdr_info *hi, struct ipsec_out_result *res)
+{
+	if (ipsec_af_vars(hi->af)->def_policy == IPSEC_POLICY_DISCARD)
+		return out_drop(hi->af, res, IPSECS_OUT_POLVIO);
+	return IPSEC_PASS;
+}
+
+static enum ipsec_verdict
+apply_policy(const struct ipsec_policy *p, const struct ip_hdr_info *hi,
+    struct pbuf *pb, struct ipsec_out_result *res)
+{
+	switch (p->action) {
+	case IPSEC_POLICY_NONE:
+		return IPSEC_PASS;
+	case IPSEC_POLICY_IPSEC:
+		return protect(p, hi, pb, res);
+	default:
+		return out_drop(hi->af, res, IPSECS_OUT_POLVIO);
+	}
+}
+
+enum ipsec_verdict
+ipsec_output(struct pbuf **pbp, const struct ip_hdr_info *hip,
+    struct ipsec_out_result *res)
+{
+	struct pbuf *pb = *pbp;
+	struct ip_hdr_info parsed;
+	const struct ip_hdr_info *hi = hip;
+	struct ipsec_policy *p;
+	enum ipsec_verdict v;
+
+	res->drop = -1;
+	res->icmp_mtu = 0;
+	res->protected = false;
+	res->nxform = 0;
+	if (hi == NULL) {
+		if (ip_hdr_parse(pb->data, pb->len, &parsed) != 0)
+			return out_drop(parsed.af, res, IPSECS_OUT_INVAL);
+		hi = &parsed;
+	}
+	/* Link padding behind the datagram is not ours to encrypt. */
+	if (pb->len > hi->len)
+		pbuf_trim(pb, pb->len - hi->len);
+	p = ipsec_policy_lookup(IPSEC_DIR_OUTBOUND, hi);
+	if (p == NULL)
+		return no_policy(hi, res);
+	v = apply_policy(p, hi, pb, res);
+	key_policy_put(p);
+	return v;
+}
