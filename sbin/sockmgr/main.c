@@ -6,6 +6,7 @@
  * Signals are taken through a signalfd registered with the event loop, so
  * a SIGTERM is handled between two callbacks, never inside one.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -29,11 +30,6 @@
 #define SOCKMGR_DIR_DEFAULT	"/var/run/sockmgr"
 #define SOCKMGR_PATH_MAX	108	/* sun_path */
 
-struct sockmgr_options {
-	const char	*dir;		/* -S: control directory */
-	bool		 foreground;	/* -d: log to stderr */
-};
-
 static bool	 log_stderr = true;
 static char	 sock_path[SOCKMGR_PATH_MAX];
 static char	 pid_path[SOCKMGR_PATH_MAX + 16];
@@ -50,8 +46,8 @@ vlogmsg(int prio, const char *fmt, va_list ap)
 		vsyslog(prio, fmt, ap);
 }
 
-static void
-logmsg(int prio, const char *fmt, ...)
+void
+sockmgr_log(int prio, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -63,29 +59,93 @@ logmsg(int prio, const char *fmt, ...)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: sockmgr [-d] [-S dir]\n");
+	fprintf(stderr, "usage: sockmgr [-d] [-S dir] [-f script] "
+	    "[-a addr] ...\n"
+	    "       sockmgr [-f script] [-a addr] ... "
+	    "[-r host:file] [-r wire:file]\n"
+	    "               [-w host:file] [-w wire:file]\n");
 	exit(EX_USAGE);
 }
 
 /*
- * Options.  getopt with a string that later options (-f script, -r/-w
- * pcap files, -i/-t/-a live mode) extend; anything unknown is a usage
- * error.
+ * "host:FILE" or "wire:FILE" into the option's slot for that side; a
+ * side given twice is a usage error.
  */
+static void
+set_side(const char *arg, const char **host, const char **wire)
+{
+	const char **slot;
+
+	if (strncmp(arg, "host:", 5) == 0)
+		slot = host;
+	else if (strncmp(arg, "wire:", 5) == 0)
+		slot = wire;
+	else {
+		sockmgr_log(LOG_ERR, "%s: expected host:FILE or wire:FILE", arg);
+		usage();
+	}
+	if (*slot != NULL || arg[5] == '\0') {
+		sockmgr_log(LOG_ERR, "%s: side given twice or no file", arg);
+		usage();
+	}
+	*slot = arg + 5;
+}
+
+/* An -a address, numeric IPv4 or IPv6 (a /prefix length is ignored). */
+static void
+add_addr(struct sockmgr_options *o, const char *arg)
+{
+	union ip_sockaddr *a;
+	char buf[INET6_ADDRSTRLEN + 8];
+	char *slash;
+
+	if (o->naddrs == SOCKMGR_ADDRS_MAX || strlen(arg) >= sizeof(buf)) {
+		sockmgr_log(LOG_ERR, "-a %s: too many or too long", arg);
+		usage();
+	}
+	strcpy(buf, arg);
+	if ((slash = strchr(buf, '/')) != NULL)
+		*slash = '\0';
+	a = &o->addrs[o->naddrs];
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, buf, &a->sin.sin_addr) == 1)
+		a->sin.sin_family = AF_INET;
+	else if (inet_pton(AF_INET6, buf, &a->sin6.sin6_addr) == 1)
+		a->sin6.sin6_family = AF_INET6;
+	else {
+		sockmgr_log(LOG_ERR, "-a %s: not an IPv4 or IPv6 address", arg);
+		usage();
+	}
+	o->naddrs++;
+}
+
+/* Options; anything unknown is a usage error. */
 static void
 parse_options(int argc, char **argv, struct sockmgr_options *o)
 {
 	int ch;
 
+	memset(o, 0, sizeof(*o));
 	o->dir = SOCKMGR_DIR_DEFAULT;
-	o->foreground = false;
-	while ((ch = getopt(argc, argv, "dS:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:df:r:S:w:")) != -1) {
 		switch (ch) {
+		case 'a':
+			add_addr(o, optarg);
+			break;
 		case 'd':
 			o->foreground = true;
 			break;
+		case 'f':
+			o->script = optarg;
+			break;
+		case 'r':
+			set_side(optarg, &o->read_host, &o->read_wire);
+			break;
 		case 'S':
 			o->dir = optarg;
+			break;
+		case 'w':
+			set_side(optarg, &o->write_host, &o->write_wire);
 			break;
 		default:
 			usage();
@@ -140,7 +200,7 @@ signal_event(int fd, uint32_t events, void *arg)
 	(void)events;
 	(void)arg;
 	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		logmsg(LOG_NOTICE, "signal %u, exiting", si.ssi_signo);
+		sockmgr_log(LOG_NOTICE, "signal %u, exiting", si.ssi_signo);
 		net_event_stop();
 	}
 }
@@ -170,11 +230,11 @@ start_crypto(void)
 	const char *failed = NULL;
 
 	if (crypto_init() != 0) {
-		logmsg(LOG_ERR, "crypto initialisation failed");
+		sockmgr_log(LOG_ERR, "crypto initialisation failed");
 		return -1;
 	}
 	if (crypto_selftest(&failed) != 0) {
-		logmsg(LOG_ERR, "crypto self-test failed: %s",
+		sockmgr_log(LOG_ERR, "crypto self-test failed: %s",
 		    failed != NULL ? failed : "unknown algorithm");
 		return -1;
 	}
@@ -199,22 +259,24 @@ static void
 start(const struct sockmgr_options *o)
 {
 	if (setup_paths(o->dir) != 0 || prepare_dir(o->dir) != 0) {
-		logmsg(LOG_ERR, "%s: %s", o->dir, strerror(errno));
+		sockmgr_log(LOG_ERR, "%s: %s", o->dir, strerror(errno));
 		exit(EX_OSERR);
 	}
 	if (start_crypto() != 0)
 		exit(EX_SOFTWARE);
 	if (sockmgr_sad_start() != 0 || sockmgr_spd_start() != 0) {
-		logmsg(LOG_ERR, "key engine: %s", strerror(errno));
+		sockmgr_log(LOG_ERR, "key engine: %s", strerror(errno));
 		exit(EX_OSERR);
 	}
+	if (o->script != NULL && sockmgr_script_apply(o->script) != 0)
+		exit(EX_DATAERR);
 	if (keysock_listen(sock_path) != 0) {
-		logmsg(LOG_ERR, "%s: %s", sock_path, strerror(errno));
+		sockmgr_log(LOG_ERR, "%s: %s", sock_path, strerror(errno));
 		exit(EX_UNAVAILABLE);
 	}
 	if (!o->foreground) {
 		if (daemon(0, 0) != 0) {
-			logmsg(LOG_ERR, "daemon: %s", strerror(errno));
+			sockmgr_log(LOG_ERR, "daemon: %s", strerror(errno));
 			keysock_shutdown();
 			exit(EX_OSERR);
 		}
@@ -227,12 +289,38 @@ start(const struct sockmgr_options *o)
 	 * registered before the fork would never wake the daemon.
 	 */
 	if (setup_signals() != 0) {
-		logmsg(LOG_ERR, "signals: %s", strerror(errno));
+		sockmgr_log(LOG_ERR, "signals: %s", strerror(errno));
 		keysock_shutdown();
 		exit(EX_OSERR);
 	}
 	if (write_pidfile(pid_path) != 0)
-		logmsg(LOG_WARNING, "%s: %s", pid_path, strerror(errno));
+		sockmgr_log(LOG_WARNING, "%s: %s", pid_path, strerror(errno));
+}
+
+/*
+ * Offline mode: no control directory and no listener; the script, the
+ * captures, the statistics, and exit.
+ */
+static int
+offline(const struct sockmgr_options *o)
+{
+	int rc = 0;
+
+	if (start_crypto() != 0)
+		return EX_SOFTWARE;
+	if (sockmgr_sad_start() != 0 || sockmgr_spd_start() != 0) {
+		sockmgr_log(LOG_ERR, "key engine: %s", strerror(errno));
+		return EX_OSERR;
+	}
+	if (o->script != NULL && sockmgr_script_apply(o->script) != 0)
+		rc = EX_DATAERR;
+	else if (sockmgr_offline_run(o) != 0)
+		rc = EX_IOERR;
+	net_event_shutdown();
+	sockmgr_spd_stop();
+	sockmgr_sad_stop();
+	crypto_fini();
+	return rc;
 }
 
 int
@@ -243,10 +331,12 @@ main(int argc, char **argv)
 
 	parse_options(argc, argv, &o);
 	keysock_log = vlogmsg;
+	if (sockmgr_offline(&o))
+		return offline(&o);
 	start(&o);
-	logmsg(LOG_NOTICE, "serving PF_KEY on %s", sock_path);
+	sockmgr_log(LOG_NOTICE, "serving PF_KEY on %s", sock_path);
 	if (net_event_run() != 0) {
-		logmsg(LOG_ERR, "event loop: %s", strerror(errno));
+		sockmgr_log(LOG_ERR, "event loop: %s", strerror(errno));
 		rc = EX_OSERR;
 	}
 	keysock_shutdown();
@@ -255,6 +345,6 @@ main(int argc, char **argv)
 	sockmgr_spd_stop();
 	sockmgr_sad_stop();
 	crypto_fini();
-	logmsg(LOG_NOTICE, "stopped");
+	sockmgr_log(LOG_NOTICE, "stopped");
 	return rc;
 }

@@ -4,6 +4,38 @@
 #ifndef SBIN_SOCKMGR_SOCKMGR_H
 #define SBIN_SOCKMGR_SOCKMGR_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sys/netinet/ip_hdr.h"
+
+/* The most -a options. */
+#define SOCKMGR_ADDRS_MAX	64
+
+struct sockmgr_options {
+	const char	*dir;		/* -S: control directory */
+	bool		 foreground;	/* -d: log to stderr */
+	const char	*script;	/* -f: setkey script applied at start */
+	const char	*read_host;	/* -r host:FILE */
+	const char	*read_wire;	/* -r wire:FILE */
+	const char	*write_host;	/* -w host:FILE */
+	const char	*write_wire;	/* -w wire:FILE */
+	size_t		 naddrs;	/* -a: the host's addresses */
+	union ip_sockaddr addrs[SOCKMGR_ADDRS_MAX];
+};
+
+/* With any -r or -w, sockmgr runs offline over pcap files. */
+static inline bool
+sockmgr_offline(const struct sockmgr_options *o)
+{
+	return o->read_host != NULL || o->read_wire != NULL ||
+	    o->write_host != NULL || o->write_wire != NULL;
+}
+
+/* Log to stderr or syslog, whichever the daemon uses. */
+void	sockmgr_log(int prio, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
 /*
  * Start the SAD and the SPD with their once-a-second timers on the event
  * loop: 0, or -1 with errno set.  The stop functions free the databases.
@@ -12,5 +44,17 @@ int	sockmgr_sad_start(void);
 void	sockmgr_sad_stop(void);
 int	sockmgr_spd_start(void);
 void	sockmgr_spd_stop(void);
+
+/*
+ * Apply the setkey script at path through an in-process PF_KEY socket:
+ * 0, or -1 after logging what failed ("FILE: line N: ...").
+ */
+int	sockmgr_script_apply(const char *path);
+
+/*
+ * Offline mode: run the -r captures through the packet path, write the
+ * -w captures, print the statistics to stdout.  0, or -1 after logging.
+ */
+int	sockmgr_offline_run(const struct sockmgr_options *o);
 
 #endif

@@ -1,0 +1,264 @@
+/*
+ * Offline mode: `sockmgr -f SCRIPT -r host:IN -r wire:IN -w host:OUT -w
+ * wire:OUT`.  Both sides are pcap-file drivers plugged into the same
+ * packet path live traffic takes.  The two inputs are merged in capture
+ * time order (the host's packet first on a tie), so a capture of a
+ * conversation replays as it happened.  At the end the non-zero counters
+ * are printed, one per line under a heading per protocol, in the manner
+ * of KAME's netstat -s.
+ */
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <syslog.h>
+
+#include "sbin/sockmgr/sockmgr.h"
+#include "sys/net/if_pcapfile.h"
+#include "sys/net/netif.h"
+#include "sys/net/pbuf.h"
+#include "sys/netinet/ip_path.h"
+#include "sys/netinet/ip_var.h"
+#include "sys/netinet6/ip6_var.h"
+#include "sys/netipsec/esp_var.h"
+#include "sys/netipsec/ipsec_stat.h"
+
+/* Buffers: a burst of full-size packets, and fragments being rebuilt. */
+#define OFFLINE_SMALL_BUFS	4096
+#define OFFLINE_LARGE_BUFS	128
+
+/* One input side: its driver and the packet read ahead of the merge. */
+struct offline_side {
+	struct netif	*ifp;
+	struct pbuf	*next;
+	struct timeval	 ts;
+	bool		 done;
+	void		(*input)(struct ip_path *, struct pbuf *);
+};
+
+static int
+side_fill(struct offline_side *s, struct pbuf_pool *pool)
+{
+	char err[512];
+	int rc;
+
+	if (s->done || s->next != NULL)
+		return 0;
+	rc = if_pcapfile_read(s->ifp, pool, &s->next, &s->ts, err,
+	    sizeof(err));
+	if (rc < 0) {
+		sockmgr_log(LOG_ERR, "%s", err);
+		s->done = true;
+		return -1;
+	}
+	if (rc == 0)
+		s->done = true;
+	return 0;
+}
+
+static bool
+earlier(const struct offline_side *a, const struct offline_side *b)
+{
+	if (b->next == NULL)
+		return true;
+	return !timercmp(&b->ts, &a->ts, <);
+}
+
+/* Feed both captures to the path in time order; -1 on a read error. */
+static int
+offline_feed(struct ip_path *path, struct pbuf_pool *pool,
+    struct offline_side *host, struct offline_side *wire)
+{
+	struct offline_side *s;
+	struct pbuf *pb;
+	int rc = 0;
+
+	for (;;) {
+		if (side_fill(host, pool) != 0 || side_fill(wire, pool) != 0)
+			rc = -1;
+		if (host->next == NULL && wire->next == NULL)
+			return rc;
+		if (host->next != NULL && earlier(host, wire))
+			s = host;
+		else
+			s = wire;
+		pb = s->next;
+		s->next = NULL;
+		s->input(path, pb);
+	}
+}
+
+/*
+ * The non-zero counters of one table under the heading title, printed
+ * once per protocol however many tables it takes (*head remembers).
+ */
+static void
+print_counters(const char *title, bool *head, const uint64_t *c, size_t n,
+    const char *(*name)(size_t i, const void *arg), const void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (c[i] == 0 || name(i, arg) == NULL)
+			continue;
+		if (!*head)
+			printf("%s:\n", title);
+		*head = true;
+		printf("\t%llu %s\n", (unsigned long long)c[i], name(i, arg));
+	}
+}
+
+static const char *
+table_name(size_t i, const void *arg)
+{
+	return ((const char *const *)arg)[i];
+}
+
+static const char *
+ipsec_name(size_t i, const void *arg)
+{
+	(void)arg;
+	return ipsecstat_name((enum ipsecstat_counter)i);
+}
+
+static const char *
+esp_name(size_t i, const void *arg)
+{
+	(void)arg;
+	return espstat_name((enum espstat_counter)i);
+}
+
+static const char *
+path_name(size_t i, const void *arg)
+{
+	return ip_path_stat_name(*(const int *)arg, (enum ip_path_counter)i);
+}
+
+/* A histogram by SADB algorithm id: "in_esphist[12]". */
+static void
+print_hist(const char *name, const uint64_t *h)
+{
+	size_t i;
+
+	for (i = 0; i < IPSEC_HIST_MAX; i++)
+		if (h[i] != 0)
+			printf("\t%llu %s[%zu]\n", (unsigned long long)h[i],
+			    name, i);
+}
+
+static void
+print_ipsec(const char *title, int af)
+{
+	const struct ipsecstat_set *set = ipsecstat_of(af);
+	bool head = false;
+
+	print_counters(title, &head, set->c, IPSECS_NCOUNTERS, ipsec_name,
+	    NULL);
+	if (head) {
+		print_hist("in_esphist", set->in_esphist);
+		print_hist("out_esphist", set->out_esphist);
+	}
+}
+
+/* The validation, fragment and path counters of one family. */
+static void
+print_ip(const struct ip_path *path, int af)
+{
+	bool head = false, ihead = false;
+	const char *const *names;
+	const uint64_t *c;
+	size_t n;
+
+	names = af == AF_INET ? ipstat_names : ip6stat_names;
+	c = af == AF_INET ? ipstat : ip6stat;
+	n = af == AF_INET ? IPSTAT_NSTATS : IP6STAT_NSTATS;
+	print_counters(af == AF_INET ? "ip" : "ip6", &head, c, n, table_name,
+	    names);
+	print_counters(af == AF_INET ? "ip" : "ip6", &head,
+	    ip_path_stats(path, af)->c, IP_PATH_NSTATS, path_name, &af);
+	if (af == AF_INET)
+		print_counters("icmp", &ihead, icmpstat, ICMPSTAT_NSTATS,
+		    table_name, icmpstat_names);
+	else
+		print_counters("icmp6", &ihead, icmp6stat, ICMP6STAT_NSTATS,
+		    table_name, icmp6stat_names);
+}
+
+static void
+print_netif(const struct netif *ifp)
+{
+	const struct netif_stats *s = &ifp->stats;
+
+	printf("%s: %llu packets in, %llu out, %llu discarded, "
+	    "%llu errors\n", ifp->name, (unsigned long long)s->ipackets,
+	    (unsigned long long)s->opackets,
+	    (unsigned long long)s->odiscards,
+	    (unsigned long long)(s->oerrors + s->idrops));
+}
+
+static void
+offline_print(const struct ip_path *path, const struct netif *host,
+    const struct netif *wire)
+{
+	bool head = false;
+
+	print_ipsec("ipsec", AF_INET);
+	print_ipsec("ipsec6", AF_INET6);
+	print_counters("esp", &head, espstat_counters, ESPS_NCOUNTERS,
+	    esp_name, NULL);
+	print_ip(path, AF_INET);
+	print_ip(path, AF_INET6);
+	print_netif(host);
+	print_netif(wire);
+	fflush(stdout);
+}
+
+static int
+offline_path(const struct sockmgr_options *o, struct pbuf_pool *pool,
+    struct netif *host, struct netif *wire)
+{
+	struct offline_side hs = { .ifp = host, .input = ip_path_from_host };
+	struct offline_side ws = { .ifp = wire, .input = ip_path_from_wire };
+	struct ip_path *path;
+	size_t i;
+	int rc;
+
+	if ((path = ip_path_create(pool, host, wire)) == NULL) {
+		sockmgr_log(LOG_ERR, "packet path: out of memory");
+		return -1;
+	}
+	for (i = 0; i < o->naddrs; i++)
+		ip_path_add_addr(path, &o->addrs[i].sa);
+	rc = offline_feed(path, pool, &hs, &ws);
+	offline_print(path, host, wire);
+	ip_path_destroy(path);
+	return rc;
+}
+
+int
+sockmgr_offline_run(const struct sockmgr_options *o)
+{
+	struct netif *host = NULL, *wire = NULL;
+	struct pbuf_pool *pool;
+	char err[512];
+	int rc = -1;
+
+	if ((pool = pbuf_pool_create(OFFLINE_SMALL_BUFS,
+	    OFFLINE_LARGE_BUFS)) == NULL) {
+		sockmgr_log(LOG_ERR, "packet buffers: out of memory");
+		return -1;
+	}
+	if ((host = if_pcapfile_attach("host", o->read_host, o->write_host,
+	    0, err, sizeof(err))) == NULL ||
+	    (wire = if_pcapfile_attach("wire", o->read_wire, o->write_wire,
+	    0, err, sizeof(err))) == NULL)
+		sockmgr_log(LOG_ERR, "%s", err);
+	else
+		rc = offline_path(o, pool, host, wire);
+	if (netif_detach(host) != 0 || netif_detach(wire) != 0) {
+		sockmgr_log(LOG_ERR, "writing a capture failed");
+		rc = -1;
+	}
+	pbuf_pool_destroy(pool);
+	return rc;
+}

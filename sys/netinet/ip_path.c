@@ -1,0 +1,349 @@
+/*
+ * The INET/INET6 path between the host and the wire drivers (see
+ * ip_path.h).  The family matters only where an address is compared or
+ * an ICMP error and a fragment header are made; everything else is one
+ * code path.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sys/netinet/ip_frag.h"
+#include "sys/netinet/ip_hdr.h"
+#include "sys/netinet/ip_icmp.h"
+#include "sys/netinet/ip_path.h"
+#include "sys/netinet/ip_reass.h"
+#include "sys/netipsec/ipsec_hooks.h"
+
+struct ip_path {
+	struct pbuf_pool	*pool;
+	struct netif		*host;
+	struct netif		*wire;
+	struct ip_reass		*reass_host;	/* fragments the host sent */
+	struct ip_reass		*reass_wire;	/* fragments from the wire */
+	struct ip_path_stats	 stats4;
+	struct ip_path_stats	 stats6;
+	size_t			 naddrs;
+	union ip_sockaddr	 addrs[IP_PATH_ADDRS_MAX];
+};
+
+static const char *const ip_path_names4[IP_PATH_NSTATS] = {
+	[IP_PATH_LOCALOUT] = "ips_localout",
+	[IP_PATH_DELIVERED] = "ips_delivered",
+	[IP_PATH_CANTFORWARD] = "ips_cantforward",
+	[IP_PATH_OPROTECTED] = "ips_oprotected",
+	[IP_PATH_OCLEAR] = "ips_oclear",
+	[IP_PATH_IPSECDROP_OUT] = "ips_ipsecdrop_out",
+	[IP_PATH_IPSECDROP_IN] = "ips_ipsecdrop_in",
+	[IP_PATH_TOOBIG] = "ips_toobig",
+};
+
+static const char *const ip_path_names6[IP_PATH_NSTATS] = {
+	[IP_PATH_LOCALOUT] = "ip6s_localout",
+	[IP_PATH_DELIVERED] = "ip6s_delivered",
+	[IP_PATH_CANTFORWARD] = "ip6s_cantforward",
+	[IP_PATH_OPROTECTED] = "ip6s_oprotected",
+	[IP_PATH_OCLEAR] = "ip6s_oclear",
+	[IP_PATH_IPSECDROP_OUT] = "ip6s_ipsecdrop_out",
+	[IP_PATH_IPSECDROP_IN] = "ip6s_ipsecdrop_in",
+	[IP_PATH_TOOBIG] = "ip6s_toobig",
+};
+
+_Static_assert(sizeof(ip_path_names4) / sizeof(ip_path_names4[0]) ==
+    IP_PATH_NSTATS, "one IPv4 name per counter");
+_Static_assert(sizeof(ip_path_names6) / sizeof(ip_path_names6[0]) ==
+    IP_PATH_NSTATS, "one IPv6 name per counter");
+
+struct ip_path *
+ip_path_create(struct pbuf_pool *pool, struct netif *host,
+    struct netif *wire)
+{
+	struct ip_path *p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	p->pool = pool;
+	p->host = host;
+	p->wire = wire;
+	p->reass_host = ip_reass_create(pool, NULL);
+	p->reass_wire = ip_reass_create(pool, NULL);
+	if (p->reass_host == NULL || p->reass_wire == NULL) {
+		ip_path_destroy(p);
+		return NULL;
+	}
+	return p;
+}
+
+void
+ip_path_destroy(struct ip_path *p)
+{
+	if (p == NULL)
+		return;
+	if (p->reass_host != NULL)
+		ip_reass_destroy(p->reass_host);
+	if (p->reass_wire != NULL)
+		ip_reass_destroy(p->reass_wire);
+	free(p);
+}
+
+int
+ip_path_add_addr(struct ip_path *p, const struct sockaddr *sa)
+{
+	size_t len;
+
+	if (sa->sa_family == AF_INET)
+		len = sizeof(struct sockaddr_in);
+	else if (sa->sa_family == AF_INET6)
+		len = sizeof(struct sockaddr_in6);
+	else {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	if (p->naddrs == IP_PATH_ADDRS_MAX) {
+		errno = ENOSPC;
+		return -1;
+	}
+	memset(&p->addrs[p->naddrs], 0, sizeof(p->addrs[0]));
+	memcpy(&p->addrs[p->naddrs], sa, len);
+	p->naddrs++;
+	return 0;
+}
+
+const struct ip_path_stats *
+ip_path_stats(const struct ip_path *p, int af)
+{
+	return af == AF_INET6 ? &p->stats6 : &p->stats4;
+}
+
+const char *
+ip_path_stat_name(int af, enum ip_path_counter c)
+{
+	if ((unsigned)c >= IP_PATH_NSTATS)
+		return NULL;
+	return af == AF_INET6 ? ip_path_names6[c] : ip_path_names4[c];
+}
+
+static void
+count(struct ip_path *p, int af, enum ip_path_counter c)
+{
+	(af == AF_INET6 ? &p->stats6 : &p->stats4)->c[c]++;
+}
+
+void
+ip_path_timer(struct ip_path *p)
+{
+	ip_reass_timer(p->reass_host);
+	ip_reass_timer(p->reass_wire);
+}
+
+/*
+ * Validate pb: 0 with *hi filled, or -1 when the parser refused it (its
+ * counter moved) and the packet was freed.
+ */
+static int
+ip_path_parse(struct pbuf *pb, struct ip_hdr_info *hi)
+{
+	if (ip_hdr_parse(pb->data, pb->len, hi) != 0) {
+		pbuf_free(pb);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Make the validated packet pb whole: cut link-layer padding and
+ * reassemble a fragment.  Returns the datagram with *hi describing it
+ * (a reassembled datagram is parsed again, and counted again in
+ * ips_total), or NULL when it was dropped (a counter of reassembly
+ * moved) or is held waiting for the rest.
+ */
+static struct pbuf *
+ip_path_whole(struct ip_reass *r, struct pbuf *pb, struct ip_hdr_info *hi)
+{
+	struct pbuf *out;
+
+	if (pb->len > hi->len)
+		pbuf_trim(pb, pb->len - hi->len);
+	pb->af = hi->af;
+	if (!(hi->flags & IP_HDR_F_FRAG))
+		return pb;
+	if (ip_reass_input(r, pb, hi, &out) != IP_REASS_DONE)
+		return NULL;
+	if (ip_hdr_parse(out->data, out->len, hi) != 0) {
+		pbuf_free(out);
+		return NULL;
+	}
+	out->af = hi->af;
+	return out;
+}
+
+/*
+ * The ICMP error telling the host that pb (described by hi) does not fit
+ * in mtu bytes; the packet itself is freed.
+ */
+static void
+ip_path_toobig(struct ip_path *p, struct pbuf *pb,
+    const struct ip_hdr_info *hi, size_t mtu)
+{
+	struct pbuf *err;
+
+	count(p, hi->af, IP_PATH_TOOBIG);
+	if (hi->af == AF_INET)
+		err = icmp_error_needfrag(p->pool, pb->data, hi,
+		    mtu > UINT16_MAX ? UINT16_MAX : (uint16_t)mtu, NULL);
+	else
+		err = icmp6_error_toobig(p->pool, pb->data, hi,
+		    (uint32_t)mtu, NULL);
+	pbuf_free(pb);
+	if (err != NULL) {
+		err->af = hi->af;
+		err->flags |= PBUF_F_FROM_WIRE;
+		netif_output(p->host, err);
+	}
+}
+
+static void
+emit_wire(void *arg, struct pbuf *pb)
+{
+	struct ip_path *p = arg;
+
+	netif_output(p->wire, pb);
+}
+
+/*
+ * Send pb to the wire, fragmenting it to the wire's MTU.  IPv4 datagrams
+ * are split unless DF forbids it; IPv6 packets are split only when IPsec
+ * made them (this stack is then their source); otherwise the host hears
+ * of the MTU through an ICMP error.
+ */
+static void
+ip_path_to_wire(struct ip_path *p, struct pbuf *pb, bool protected)
+{
+	size_t mtu = p->wire->mtu;
+	struct ip_hdr_info hi;
+	int error;
+
+	if (pb->len <= mtu) {
+		netif_output(p->wire, pb);
+		return;
+	}
+	if (ip_hdr_parse(pb->data, pb->len, &hi) != 0) {
+		pbuf_free(pb);
+		return;
+	}
+	if (hi.af == AF_INET)
+		error = ip_frag_output(p->pool, pb, &hi, mtu, emit_wire, p);
+	else if (protected)
+		error = ip6_frag_output(p->pool, pb, &hi, mtu, ip_frag_id(),
+		    emit_wire, p);
+	else
+		error = EMSGSIZE;
+	if (error == EMSGSIZE)
+		ip_path_toobig(p, pb, &hi, mtu);
+	else if (error != 0)
+		pbuf_free(pb);
+}
+
+void
+ip_path_from_host(struct ip_path *p, struct pbuf *pb)
+{
+	struct ipsec_out_result res;
+	struct ip_hdr_info hi;
+
+	pb->flags |= PBUF_F_FROM_HOST;
+	if (ip_path_parse(pb, &hi) != 0 ||
+	    (pb = ip_path_whole(p->reass_host, pb, &hi)) == NULL)
+		return;
+	count(p, hi.af, IP_PATH_LOCALOUT);
+	memset(&res, 0, sizeof(res));
+	res.mtu = p->wire->mtu;
+	switch (ipsec_output(&pb, &hi, &res)) {
+	case IPSEC_PASS:
+		count(p, hi.af, res.protected ? IP_PATH_OPROTECTED :
+		    IP_PATH_OCLEAR);
+		ip_path_to_wire(p, pb, res.protected);
+		break;
+	case IPSEC_TOOBIG:
+		ip_path_toobig(p, pb, &hi, res.icmp_mtu);
+		break;
+	case IPSEC_CONSUMED:
+		break;
+	case IPSEC_DROP:
+	default:
+		count(p, hi.af, IP_PATH_IPSECDROP_OUT);
+		pbuf_free(pb);
+		break;
+	}
+}
+
+static bool
+is_multicast(const union ip_sockaddr *a)
+{
+	if (a->sa.sa_family == AF_INET)
+		return IN_MULTICAST(ntohl(a->sin.sin_addr.s_addr)) ||
+		    a->sin.sin_addr.s_addr == htonl(INADDR_BROADCAST);
+	return IN6_IS_ADDR_MULTICAST(&a->sin6.sin6_addr);
+}
+
+/*
+ * Whether dst is this host's: always when no address was configured
+ * (offline captures are taken as addressed to us), else one of the
+ * configured addresses or a multicast/broadcast group.
+ */
+static bool
+ip_path_ours(const struct ip_path *p, const union ip_sockaddr *dst)
+{
+	const union ip_sockaddr *a;
+	size_t i;
+
+	if (p->naddrs == 0 || is_multicast(dst))
+		return true;
+	for (i = 0; i < p->naddrs; i++) {
+		a = &p->addrs[i];
+		if (a->sa.sa_family != dst->sa.sa_family)
+			continue;
+		if (a->sa.sa_family == AF_INET &&
+		    a->sin.sin_addr.s_addr == dst->sin.sin_addr.s_addr)
+			return true;
+		if (a->sa.sa_family == AF_INET6 &&
+		    IN6_ARE_ADDR_EQUAL(&a->sin6.sin6_addr,
+		    &dst->sin6.sin6_addr))
+			return true;
+	}
+	return false;
+}
+
+void
+ip_path_from_wire(struct ip_path *p, struct pbuf *pb)
+{
+	struct ipsec_in_result res;
+	struct ip_hdr_info hi;
+
+	pb->flags |= PBUF_F_FROM_WIRE;
+	if (ip_path_parse(pb, &hi) != 0)
+		return;
+	if (!ip_path_ours(p, &hi.dst)) {
+		count(p, hi.af, IP_PATH_CANTFORWARD);
+		pbuf_free(pb);
+		return;
+	}
+	if ((pb = ip_path_whole(p->reass_wire, pb, &hi)) == NULL)
+		return;
+	memset(&res, 0, sizeof(res));
+	switch (ipsec_input(&pb, &hi, &res)) {
+	case IPSEC_PASS:
+		count(p, res.hi.af, IP_PATH_DELIVERED);
+		netif_output(p->host, pb);
+		break;
+	case IPSEC_CONSUMED:
+		break;
+	case IPSEC_DROP:
+	case IPSEC_TOOBIG:
+	default:
+		count(p, hi.af, IP_PATH_IPSECDROP_IN);
+		pbuf_free(pb);
+		break;
+	}
+}
