@@ -1,0 +1,77 @@
+/*
+ * Helpers of the policy-engine tests: SAs and policies installed through
+ * real PF_KEY messages (key_dispatch() on an in-process keysock), UDP
+ * datagrams of either family in packet buffers, and a clean state for
+ * every test.  Two "hosts" share the one SAD and SPD: a packet sent by
+ * ipsec_output() goes straight into ipsec_input(), which finds the same
+ * SA by its (dst, SPI).
+ */
+#ifndef TESTS_UNIT_IPSEC_TEST_UTIL_H
+#define TESTS_UNIT_IPSEC_TEST_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tests/unit/key_sa_client.h"
+
+struct pbuf;
+struct pbuf_pool;
+
+extern struct pbuf_pool *ipt_pool;
+extern struct sa_client ipt_client;	/* registered for ESP */
+
+int	ipt_suite_init(void);
+int	ipt_suite_fini(void);
+/* Empty SAD and SPD, counters zero, variables at their defaults. */
+void	ipt_reset(void);
+
+/* An ESP SA (AES-128-CBC, HMAC-SHA1) added by SADB_ADD. */
+struct ipt_sa {
+	uint32_t	 spi;		/* host order */
+	const char	*src;
+	const char	*dst;
+	uint8_t		 mode;		/* IPSEC_MODE_* */
+	uint32_t	 reqid;
+	uint64_t	 hard_bytes;	/* 0: no limit */
+};
+
+void	ipt_add_sa(const struct ipt_sa *s);
+
+/* A policy for host addresses src -> dst, any protocol and port. */
+struct ipt_req {
+	uint16_t	 proto;
+	uint8_t		 mode;
+	uint8_t		 level;
+	uint16_t	 reqid;
+	const char	*tsrc;
+	const char	*tdst;
+};
+
+struct ipt_policy {
+	uint8_t		 dir;
+	const char	*src;
+	const char	*dst;
+	uint16_t	 action;
+	unsigned int	 nreq;
+	struct ipt_req	 req[4];
+	bool		 setidx;	/* SPDSETIDX (requests may be none) */
+};
+
+void	ipt_add_policy(const struct ipt_policy *p);
+
+/*
+ * A UDP datagram src -> dst (family from the text) with len payload
+ * bytes, TOS/traffic class tos, TTL/hop limit ttl and, for IPv4, DF.
+ * Into buf (also returned as a pool buffer); *lenp is its length.
+ */
+struct pbuf *ipt_udp(const char *src, const char *dst, size_t len,
+	    uint8_t tos, uint8_t ttl, bool df, uint8_t *buf, size_t *lenp);
+
+/* The next message for ipt_client is of type `type' (0: none came). */
+bool	ipt_saw(uint8_t type);
+
+/* The SA of (dst, ESP, spi); borrowed. */
+struct ipsec_sa *ipt_sa_lookup(const char *dst, uint32_t spi);
+
+#endif
