@@ -45,7 +45,12 @@ struct sa_request {
 
 typedef int (*satype_check_fn)(struct sa_request *);
 
-/* An algorithm id of a kind: NULL for id 0; EINVAL if unusable. */
+/*
+ * An algorithm id of a kind: NULL for id 0; EINVAL if its keys may not be
+ * stored.  "Listed" rather than "available": TCP-MD5 keys are kept for the
+ * host's TCP although the stack has no transform for them; the satype
+ * checks keep such an algorithm to its own satype.
+ */
 static int
 find_alg(enum crypto_kind kind, unsigned int id,
     const struct crypto_alg **algp)
@@ -56,7 +61,7 @@ find_alg(enum crypto_kind kind, unsigned int id,
 	if (id == 0)
 		return 0;
 	alg = crypto_alg_byid(kind, id);
-	if (alg == NULL || !crypto_alg_available(alg))
+	if (alg == NULL || !crypto_alg_listed(alg))
 		return EINVAL;
 	*algp = alg;
 	return 0;
@@ -158,9 +163,13 @@ check_ipcomp(struct sa_request *r)
 static int
 check_tcpsig(struct sa_request *r)
 {
+	int error;
+
 	if (ntohl(r->sa->sadb_sa_spi) != TCPSIG_SPI)
 		return EINVAL;
-	return check_auth_only(r);
+	if ((error = check_auth_only(r)) != 0)
+		return error;
+	return r->auth->sadb_id == SADB_X_AALG_TCP_MD5 ? 0 : EINVAL;
 }
 
 static const satype_check_fn satype_checks[SADB_SATYPE_MAX + 1] = {
@@ -191,6 +200,10 @@ check_request(uint8_t satype, struct sa_request *r)
 	if ((error = check_spi(satype, r->sa->sadb_sa_spi)) != 0 ||
 	    (error = satype_checks[satype](r)) != 0)
 		return error;
+	/* An algorithm without a transform cannot protect packets. */
+	if (satype != SADB_X_SATYPE_TCPSIGNATURE && r->auth != NULL &&
+	    r->auth->mode == CRYPTO_MODE_NONE)
+		return EINVAL;
 	if (r->sa->sadb_sa_flags & SADB_X_EXT_OLD)
 		flags |= CRYPTO_F_OLD;
 	if (r->enc != NULL && r->enc->kind == CRYPTO_KIND_ENC &&

@@ -203,6 +203,28 @@ static void e_ipcomp_auth(struct sa_req *r)
 static void e_ipcomp_key(struct sa_req *r) { e_ipcomp(r); r->ekeybits = 64; }
 static void e_ipcomp_bad(struct sa_req *r) { e_ipcomp(r); r->enc = 77; }
 static void e_mode(struct sa_req *r) { r->sa2 = true; r->mode = 9; }
+static void e_tcpsig(struct sa_req *r)
+{
+	e_ah_ok(r);
+	r->satype = SADB_X_SATYPE_TCPSIGNATURE;
+	r->spi = 0x1000;
+	r->auth = SADB_X_AALG_TCP_MD5;
+	r->akeybits = 128;
+}
+static void e_tcpsig_spi(struct sa_req *r) { e_tcpsig(r); r->spi = 0x1001; }
+static void e_tcpsig_hmac(struct sa_req *r)
+{
+	e_tcpsig(r);
+	r->dst = "192.0.2.9";	/* not the TCP-MD5 SA added before */
+	r->auth = SADB_AALG_SHA1HMAC;
+	r->akeybits = 160;
+}
+static void e_ah_tcpmd5(struct sa_req *r)
+{
+	e_tcpsig(r);
+	r->satype = SADB_SATYPE_AH;
+	r->spi = 0x3000;
+}
 static void e_unspec(struct sa_req *r) { r->satype = 0; }
 static void e_bytes(struct sa_req *r)
 {
@@ -248,6 +270,10 @@ static const struct add_case add_cases[] = {
 	{ "SA2 mode out of range", e_mode, EINVAL },
 	{ "satype UNSPEC", e_unspec, EINVAL },
 	{ "AH", e_ah_ok, 0 },
+	{ "TCP-MD5 at SPI 0x1000", e_tcpsig, 0 },
+	{ "TCP-MD5 at another SPI", e_tcpsig_spi, EINVAL },
+	{ "TCP signature with HMAC-SHA1", e_tcpsig_hmac, EINVAL },
+	{ "AH with TCP-MD5", e_ah_tcpmd5, EINVAL },
 	{ "IPComp", e_ipcomp, 0 },
 	{ "IPComp raw CPI over 16 bits", e_ipcomp_raw, 0 },
 	{ "byte lifetimes", e_bytes, 0 },
