@@ -287,7 +287,7 @@ test_add_errors(void)
 {
 	uint64_t buf[SA_MSGBUF_WORDS];
 	struct sa_req r;
-	size_t i;
+	size_t i, added = 0;
 	int e;
 
 	setup();
@@ -301,8 +301,10 @@ test_add_errors(void)
 		CU_ASSERT_EQUAL(e, add_cases[i].error);
 		/* Errors go to A only; successes to B as well. */
 		CU_ASSERT_EQUAL(sa_client_drain(&B), e == 0 ? 1 : 0);
+		if (add_cases[i].error == 0)
+			added++;
 	}
-	CU_ASSERT_EQUAL(key_sad_count(0), 7);
+	CU_ASSERT_EQUAL(key_sad_count(0), added);
 	/* The same (dst, proto, spi) again. */
 	r = sa_req_esp(SADB_ADD, 0x2000);
 	CU_ASSERT_EQUAL(call(&A, &r, buf), 0);
