@@ -64,8 +64,9 @@ int	ipip_input(struct pbuf *pb, size_t off, uint8_t nxt,
 	    enum ipsecstat_counter *why);
 
 /*
- * The ECN rules alone, for the ecn setting of af (the outer family): the outer ECN field for an
- * inner one, and the inner field after decapsulation (-1: drop).
+ * The ECN rules alone, by the ecn setting of af (the outer family): the
+ * outer ECN field for an inner one, and the inner field after
+ * decapsulation (-1: drop).
  */
 uint8_t	ipip_ecn_encap(int af, uint8_t inner);
 int	ipip_ecn_decap(int af, uint8_t outer, uint8_t inner);

@@ -124,6 +124,18 @@ ipt_add_policy(const struct ipt_policy *p)
 	sa_client_drain(&ipt_client);
 }
 
+void
+ipt_policy1(uint8_t dir, const char *src, const char *dst,
+    struct ipt_req r)
+{
+	struct ipt_policy p = {
+		.dir = dir, .src = src, .dst = dst,
+		.action = IPSEC_POLICY_IPSEC, .nreq = 1, .req = { r },
+	};
+
+	ipt_add_policy(&p);
+}
+
 static void
 put16(uint8_t *p, uint16_t v)
 {

@@ -59,6 +59,9 @@ struct ipt_policy {
 };
 
 void	ipt_add_policy(const struct ipt_policy *p);
+/* An IPSEC policy of the one request r. */
+void	ipt_policy1(uint8_t dir, const char *src, const char *dst,
+	    struct ipt_req r);
 
 /*
  * A UDP datagram src -> dst (family from the text) with len payload

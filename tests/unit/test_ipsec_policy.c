@@ -53,18 +53,6 @@ stat_of(const char *a, enum ipsecstat_counter c)
 	return ipsecstat_value(af_of(a), c);
 }
 
-/* A policy of one request in direction dir for src -> dst. */
-static void
-policy1(uint8_t dir, const char *src, const char *dst, struct ipt_req r)
-{
-	struct ipt_policy p = {
-		.dir = dir, .src = src, .dst = dst,
-		.action = IPSEC_POLICY_IPSEC, .nreq = 1, .req = { r },
-	};
-
-	ipt_add_policy(&p);
-}
-
 static void
 policy_action(uint8_t dir, const char *src, const char *dst,
     uint16_t action)
@@ -157,8 +145,8 @@ setup_transport(const char *x, const char *y, uint8_t level)
 	ipt_reset();
 	ipt_add_sa(&(struct ipt_sa){ 0x1001, x, y, TRANS, 0, 0 });
 	ipt_add_sa(&(struct ipt_sa){ 0x1002, y, x, TRANS, 0, 0 });
-	policy1(OUT, x, y, (struct ipt_req){ ESP, TRANS, level, 0, 0, 0 });
-	policy1(IN, x, y, (struct ipt_req){ ESP, TRANS, level, 0, 0, 0 });
+	ipt_policy1(OUT, x, y, (struct ipt_req){ ESP, TRANS, level, 0, 0, 0 });
+	ipt_policy1(IN, x, y, (struct ipt_req){ ESP, TRANS, level, 0, 0, 0 });
 }
 
 static void
@@ -202,8 +190,8 @@ tunnel(const char *x, const char *y, const char *a, const char *b)
 
 	ipt_reset();
 	ipt_add_sa(&(struct ipt_sa){ 0x2001, a, b, TUNNEL, 0, 0 });
-	policy1(OUT, x, y, r);
-	policy1(IN, x, y, r);
+	ipt_policy1(OUT, x, y, r);
+	ipt_policy1(IN, x, y, r);
 	CU_ASSERT(round_trip(x, y, a, b, &in) == IPSEC_PASS);
 	CU_ASSERT(in.hist.n == 1 && in.hist.e[0].decap);
 	CU_ASSERT(in.hi.af == af_of(x));
@@ -261,14 +249,14 @@ t_use_require(void)
 	struct pbuf *pb;
 
 	ipt_reset();
-	policy1(OUT, X4, Y4, (struct ipt_req){ ESP, TRANS, USE, 0, 0, 0 });
+	ipt_policy1(OUT, X4, Y4, (struct ipt_req){ ESP, TRANS, USE, 0, 0, 0 });
 	CU_ASSERT(send_one(X4, Y4, &pb, &out) == IPSEC_PASS);
 	CU_ASSERT(!out.protected && pb->data[9] == IPPROTO_UDP);
 	CU_ASSERT(ipt_saw(SADB_ACQUIRE));
 	pbuf_free(pb);
 
 	ipt_reset();
-	policy1(OUT, X4, Y4, (struct ipt_req){ ESP, TRANS, REQUIRE, 0, 0,
+	ipt_policy1(OUT, X4, Y4, (struct ipt_req){ ESP, TRANS, REQUIRE, 0, 0,
 	    0 });
 	CU_ASSERT(send_one(X4, Y4, &pb, &out) == IPSEC_DROP);
 	CU_ASSERT(out.drop == IPSECS_OUT_NOSA);
@@ -289,7 +277,7 @@ t_unique(void)
 
 	ipt_reset();
 	ipt_add_sa(&(struct ipt_sa){ 0x4001, X4, Y4, TRANS, 8, 0 });
-	policy1(OUT, X4, Y4, u7);
+	ipt_policy1(OUT, X4, Y4, u7);
 	CU_ASSERT(send_one(X4, Y4, &pb, &out) == IPSEC_DROP);
 	CU_ASSERT(out.drop == IPSECS_OUT_NOSA);
 	ipt_add_sa(&(struct ipt_sa){ 0x4002, X4, Y4, TRANS, 7, 0 });
@@ -300,9 +288,9 @@ t_unique(void)
 	/* Received under the reqid-8 SA, the unique:7 inbound policy fails. */
 	ipt_reset();
 	ipt_add_sa(&(struct ipt_sa){ 0x4001, X4, Y4, TRANS, 8, 0 });
-	policy1(OUT, X4, Y4, (struct ipt_req){ ESP, TRANS, REQUIRE, 0, 0,
+	ipt_policy1(OUT, X4, Y4, (struct ipt_req){ ESP, TRANS, REQUIRE, 0, 0,
 	    0 });
-	policy1(IN, X4, Y4, u7);
+	ipt_policy1(IN, X4, Y4, u7);
 	CU_ASSERT(round_trip(X4, Y4, X4, Y4, &in) == IPSEC_DROP);
 	CU_ASSERT(in.drop == IPSECS_IN_POLVIO);
 	CU_ASSERT(stat_of(X4, IPSECS_IN_POLVIO) == 1);
@@ -356,11 +344,11 @@ t_default_level(void)
 	struct ipsec_out_result out;
 
 	ipt_reset();
-	policy1(OUT, X4, Y4, (struct ipt_req){ ESP, TRANS, DEFLEV, 0, 0,
+	ipt_policy1(OUT, X4, Y4, (struct ipt_req){ ESP, TRANS, DEFLEV, 0, 0,
 	    0 });
-	policy1(OUT, X4, C4, (struct ipt_req){ ESP, TUNNEL, DEFLEV, 0, A4,
+	ipt_policy1(OUT, X4, C4, (struct ipt_req){ ESP, TUNNEL, DEFLEV, 0, A4,
 	    B4 });
-	policy1(OUT, X4, A4, (struct ipt_req){ IPPROTO_AH, TRANS, DEFLEV, 0,
+	ipt_policy1(OUT, X4, A4, (struct ipt_req){ IPPROTO_AH, TRANS, DEFLEV, 0,
 	    0, 0 });
 	CU_ASSERT(send_verdict(X4, Y4, &out) == IPSEC_PASS);
 	CU_ASSERT(send_verdict(X4, C4, &out) == IPSEC_PASS);
@@ -377,7 +365,7 @@ t_default_level(void)
 	CU_ASSERT(out.drop == IPSECS_OUT_NOTSUPP);
 	/* The IPv6 variables are separate. */
 	ipt_reset();
-	policy1(OUT, X6, Y6, (struct ipt_req){ ESP, TRANS, DEFLEV, 0, 0,
+	ipt_policy1(OUT, X6, Y6, (struct ipt_req){ ESP, TRANS, DEFLEV, 0, 0,
 	    0 });
 	ipsec_vars.inet.esp_trans_deflev = IPSEC_LEVEL_REQUIRE;
 	CU_ASSERT(send_verdict(X6, Y6, &out) == IPSEC_PASS);
@@ -414,7 +402,7 @@ t_inbound_clear_protected(void)
 	struct pbuf *pb;
 
 	ipt_reset();
-	policy1(IN, X4, Y4, (struct ipt_req){ ESP, TRANS, REQUIRE, 0, 0,
+	ipt_policy1(IN, X4, Y4, (struct ipt_req){ ESP, TRANS, REQUIRE, 0, 0,
 	    0 });
 	CU_ASSERT(send_one(X4, Y4, &pb, &out) == IPSEC_PASS);
 	CU_ASSERT(ipsec_input(&pb, NULL, &in) == IPSEC_DROP);
@@ -424,7 +412,7 @@ t_inbound_clear_protected(void)
 
 	ipt_reset();
 	ipt_add_sa(&(struct ipt_sa){ 0x1001, X4, Y4, TRANS, 0, 0 });
-	policy1(OUT, X4, Y4, (struct ipt_req){ ESP, TRANS, REQUIRE, 0, 0,
+	ipt_policy1(OUT, X4, Y4, (struct ipt_req){ ESP, TRANS, REQUIRE, 0, 0,
 	    0 });
 	policy_action(IN, X4, Y4, IPSEC_POLICY_NONE);
 	CU_ASSERT(round_trip(X4, Y4, X4, Y4, &in) == IPSEC_PASS);
@@ -441,17 +429,17 @@ t_inbound_endpoints(void)
 
 	ipt_reset();
 	ipt_add_sa(&(struct ipt_sa){ 0x2001, A4, B4, TUNNEL, 0, 0 });
-	policy1(OUT, X4, Y4, ab);
-	policy1(IN, X4, Y4, cb);
+	ipt_policy1(OUT, X4, Y4, ab);
+	ipt_policy1(IN, X4, Y4, cb);
 	CU_ASSERT(round_trip(X4, Y4, A4, B4, &in) == IPSEC_DROP);
 	CU_ASSERT(in.drop == IPSECS_IN_POLVIO);
 
 	/* Transport protection does not satisfy a tunnel request. */
 	ipt_reset();
 	ipt_add_sa(&(struct ipt_sa){ 0x1001, X4, Y4, TRANS, 0, 0 });
-	policy1(OUT, X4, Y4, (struct ipt_req){ ESP, TRANS, REQUIRE, 0, 0,
+	ipt_policy1(OUT, X4, Y4, (struct ipt_req){ ESP, TRANS, REQUIRE, 0, 0,
 	    0 });
-	policy1(IN, X4, Y4, ab);
+	ipt_policy1(IN, X4, Y4, ab);
 	CU_ASSERT(round_trip(X4, Y4, X4, Y4, &in) == IPSEC_DROP);
 	CU_ASSERT(in.drop == IPSECS_IN_POLVIO);
 }
@@ -476,7 +464,7 @@ t_inbound_mixed(void)
 	setup_bundle();
 	key_spd_flush();
 	ipt_add_policy(&in_p);
-	policy1(OUT, X4, Y4, (struct ipt_req){ ESP, TUNNEL, REQUIRE, 0, A4,
+	ipt_policy1(OUT, X4, Y4, (struct ipt_req){ ESP, TUNNEL, REQUIRE, 0, A4,
 	    B4 });
 	CU_ASSERT(round_trip(X4, Y4, A4, B4, &in) == IPSEC_PASS);
 	CU_ASSERT(in.hist.n == 1);
@@ -491,7 +479,7 @@ t_inbound_mixed(void)
 	key_spd_flush();
 	in_p.dir = IN;
 	ipt_add_policy(&in_p);
-	policy1(OUT, X4, Y4, (struct ipt_req){ ESP, TRANS, REQUIRE, 0, 0,
+	ipt_policy1(OUT, X4, Y4, (struct ipt_req){ ESP, TRANS, REQUIRE, 0, 0,
 	    0 });
 	CU_ASSERT(round_trip(X4, Y4, X4, Y4, &in) == IPSEC_DROP);
 	CU_ASSERT(in.drop == IPSECS_IN_POLVIO);
@@ -525,7 +513,7 @@ t_unsupported(void)
 	size_t n;
 
 	ipt_reset();
-	policy1(OUT, X4, Y4, (struct ipt_req){ IPPROTO_AH, TRANS, REQUIRE,
+	ipt_policy1(OUT, X4, Y4, (struct ipt_req){ IPPROTO_AH, TRANS, REQUIRE,
 	    0, 0, 0 });
 	CU_ASSERT(send_verdict(X4, Y4, &out) == IPSEC_DROP);
 	CU_ASSERT(out.drop == IPSECS_OUT_NOTSUPP);
