@@ -129,7 +129,9 @@ $(BUILD)/ipsec.pc: Makefile
 
 # The README's test command. BUILD is passed so that the runner finds the
 # binaries of this flavour (plain or sanitized).
-test: all
+test:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) tests/run-tests.sh
 
 asan:
@@ -185,7 +187,9 @@ deps:
 	        apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-demo: all
+demo:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
 	@tests/demo.sh $(BUILD)
 
 clean:
