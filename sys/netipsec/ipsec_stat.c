@@ -1,6 +1,7 @@
 /*
  * The policy engine's counters (see ipsec_stat.h).
  */
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -59,32 +60,42 @@ ipsecstat_value(int af, enum ipsecstat_counter c)
 	return ipsecstat_of(af)->c[c];
 }
 
+/* Where each counter goes in KAME's layout; the ones KAME lacks: none. */
+static const size_t kame_offset[IPSECS_NCOUNTERS] = {
+	[IPSECS_IN_SUCCESS] = offsetof(struct ipsecstat, in_success),
+	[IPSECS_IN_POLVIO] = offsetof(struct ipsecstat, in_polvio),
+	[IPSECS_IN_NOSA] = offsetof(struct ipsecstat, in_nosa),
+	[IPSECS_IN_INVAL] = offsetof(struct ipsecstat, in_inval),
+	[IPSECS_IN_NOMEM] = offsetof(struct ipsecstat, in_nomem),
+	[IPSECS_IN_BADSPI] = offsetof(struct ipsecstat, in_badspi),
+	[IPSECS_IN_AHREPLAY] = offsetof(struct ipsecstat, in_ahreplay),
+	[IPSECS_IN_ESPREPLAY] = offsetof(struct ipsecstat, in_espreplay),
+	[IPSECS_IN_AHAUTHSUCC] = offsetof(struct ipsecstat, in_ahauthsucc),
+	[IPSECS_IN_AHAUTHFAIL] = offsetof(struct ipsecstat, in_ahauthfail),
+	[IPSECS_IN_ESPAUTHSUCC] = offsetof(struct ipsecstat, in_espauthsucc),
+	[IPSECS_IN_ESPAUTHFAIL] = offsetof(struct ipsecstat, in_espauthfail),
+	[IPSECS_OUT_SUCCESS] = offsetof(struct ipsecstat, out_success),
+	[IPSECS_OUT_POLVIO] = offsetof(struct ipsecstat, out_polvio),
+	[IPSECS_OUT_NOSA] = offsetof(struct ipsecstat, out_nosa),
+	[IPSECS_OUT_INVAL] = offsetof(struct ipsecstat, out_inval),
+	[IPSECS_OUT_NOMEM] = offsetof(struct ipsecstat, out_nomem),
+	[IPSECS_OUT_NOROUTE] = offsetof(struct ipsecstat, out_noroute),
+};
+
 void
 ipsecstat_get(int af, struct ipsecstat *st)
 {
 	const struct ipsecstat_set *s = ipsecstat_of(af);
-	const uint64_t *c = s->c;
+	size_t i;
 
 	memset(st, 0, sizeof(*st));
-	st->in_success = c[IPSECS_IN_SUCCESS];
-	st->in_polvio = c[IPSECS_IN_POLVIO];
-	st->in_nosa = c[IPSECS_IN_NOSA];
-	st->in_inval = c[IPSECS_IN_INVAL];
-	st->in_nomem = c[IPSECS_IN_NOMEM];
-	st->in_badspi = c[IPSECS_IN_BADSPI];
-	st->in_ahreplay = c[IPSECS_IN_AHREPLAY];
-	st->in_espreplay = c[IPSECS_IN_ESPREPLAY];
-	st->in_ahauthsucc = c[IPSECS_IN_AHAUTHSUCC];
-	st->in_ahauthfail = c[IPSECS_IN_AHAUTHFAIL];
-	st->in_espauthsucc = c[IPSECS_IN_ESPAUTHSUCC];
-	st->in_espauthfail = c[IPSECS_IN_ESPAUTHFAIL];
+	/* in_success sits at offset 0, which is also "not in KAME's". */
+	st->in_success = s->c[IPSECS_IN_SUCCESS];
+	for (i = 0; i < IPSECS_NCOUNTERS; i++)
+		if (kame_offset[i] != 0)
+			memcpy((char *)st + kame_offset[i], &s->c[i],
+			    sizeof(s->c[i]));
 	memcpy(st->in_esphist, s->in_esphist, sizeof(st->in_esphist));
-	st->out_success = c[IPSECS_OUT_SUCCESS];
-	st->out_polvio = c[IPSECS_OUT_POLVIO];
-	st->out_nosa = c[IPSECS_OUT_NOSA];
-	st->out_inval = c[IPSECS_OUT_INVAL];
-	st->out_nomem = c[IPSECS_OUT_NOMEM];
-	st->out_noroute = c[IPSECS_OUT_NOROUTE];
 	memcpy(st->out_esphist, s->out_esphist, sizeof(st->out_esphist));
 }
 

@@ -11,6 +11,7 @@
 #include "sys/net/pbuf.h"
 #include "sys/netinet/ip_hdr.h"
 #include "sys/netipsec/esp_var.h"
+#include "sys/netipsec/ipsec_hooks.h"
 #include "sys/netipsec/ipsec_stat.h"
 #include "sys/netipsec/ipsec_var.h"
 #include "sys/netkey/key_acquire.h"
@@ -166,6 +167,27 @@ ipt_udp(const char *src, const char *dst, size_t len, uint8_t tos,
 	}
 	*lenp = n;
 	return tp_pbuf(ipt_pool, buf, n);
+}
+
+enum ipsec_verdict
+ipt_send(const char *src, const char *dst, size_t len, uint8_t tos,
+    uint8_t ttl, bool df, size_t mtu, struct pbuf **pbp,
+    struct ipsec_out_result *out)
+{
+	uint8_t buf[2048];
+	enum ipsec_verdict v;
+	size_t n;
+
+	*pbp = ipt_udp(src, dst, len, tos, ttl, df, buf, &n);
+	CU_ASSERT_FATAL(*pbp != NULL);
+	memset(out, 0, sizeof(*out));
+	out->mtu = mtu;
+	v = ipsec_output(pbp, NULL, out);
+	if (v != IPSEC_PASS) {
+		pbuf_free(*pbp);
+		*pbp = NULL;
+	}
+	return v;
 }
 
 bool

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sys/netipsec/ipsec_hooks.h"
 #include "tests/unit/key_sa_client.h"
 
 struct pbuf;
@@ -70,6 +71,15 @@ void	ipt_policy1(uint8_t dir, const char *src, const char *dst,
  */
 struct pbuf *ipt_udp(const char *src, const char *dst, size_t len,
 	    uint8_t tos, uint8_t ttl, bool df, uint8_t *buf, size_t *lenp);
+
+/*
+ * Such a datagram (UDP payload len) through ipsec_output() with the link
+ * MTU mtu: the verdict, the packet in *pbp when it passed (NULL and freed
+ * otherwise), the result in *out.
+ */
+enum ipsec_verdict ipt_send(const char *src, const char *dst, size_t len, uint8_t tos,
+	    uint8_t ttl, bool df, size_t mtu, struct pbuf **pbp,
+	    struct ipsec_out_result *out);
 
 /* The next message for ipt_client is of type `type' (0: none came). */
 bool	ipt_saw(uint8_t type);

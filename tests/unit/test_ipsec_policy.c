@@ -88,27 +88,12 @@ check_outer(const struct pbuf *pb, const char *src, const char *dst)
 	CU_ASSERT(memcmp(pb->data + 24, b, 16) == 0);
 }
 
-/*
- * Send a datagram src -> dst through ipsec_output(); the verdict, with
- * the packet left in *pbp (NULL when the output did not pass).
- */
+/* A 100-byte UDP datagram src -> dst through ipsec_output(). */
 static enum ipsec_verdict
 send_one(const char *src, const char *dst, struct pbuf **pbp,
     struct ipsec_out_result *out)
 {
-	uint8_t buf[2048];
-	enum ipsec_verdict v;
-	size_t n;
-
-	*pbp = ipt_udp(src, dst, 100, 0, 64, false, buf, &n);
-	CU_ASSERT_FATAL(*pbp != NULL);
-	memset(out, 0, sizeof(*out));
-	v = ipsec_output(pbp, NULL, out);
-	if (v != IPSEC_PASS) {
-		pbuf_free(*pbp);
-		*pbp = NULL;
-	}
-	return v;
+	return ipt_send(src, dst, 100, 0, 64, false, 0, pbp, out);
 }
 
 /*
@@ -561,6 +546,89 @@ t_inbound_errors(void)
 	pbuf_free(pb);
 }
 
+/*
+ * IPv6 transport mode puts ESP after hop-by-hop options and before
+ * destination options, and input walks the options ESP protected.
+ */
+static void
+t_ipv6_exthdrs(void)
+{
+	struct tp_ext ext[2] = { { IPPROTO_HOPOPTS, 8, 0, 0, 0 },
+	    { IPPROTO_DSTOPTS, 16, 0, 0, 0 } };
+	struct ipsec_out_result out;
+	struct ipsec_in_result in;
+	uint8_t udp[256], orig[512];
+	struct pbuf *pb;
+	size_t ulen, n;
+
+	setup_transport(X6, Y6, REQUIRE);
+	ulen = tp_udp(udp, 4000, 5000, 50);
+	n = tp_ip6(orig, X6, Y6, ext, 2, IPPROTO_UDP, udp, ulen);
+	pb = tp_pbuf(ipt_pool, orig, n);
+	CU_ASSERT_FATAL(ipsec_output(&pb, NULL, &out) == IPSEC_PASS);
+	CU_ASSERT(pb->data[6] == IPPROTO_HOPOPTS && pb->data[40] == ESP);
+	CU_ASSERT(ipsec_input(&pb, NULL, &in) == IPSEC_PASS);
+	CU_ASSERT(in.hi.proto == IPPROTO_UDP && in.hi.ulp_off == 64);
+	CU_ASSERT(in.hi.dport == 5000);
+	CU_ASSERT(pb->len == n && memcmp(pb->data, orig, n) == 0);
+	pbuf_free(pb);
+}
+
+/* Destination options in front of ESP on input: the byte naming ESP. */
+static void
+t_ipv6_dstopts_before_esp(void)
+{
+	struct ipsec_out_result out;
+	struct ipsec_in_result in;
+	struct pbuf *pb;
+	uint8_t *opt;
+	size_t plen;
+
+	setup_transport(X6, Y6, REQUIRE);
+	CU_ASSERT_FATAL(send_one(X6, Y6, &pb, &out) == IPSEC_PASS);
+	opt = pbuf_insert(pb, 40, 8);
+	CU_ASSERT_FATAL(opt != NULL);
+	memset(opt, 0, 8);
+	opt[0] = ESP;
+	opt[2] = 1;		/* PadN over the rest */
+	opt[3] = 4;
+	pb->data[6] = IPPROTO_DSTOPTS;
+	plen = pb->len - 40;
+	pb->data[4] = (uint8_t)(plen >> 8);
+	pb->data[5] = (uint8_t)plen;
+	CU_ASSERT(ipsec_input(&pb, NULL, &in) == IPSEC_PASS);
+	CU_ASSERT(pb->data[40] == IPPROTO_UDP);
+	CU_ASSERT(in.hi.proto == IPPROTO_UDP && in.hi.dport == 5000);
+	pbuf_free(pb);
+}
+
+/* The counters in KAME's struct ipsecstat, per family, with names. */
+static void
+t_kame_layout(void)
+{
+	struct ipsec_out_result out;
+	struct ipsecstat st;
+
+	ipt_reset();
+	ipsec_vars.inet.def_policy = IPSEC_POLICY_DISCARD;
+	CU_ASSERT(send_verdict(X4, Y4, &out) == IPSEC_DROP);
+	CU_ASSERT(send_verdict(X4, Y4, &out) == IPSEC_DROP);
+	ipsecstat_inc(AF_INET, IPSECS_IN_SUCCESS);
+	ipsecstat_inc(AF_INET, IPSECS_OUT_NOROUTE);
+	ipsecstat_inc(AF_INET6, IPSECS_IN_BADSPI);
+	ipsecstat_of(AF_INET)->out_esphist[12] = 5;
+	ipsecstat_get(AF_INET, &st);
+	CU_ASSERT(st.out_polvio == 2 && st.in_success == 1);
+	CU_ASSERT(st.out_noroute == 1 && st.in_badspi == 0);
+	CU_ASSERT(st.out_esphist[12] == 5 && st.spdcachelookup == 0);
+	ipsecstat_get(AF_INET6, &st);
+	CU_ASSERT(st.in_badspi == 1 && st.out_polvio == 0);
+	CU_ASSERT(strcmp(ipsecstat_name(IPSECS_IN_ESPREPLAY),
+	    "in_espreplay") == 0);
+	CU_ASSERT(ipsecstat_name(IPSECS_NCOUNTERS) == NULL);
+	CU_ASSERT(ipsecstat_value(AF_INET, IPSECS_NCOUNTERS) == 0);
+}
+
 static const struct test_case policy_cases[] = {
 	{ "transport IPv4", t_transport4 },
 	{ "transport IPv6", t_transport6 },
@@ -577,6 +645,9 @@ static const struct test_case policy_cases[] = {
 	{ "SPDACQUIRE for an empty policy", t_spdacquire },
 	{ "AH and IPComp unsupported", t_unsupported },
 	{ "inbound SPI, ICV, replay", t_inbound_errors },
+	{ "IPv6 extension headers around ESP", t_ipv6_exthdrs },
+	{ "IPv6 destination options before ESP", t_ipv6_dstopts_before_esp },
+	{ "KAME ipsecstat layout", t_kame_layout },
 	{ NULL, NULL }
 };
 

@@ -61,30 +61,6 @@ setup_transport(const char *x, const char *y, uint64_t hard_bytes)
 	ipt_policy1(IPSEC_DIR_OUTBOUND, x, y, r);
 }
 
-/*
- * Send one datagram x -> y (len UDP payload bytes) with mtu; the packet
- * after ipsec_output() stays in *pbp (freed and NULL unless it passed).
- */
-static enum ipsec_verdict
-send_pkt(const char *x, const char *y, size_t len, uint8_t tos, uint8_t ttl,
-    bool df, size_t mtu, struct pbuf **pbp, struct ipsec_out_result *out)
-{
-	uint8_t buf[2048];
-	enum ipsec_verdict v;
-	size_t n;
-
-	*pbp = ipt_udp(x, y, len, tos, ttl, df, buf, &n);
-	CU_ASSERT_FATAL(*pbp != NULL);
-	memset(out, 0, sizeof(*out));
-	out->mtu = mtu;
-	v = ipsec_output(pbp, NULL, out);
-	if (v != IPSEC_PASS) {
-		pbuf_free(*pbp);
-		*pbp = NULL;
-	}
-	return v;
-}
-
 static uint8_t
 tclass(const uint8_t *p)
 {
@@ -99,7 +75,7 @@ outer_fields(const char *x, const char *y, const char *a, const char *b)
 	struct pbuf *pb;
 
 	setup_tunnel(x, y, a, b);
-	CU_ASSERT_FATAL(send_pkt(x, y, 200, 0xb8 | ECT0, 17, false, 0, &pb,
+	CU_ASSERT_FATAL(ipt_send(x, y, 200, 0xb8 | ECT0, 17, false, 0, &pb,
 	    &out) == IPSEC_PASS);
 	if (strchr(a, ':') == NULL) {
 		CU_ASSERT(pb->data[1] == 0xb8);
@@ -132,7 +108,7 @@ outer_df(const char *x, const char *y, bool inner_df)
 	struct pbuf *pb;
 	int df;
 
-	CU_ASSERT_FATAL(send_pkt(x, y, 100, 0, 64, inner_df, 0, &pb, &out) ==
+	CU_ASSERT_FATAL(ipt_send(x, y, 100, 0, 64, inner_df, 0, &pb, &out) ==
 	    IPSEC_PASS);
 	CU_ASSERT(tp_naive_cksum(pb->data, 20) == 0);
 	df = (pb->data[6] & 0x40) != 0;
@@ -226,7 +202,7 @@ ecn_trip(int mode, uint8_t inner, uint8_t mark, uint8_t *got,
 
 	setup_tunnel(X4, Y4, A4, B4);
 	ipsec_vars.inet.ecn = mode;
-	CU_ASSERT_FATAL(send_pkt(X4, Y4, 60, 0x20 | inner, 64, false, 0, &pb,
+	CU_ASSERT_FATAL(ipt_send(X4, Y4, 60, 0x20 | inner, 64, false, 0, &pb,
 	    &out) == IPSEC_PASS);
 	CU_ASSERT((pb->data[1] & 3) == (mode == 1 ? inner : NOTECT));
 	mark_outer(pb, mark);
@@ -272,37 +248,37 @@ t_mtu(void)
 
 	/* IPv4 tunnel, 1400-byte datagram (UDP payload 1372) with DF. */
 	setup_tunnel(X4, Y4, A4, B4);
-	CU_ASSERT(send_pkt(X4, Y4, 1372, 0, 64, true, 1400, &pb, &out) ==
+	CU_ASSERT(ipt_send(X4, Y4, 1372, 0, 64, true, 1400, &pb, &out) ==
 	    IPSEC_TOOBIG);
 	CU_ASSERT(out.icmp_mtu == 1400 - 73);
 	CU_ASSERT(ipsecstat_value(AF_INET, IPSECS_OUT_TOOBIG) == 1);
 	/* What the sender is told fits. */
-	CU_ASSERT(send_pkt(X4, Y4, 1327 - 28, 0, 64, true, 1400, &pb,
+	CU_ASSERT(ipt_send(X4, Y4, 1327 - 28, 0, 64, true, 1400, &pb,
 	    &out) == IPSEC_PASS);
 	CU_ASSERT(pb->len <= 1400);
 	pbuf_free(pb);
 	/* Without DF the caller fragments the outer packet. */
-	CU_ASSERT(send_pkt(X4, Y4, 1372, 0, 64, false, 1400, &pb, &out) ==
+	CU_ASSERT(ipt_send(X4, Y4, 1372, 0, 64, false, 1400, &pb, &out) ==
 	    IPSEC_PASS);
 	CU_ASSERT(pb->len > 1400);
 	pbuf_free(pb);
 	/* ... unless dfbit sets DF on the outer header. */
 	ipsec_vars.dfbit = 1;
-	CU_ASSERT(send_pkt(X4, Y4, 1372, 0, 64, false, 1400, &pb, &out) ==
+	CU_ASSERT(ipt_send(X4, Y4, 1372, 0, 64, false, 1400, &pb, &out) ==
 	    IPSEC_TOOBIG);
 	/* Default MTU 1500. */
-	CU_ASSERT(send_pkt(X4, Y4, 1372, 0, 64, true, 0, &pb, &out) ==
+	CU_ASSERT(ipt_send(X4, Y4, 1372, 0, 64, true, 0, &pb, &out) ==
 	    IPSEC_PASS);
 	pbuf_free(pb);
 
 	/* IPv6 transport: never fragmented by us. */
 	setup_transport(X6, Y6, 0);
-	CU_ASSERT(send_pkt(X6, Y6, 1352, 0, 64, false, 1400, &pb, &out) ==
+	CU_ASSERT(ipt_send(X6, Y6, 1352, 0, 64, false, 1400, &pb, &out) ==
 	    IPSEC_TOOBIG);
 	CU_ASSERT(out.icmp_mtu == 1400 - 53);
 	CU_ASSERT(ipsecstat_value(AF_INET6, IPSECS_OUT_TOOBIG) == 1);
 	/* Below 1280 for the sender: protected and left to fragmentation. */
-	CU_ASSERT(send_pkt(X6, Y6, 1352, 0, 64, false, 1300, &pb, &out) ==
+	CU_ASSERT(ipt_send(X6, Y6, 1352, 0, 64, false, 1300, &pb, &out) ==
 	    IPSEC_PASS);
 	pbuf_free(pb);
 }
@@ -319,7 +295,7 @@ t_lifetime(void)
 	setup_transport(X4, Y4, 1000);
 	sa = ipt_sa_lookup(Y4, 0x6001);
 	CU_ASSERT_FATAL(sa != NULL);
-	while (sent < 20 && send_pkt(X4, Y4, 100, 0, 64, false, 0, &pb,
+	while (sent < 20 && ipt_send(X4, Y4, 100, 0, 64, false, 0, &pb,
 	    &out) == IPSEC_PASS) {
 		pbuf_free(pb);
 		sent++;
@@ -333,7 +309,7 @@ t_lifetime(void)
 	CU_ASSERT(espstat_counters[ESPS_INVALID] == 1);
 	CU_ASSERT(sa->state == SADB_SASTATE_DEAD);
 	ipt_saw(0);
-	CU_ASSERT(send_pkt(X4, Y4, 100, 0, 64, false, 0, &pb, &out) ==
+	CU_ASSERT(ipt_send(X4, Y4, 100, 0, 64, false, 0, &pb, &out) ==
 	    IPSEC_DROP);
 	CU_ASSERT(out.drop == IPSECS_OUT_NOSA);
 	CU_ASSERT(ipsecstat_value(AF_INET, IPSECS_OUT_NOSA) == 2);
