@@ -77,11 +77,11 @@ struct pbuf *ipt_udp(const char *src, const char *dst, size_t len,
  * MTU mtu: the verdict, the packet in *pbp when it passed (NULL and freed
  * otherwise), the result in *out.
  */
-enum ipsec_verdict ipt_send(const char *src, const char *dst, size_t len, uint8_t tos,
-	    uint8_t ttl, bool df, size_t mtu, struct pbuf **pbp,
+enum ipsec_verdict ipt_send(const char *src, const char *dst, size_t len,
+	    uint8_t tos, uint8_t ttl, bool df, size_t mtu, struct pbuf **pbp,
 	    struct ipsec_out_result *out);
 
-/* The next message for ipt_client is of type `type' (0: none came). */
+/* Whether a message of type `type' is among those waiting (all read). */
 bool	ipt_saw(uint8_t type);
 
 /* The SA of (dst, ESP, spi); borrowed. */
