@@ -81,7 +81,8 @@ set_side(const char *arg, const char **host, const char **wire)
 	else if (strncmp(arg, "wire:", 5) == 0)
 		slot = wire;
 	else {
-		sockmgr_log(LOG_ERR, "%s: expected host:FILE or wire:FILE", arg);
+		sockmgr_log(LOG_ERR, "%s: expected host:FILE or wire:FILE",
+		    arg);
 		usage();
 	}
 	if (*slot != NULL || arg[5] == '\0') {

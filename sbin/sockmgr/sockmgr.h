@@ -15,7 +15,7 @@
 struct sockmgr_options {
 	const char	*dir;		/* -S: control directory */
 	bool		 foreground;	/* -d: log to stderr */
-	const char	*script;	/* -f: setkey script applied at start */
+	const char	*script;	/* -f: setkey script */
 	const char	*read_host;	/* -r host:FILE */
 	const char	*read_wire;	/* -r wire:FILE */
 	const char	*write_host;	/* -w host:FILE */

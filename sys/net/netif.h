@@ -25,9 +25,9 @@
 #define NETIF_MTU_DEFAULT	1500
 
 struct netif_stats {
-	uint64_t	ipackets;	/* packets read and handed to the path */
+	uint64_t	ipackets;	/* read and handed to the path */
 	uint64_t	ibytes;
-	uint64_t	idrops;		/* read but not usable (no buffer) */
+	uint64_t	idrops;		/* read but unusable (no buffer) */
 	uint64_t	opackets;	/* packets written */
 	uint64_t	obytes;
 	uint64_t	oerrors;	/* the driver failed to write */
@@ -41,16 +41,17 @@ struct netif_ops {
 	 * Write the len bytes at data; 0, or -1 when the write failed.
 	 * NULL: the side has no sink and packets are discarded (counted).
 	 */
-	int	(*output)(struct netif *ifp, const uint8_t *data, size_t len);
+	int	(*output)(struct netif *ifp, const uint8_t *data,
+		    size_t len);
 	/* Release the driver's state; 0, or -1 if flushing failed. */
 	int	(*detach)(struct netif *ifp);
 };
 
 struct netif {
 	char			 name[NETIF_NAMELEN];
-	size_t			 mtu;		/* largest packet written */
+	size_t			 mtu;	/* largest packet written */
 	const struct netif_ops	*ops;
-	void			*softc;		/* the driver's state */
+	void			*softc;	/* the driver's state */
 	struct netif_stats	 stats;
 };
 

@@ -21,8 +21,8 @@ struct ip_path {
 	struct pbuf_pool	*pool;
 	struct netif		*host;
 	struct netif		*wire;
-	struct ip_reass		*reass_host;	/* fragments the host sent */
-	struct ip_reass		*reass_wire;	/* fragments from the wire */
+	struct ip_reass		*reass_host;	/* host's fragments */
+	struct ip_reass		*reass_wire;	/* wire's fragments */
 	struct ip_path_stats	 stats4;
 	struct ip_path_stats	 stats6;
 	size_t			 naddrs;

@@ -47,7 +47,7 @@ enum ip_path_counter {
 	IP_PATH_OCLEAR,		/* ips_oclear: sent clear by policy */
 	IP_PATH_IPSECDROP_OUT,	/* ips_ipsecdrop_out: refused by output */
 	IP_PATH_IPSECDROP_IN,	/* ips_ipsecdrop_in: refused by input */
-	IP_PATH_TOOBIG,		/* ips_toobig: answered with ICMP too big */
+	IP_PATH_TOOBIG,		/* ips_toobig: answered with ICMP */
 	IP_PATH_NSTATS
 };
 

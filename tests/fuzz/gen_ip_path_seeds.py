@@ -7,24 +7,17 @@
 # 16-bit big-endian length and a packet.  Needs Debian's python3-scapy:
 # /usr/bin/python3 tests/fuzz/gen_ip_path_seeds.py
 import os
-import struct
 import sys
 import warnings
 
 warnings.filterwarnings("ignore")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_ip_input_seeds import record  # noqa: E402
 from scapy.all import IP, IPv6, UDP, TCP, ICMP, Raw, fragment  # noqa: E402
 from scapy.layers.inet6 import ICMPv6EchoRequest  # noqa: E402
 from scapy.layers.ipsec import ESP, SecurityAssociation  # noqa: E402
 
 KEY = bytes([7, 6, 5, 4, 3, 2, 1]) + bytes(57)
-
-
-def record(pkts, ctl=0):
-    out = bytes([ctl])
-    for p in pkts:
-        b = bytes(p)
-        out += struct.pack(">H", len(b)) + b
-    return out
 
 
 def sas():

@@ -50,11 +50,15 @@ SPI_CBC, SPI_GCM, SPI_NULL, SPI_OUT, SPI_OUT6 = 0x2001, 0x2002, 0x2003, \
 
 SCRIPT = """flush;
 spdflush;
-add {B} {A} esp 0x{SPI_CBC:x} -m transport -r 8 -E aes-cbc 0x{cbc} -A hmac-sha1 0x{sha};
+add {B} {A} esp 0x{SPI_CBC:x} -m transport -r 8
+    -E aes-cbc 0x{cbc} -A hmac-sha1 0x{sha};
 add {B} {A} esp 0x{SPI_GCM:x} -m transport -r 8 -E aes-gcm-16 0x{gcm};
-add {B} {A} esp 0x{SPI_NULL:x} -m transport -r 8 -E null -A hmac-sha1 0x{nul};
-add {A} {B} esp 0x{SPI_OUT:x} -m transport -E aes-cbc 0x{cbc} -A hmac-sha1 0x{sha};
-add {A6} {B6} esp 0x{SPI_OUT6:x} -m transport -E aes-cbc 0x{cbc} -A hmac-sha1 0x{sha};
+add {B} {A} esp 0x{SPI_NULL:x} -m transport -r 8
+    -E null -A hmac-sha1 0x{nul};
+add {A} {B} esp 0x{SPI_OUT:x} -m transport
+    -E aes-cbc 0x{cbc} -A hmac-sha1 0x{sha};
+add {A6} {B6} esp 0x{SPI_OUT6:x} -m transport
+    -E aes-cbc 0x{cbc} -A hmac-sha1 0x{sha};
 spdadd {B} {A} any -P in ipsec esp/transport//require;
 spdadd {A} {B} any -P out ipsec esp/transport//require;
 spdadd {A} {C} any -P out ipsec esp/transport//require;

@@ -166,7 +166,7 @@ hexnum(json_t *obj, const char *name)
 struct kat {
 	const char	*id;
 	char		 script[2048];
-	const char	*dst;		/* SA destination, for the lookup */
+	const char	*dst;		/* SA destination */
 	uint32_t	 spi;
 	uint64_t	 seq;
 	uint8_t		*iv;
@@ -176,7 +176,7 @@ struct kat {
 	size_t		 wantlen;
 	size_t		 off;
 	bool		 tunnel;
-	uint8_t		 outer[20];	/* tunnel: the header to compare */
+	uint8_t		 outer[20];	/* tunnel: header to compare */
 };
 
 static struct pbuf *
