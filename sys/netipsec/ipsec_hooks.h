@@ -4,18 +4,46 @@
  * The IP path calls ipsec_output() for every datagram the host sends
  * (whole: reassembled, not yet fragmented) and ipsec_input() for every
  * datagram from the wire addressed to this host (reassembled), clear or
- * protected.  Both consult the SPD and the SAD and run the transforms
- * (ESP; AH and IPComp are not implemented and are refused with a counter).
+ * protected.  Both consult the SPD and the SAD and run the transforms.
+ *
+ * Decisions (see ipsec_policy.h for levels and the inbound check):
+ *  - ESP is the only transform.  A policy that needs AH or IPComp (level
+ *    require/unique, or an SA for it exists) drops with out_notsupp; AH
+ *    and IPComp headers on input drop with in_notsupp.  Nothing is faked.
+ *  - An SA's transform state is built on its first use by a packet
+ *    (esp_init()), not at SADB_ADD: the key engine stays free of the
+ *    packet layer, and an SA whose algorithms cannot be set up drops
+ *    its packets with out_inval / in_inval.
+ *  - Outbound: no matching policy means the family's def_policy
+ *    (discard: out_polvio); discard drops (out_polvio); none passes
+ *    clear; ipsec applies the SA bundle, request 0 innermost.  A missing
+ *    SA is asked for with SADB_ACQUIRE at every level; use then skips the
+ *    request, require/unique drop (out_nosa).
+ *  - MTU: before transforming, the bundle's worst-case size is computed.
+ *    Above the MTU, when the packet may not be fragmented (inner IPv4 DF,
+ *    any IPv6 packet, or DF that net.inet.ipsec.dfbit puts on an outer
+ *    IPv4 header) and the MTU left for the sender (MTU minus overhead)
+ *    is at least 68 (IPv4) or 1280 (IPv6), the verdict is IPSEC_TOOBIG
+ *    (out_toobig).  Otherwise the packet is protected and the caller
+ *    fragments the outer packet.
+ *  - Inbound: ESP headers come off one after the other (SA by dst, ESP
+ *    and SPI: none is in_nosa, one not MATURE/DYING is in_badspi); a
+ *    tunnel-mode (or any-mode) SA whose inner protocol is IPv4 or IPv6
+ *    is decapsulated.  Then the inbound policy of the final packet: none
+ *    accepts protected packets too (as KAME); discard and a missing
+ *    protection drop with in_polvio.  An inner fragment out of a tunnel is
+ *    passed on (hi says so) for the IP path to reassemble.
  *
  * Ownership: the hooks never free the packet.  On IPSEC_PASS the caller
- * continues with *pbp (which may be a different buffer than before; the
- * hooks replace it only on PASS); on IPSEC_DROP and IPSEC_TOOBIG the
- * packet still belongs to the caller, who frees it (after quoting it in
- * an ICMP error for TOOBIG: its bytes are then still the original ones).
- * res->drop names the ipsecstat counter that moved for a drop.
+ * continues with *pbp; on IPSEC_DROP and IPSEC_TOOBIG the packet still
+ * belongs to the caller, who frees it (after quoting it in an ICMP error
+ * for TOOBIG: its bytes are then still the original ones).  res->drop
+ * names the ipsecstat counter that moved for a drop (the transform's own
+ * counter, espstat's, may have moved too).
  *
  * Threads: the packet path is single-threaded and serialised with the
- * key engine's control path (one event loop).
+ * key engine's control path (one event loop).  No allocation per packet
+ * (an ACQUIRE allocates its message).
  */
 #ifndef SYS_NETIPSEC_IPSEC_HOOKS_H
 #define SYS_NETIPSEC_IPSEC_HOOKS_H

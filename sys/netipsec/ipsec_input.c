@@ -109,8 +109,12 @@ decapsulate(struct pbuf *pb, struct ipsec_in_result *res, size_t off,
 		espstat_counters[ESPS_TUNNEL]++;
 		return in_fail(af, why);
 	}
-	if (ip_hdr_parse(pb->data, pb->len, &res->hi) != 0 ||
-	    (res->hi.flags & IP_HDR_F_FRAG)) {
+	/*
+	 * An inner fragment (peers may fragment before encapsulating) is
+	 * passed on for reassembly; its policy check sees the selectors
+	 * it carries (no ports past the first fragment).
+	 */
+	if (ip_hdr_parse(pb->data, pb->len, &res->hi) != 0) {
 		espstat_counters[ESPS_TUNNEL]++;
 		return in_fail(af, IPSECS_IN_TUNNEL);
 	}

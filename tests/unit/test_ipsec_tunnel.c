@@ -316,6 +316,28 @@ t_lifetime(void)
 	CU_ASSERT(ipt_saw(SADB_ACQUIRE));
 }
 
+/* A tunnel may carry an inner fragment; it comes out as one. */
+static void
+t_inner_fragment(void)
+{
+	struct ipsec_out_result out;
+	struct ipsec_in_result in;
+	uint8_t udp[256], orig[512];
+	struct pbuf *pb;
+	size_t n;
+
+	setup_tunnel(X4, Y4, A4, B4);
+	n = tp_udp(udp, 4000, 5000, 96);
+	n = tp_ip4(orig, X4, Y4, IPPROTO_UDP, NULL, 0, udp, n, 77, 0x2000);
+	pb = tp_pbuf(ipt_pool, orig, n);
+	CU_ASSERT_FATAL(ipsec_output(&pb, NULL, &out) == IPSEC_PASS);
+	CU_ASSERT(out.protected);
+	CU_ASSERT(ipsec_input(&pb, NULL, &in) == IPSEC_PASS);
+	CU_ASSERT(in.hi.flags & IP_HDR_F_FRAG);
+	CU_ASSERT(pb->len == n && memcmp(pb->data, orig, n) == 0);
+	pbuf_free(pb);
+}
+
 static const struct test_case tunnel_cases[] = {
 	{ "outer DSCP, TTL, checksum", t_outer_fields },
 	{ "dfbit 0, 1, 2", t_dfbit },
@@ -323,6 +345,7 @@ static const struct test_case tunnel_cases[] = {
 	{ "ECN through the tunnel", t_ecn_tunnel },
 	{ "MTU verdict", t_mtu },
 	{ "lifetime in bytes", t_lifetime },
+	{ "inner fragment through a tunnel", t_inner_fragment },
 	{ NULL, NULL }
 };
 
