@@ -36,38 +36,13 @@
 #include "sys/netkey/key_msg_spd.h"
 #include "sys/netkey/key_sad.h"
 #include "sys/netkey/key_spd.h"
+#include "tests/unit/ip_path_cap.h"
 #include "tests/unit/key_sa_client.h"
 #include "tests/unit/testlib.h"
 
-#define CAP_MAX		8
-#define CAP_BYTES	2048
-
-/* A driver that keeps what the path sends it, for comparison. */
-struct capture {
-	size_t	n;
-	size_t	len[CAP_MAX];
-	uint8_t	pkt[CAP_MAX][CAP_BYTES];
-};
-
-static struct capture host_cap, wire_cap;
-static struct netif host_if, wire_if;
 static struct pbuf_pool *pool;
 static struct ip_path *path;
 static struct sa_client client;
-
-static int
-capture_output(struct netif *ifp, const uint8_t *data, size_t len)
-{
-	struct capture *c = ifp->softc;
-
-	if (c->n == CAP_MAX || len > CAP_BYTES)
-		return -1;
-	memcpy(c->pkt[c->n], data, len);
-	c->len[c->n++] = len;
-	return 0;
-}
-
-static const struct netif_ops capture_ops = { .output = capture_output };
 
 static int
 suite_init(void)
@@ -75,10 +50,8 @@ suite_init(void)
 	if (sa_suite_init() != 0)
 		return -1;
 	key_msg_spd_init();
-	netif_init(&host_if, "host", 0, &capture_ops, &host_cap);
-	netif_init(&wire_if, "wire", 0, &capture_ops, &wire_cap);
 	if ((pool = pbuf_pool_create(64, 4)) == NULL ||
-	    (path = ip_path_create(pool, &host_if, &wire_if)) == NULL)
+	    (path = ipc_path_create(pool)) == NULL)
 		return -1;
 	return 0;
 }
@@ -179,17 +152,6 @@ struct kat {
 	uint8_t		 outer[20];	/* tunnel: header to compare */
 };
 
-static struct pbuf *
-packet(const uint8_t *data, size_t len)
-{
-	struct pbuf *pb = pbuf_alloc(pool, len);
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(pb);
-	CU_ASSERT_EQUAL_FATAL(pbuf_append(pb, data, len), 0);
-	pb->af = AF_INET;
-	return pb;
-}
-
 /*
  * Fix the SA's next IV and sequence number and open its window just
  * below (the SAD's lookup lends the SA without a reference).
@@ -231,24 +193,26 @@ kat_run(const struct kat *k)
 
 	apply(k->script);
 	kat_prepare(k);
-	host_cap.n = wire_cap.n = 0;
-	ip_path_from_host(path, packet(k->in, k->inlen));
-	CU_ASSERT_EQUAL_FATAL(wire_cap.n, 1);
-	CU_ASSERT_EQUAL(wire_cap.len[0], k->off + k->wantlen);
-	if (wire_cap.len[0] != k->off + k->wantlen ||
-	    memcmp(wire_cap.pkt[0] + k->off, k->want, k->wantlen) != 0) {
+	ipc_clear();
+	ip_path_from_host(path, ipc_packet(pool, k->in, k->inlen));
+	CU_ASSERT_EQUAL_FATAL(ipc_wire.n, 1);
+	CU_ASSERT_EQUAL(ipc_wire.len[0], k->off + k->wantlen);
+	if (ipc_wire.len[0] != k->off + k->wantlen ||
+	    memcmp(ipc_wire.pkt[0] + k->off, k->want, k->wantlen) != 0) {
 		CU_FAIL("wire packet differs from the vector");
 		fprintf(stderr, "%s: wire packet differs\n", k->id);
 	}
 	if (k->tunnel)
-		kat_check_outer(k, wire_cap.pkt[0]);
-	ip_path_from_wire(path, packet(wire_cap.pkt[0], wire_cap.len[0]));
-	CU_ASSERT_EQUAL_FATAL(host_cap.n, 1);
-	CU_ASSERT(host_cap.len[0] == k->inlen &&
-	    memcmp(host_cap.pkt[0], k->in, k->inlen) == 0);
+		kat_check_outer(k, ipc_wire.pkt[0]);
+	ip_path_from_wire(path, ipc_packet(pool, ipc_wire.pkt[0],
+	    ipc_wire.len[0]));
+	CU_ASSERT_EQUAL_FATAL(ipc_host.n, 1);
+	CU_ASSERT(ipc_host.len[0] == k->inlen &&
+	    memcmp(ipc_host.pkt[0], k->in, k->inlen) == 0);
 	replays = espstat_counters[ESPS_REPLAY];
-	ip_path_from_wire(path, packet(wire_cap.pkt[0], wire_cap.len[0]));
-	CU_ASSERT_EQUAL(host_cap.n, 1);
+	ip_path_from_wire(path, ipc_packet(pool, ipc_wire.pkt[0],
+	    ipc_wire.len[0]));
+	CU_ASSERT_EQUAL(ipc_host.n, 1);
 	CU_ASSERT_EQUAL(espstat_counters[ESPS_REPLAY], replays + 1);
 }
 
