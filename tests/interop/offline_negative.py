@@ -18,6 +18,8 @@ must be wrong in a way Scapy will not produce.
   IPv6 packet too big once protected       ICMPv6 packet too big
   IPv4 packet too big, DF clear            ESP fragments Scapy reassembles
   packet for another address (-a)          ips_cantforward
+  script errors (offline and daemon)       exit 65 naming the line
+and that in daemon mode -f applies the script before PF_KEY is served.
 Prints one line per check and "N passed, N failed" last.
 
 usage: offline_negative.py SOCKMGR
@@ -25,8 +27,12 @@ usage: offline_negative.py SOCKMGR
 import hashlib
 import hmac
 import os
+import signal
 import struct
+import subprocess
 import sys
+import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from offline_common import Checker, key, sockmgr  # noqa: E402
@@ -268,13 +274,51 @@ def test_script_error():
                "exit %d: %s" % (r.rc, r.stderr.strip()))
 
 
+def test_daemon_script():
+    """Without -r/-w, -f applies the script and then serves PF_KEY."""
+    setkey = os.path.join(os.path.dirname(SOCKMGR), "setkey")
+    with tempfile.TemporaryDirectory(prefix="sockmgr.") as d:
+        conf = os.path.join(d, "conf")
+        with open(conf, "w") as f:
+            f.write(SCRIPT)
+        sm = subprocess.Popen([SOCKMGR, "-d", "-S", os.path.join(d, "s"),
+                               "-f", conf], stderr=subprocess.PIPE,
+                              text=True)
+        sock = os.path.join(d, "s", "pfkey")
+        for _ in range(100):
+            if os.path.exists(sock) or sm.poll() is not None:
+                break
+            time.sleep(0.05)
+        out = subprocess.run([setkey, "-D"], capture_output=True,
+                             text=True, timeout=30,
+                             env=dict(os.environ, SOCK=os.path.join(d, "s")))
+        sm.send_signal(signal.SIGTERM)
+        try:
+            rc = sm.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            sm.kill()
+            rc = -1
+        chk.report("spi=%d(0x%08x)" % (SPI_GCM, SPI_GCM) in out.stdout and
+                   rc == 0, "daemon mode: -f applied, then PF_KEY served",
+                   "rc %d: %s" % (rc, out.stdout[:200] + out.stderr[:200]))
+        with open(conf, "w") as f:
+            f.write("flush;\nspdadd 1.2.3.4 any -P out none;\n")
+        bad = subprocess.run([SOCKMGR, "-d", "-S", os.path.join(d, "s"),
+                              "-f", conf], capture_output=True, text=True,
+                             timeout=30)
+        chk.report(bad.returncode == 65 and "line 2" in bad.stderr and
+                   not os.path.exists(sock),
+                   "daemon mode: a script error exits 65 before serving",
+                   "exit %d: %s" % (bad.returncode, bad.stderr.strip()))
+
+
 def main():
     conf.verb = 0
     for t in (test_good_baseline, test_tampered, test_replay,
               test_wrong_spi, test_bad_padding, test_truncated,
               test_clear_under_require, test_out_nosa, test_mtu_df,
               test_mtu_v6, test_mtu_fragment, test_not_ours,
-              test_script_error):
+              test_script_error, test_daemon_script):
         t()
     return chk.summary()
 
