@@ -215,8 +215,11 @@ emit_wire(void *arg, struct pbuf *pb)
 /*
  * Send pb to the wire, fragmenting it to the wire's MTU.  IPv4 datagrams
  * are split unless DF forbids it; IPv6 packets are split only when IPsec
- * made them (this stack is then their source); otherwise the host hears
- * of the MTU through an ICMP error.
+ * made them (this stack is then their source).  Otherwise a clear packet
+ * is answered toward the host with an ICMP error naming the MTU; a
+ * protected one (an outer header with DF set by net.inet.ipsec.dfbit) is
+ * dropped, counted by the fragmenter, since an error quoting the outer
+ * header would go to this stack's own tunnel address.
  */
 static void
 ip_path_to_wire(struct ip_path *p, struct pbuf *pb, bool protected)
@@ -240,7 +243,7 @@ ip_path_to_wire(struct ip_path *p, struct pbuf *pb, bool protected)
 		    emit_wire, p);
 	else
 		error = EMSGSIZE;
-	if (error == EMSGSIZE)
+	if (error == EMSGSIZE && !protected)
 		ip_path_toobig(p, pb, &hi, mtu);
 	else if (error != 0)
 		pbuf_free(pb);

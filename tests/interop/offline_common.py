@@ -11,9 +11,11 @@ import tempfile
 import warnings
 
 warnings.filterwarnings("ignore")
+from scapy.layers.l2 import Ether  # noqa: E402
 from scapy.utils import rdpcap, wrpcap  # noqa: E402
 
 DLT_RAW = 101
+DLT_EN10MB = 1
 
 
 class Checker:
@@ -64,10 +66,22 @@ class Run:
         return self.stats.get((section, name), 0)
 
 
+def write_capture(path, pkts, ether=False):
+    """The packets as a LINKTYPE_RAW capture, or in Ethernet frames."""
+    if ether:
+        frames = [Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02",
+                        type=0x86dd if p[0] >> 4 == 6 else 0x0800) / p
+                  for p in (bytes(p) for p in pkts)]
+        wrpcap(path, frames, linktype=DLT_EN10MB)
+    else:
+        wrpcap(path, [bytes(p) for p in pkts], linktype=DLT_RAW)
+
+
 def sockmgr(binary, script, host_in=None, wire_in=None, addrs=(),
-            extra=()):
+            extra=(), ether=False):
     """Run binary offline with the script text; the packet lists are
-    written as LINKTYPE_RAW captures, the outputs read back."""
+    written as LINKTYPE_RAW (or Ethernet) captures, the outputs read
+    back."""
     with tempfile.TemporaryDirectory(prefix="offline.") as d:
         conf = os.path.join(d, "conf")
         with open(conf, "w") as f:
@@ -78,7 +92,7 @@ def sockmgr(binary, script, host_in=None, wire_in=None, addrs=(),
         for side, pkts in (("host", host_in), ("wire", wire_in)):
             if pkts is not None:
                 path = os.path.join(d, side + ".in.pcap")
-                wrpcap(path, [bytes(p) for p in pkts], linktype=DLT_RAW)
+                write_capture(path, pkts, ether)
                 args += ["-r", "%s:%s" % (side, path)]
             args += ["-w", "%s:%s" % (side, os.path.join(d, side +
                                                          ".out.pcap"))]
