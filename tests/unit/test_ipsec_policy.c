@@ -546,6 +546,50 @@ t_inbound_errors(void)
 	pbuf_free(pb);
 }
 
+/* An ESP datagram X4 -> Y4 of SPI spi with len bytes after the SPI. */
+static enum ipsec_verdict
+receive_esp(uint32_t spi, size_t len, struct ipsec_in_result *in)
+{
+	uint8_t esp[64], buf[128];
+	enum ipsec_verdict v;
+	struct pbuf *pb;
+	size_t n;
+
+	memset(esp, 0xa5, sizeof(esp));
+	spi = htonl(spi);
+	memcpy(esp, &spi, 4);
+	n = tp_ip4(buf, X4, Y4, ESP, NULL, 0, esp, 4 + len, 9, 0);
+	pb = tp_pbuf(ipt_pool, buf, n);
+	v = ipsec_input(&pb, NULL, in);
+	pbuf_free(pb);
+	return v;
+}
+
+/* Short ESP headers and SAs still in negotiation (LARVAL). */
+static void
+t_inbound_bad_esp(void)
+{
+	struct sa_req r = sa_req_esp(SADB_GETSPI, 0);
+	struct ipsec_in_result in;
+	static uint64_t reply[SA_MSGBUF_WORDS];
+	struct key_buf b;
+
+	ipt_reset();
+	CU_ASSERT(receive_esp(0x7001, 2, &in) == IPSEC_DROP);
+	CU_ASSERT(in.drop == IPSECS_IN_INVAL);
+	CU_ASSERT(espstat_counters[ESPS_HDROPS] == 1);
+	r.no_sa = true;
+	r.akeybits = r.ekeybits = 0;
+	r.spirange = true;
+	r.spimin = r.spimax = 0x7001;
+	CU_ASSERT_FATAL(sa_req_build(&b, &r) == 0);
+	CU_ASSERT(sa_client_call(&ipt_client, &b, reply) == 0);
+	key_buf_free(&b);
+	CU_ASSERT(receive_esp(0x7001, 40, &in) == IPSEC_DROP);
+	CU_ASSERT(in.drop == IPSECS_IN_BADSPI);
+	CU_ASSERT(stat_of(X4, IPSECS_IN_BADSPI) == 1);
+}
+
 /*
  * IPv6 transport mode puts ESP after hop-by-hop options and before
  * destination options, and input walks the options ESP protected.
@@ -645,6 +689,7 @@ static const struct test_case policy_cases[] = {
 	{ "SPDACQUIRE for an empty policy", t_spdacquire },
 	{ "AH and IPComp unsupported", t_unsupported },
 	{ "inbound SPI, ICV, replay", t_inbound_errors },
+	{ "inbound short ESP, larval SA", t_inbound_bad_esp },
 	{ "IPv6 extension headers around ESP", t_ipv6_exthdrs },
 	{ "IPv6 destination options before ESP", t_ipv6_dstopts_before_esp },
 	{ "KAME ipsecstat layout", t_kame_layout },
