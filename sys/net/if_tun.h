@@ -1,0 +1,51 @@
+/*
+ * The TUN driver: the host side of the packet path in live mode.  The
+ * socket manager creates (or attaches to) a TUN interface in IFF_TUN |
+ * IFF_NO_PI mode, gives it the host's addresses with their prefix lengths
+ * and an MTU, and brings it up; the host stack then routes the on-link
+ * prefixes through it.  Reading is driven by the event loop: each wakeup
+ * drains the descriptor until it would block, up to IF_TUN_BATCH packets,
+ * each read straight into a pool buffer and handed to
+ * ip_path_from_host().  The interface disappears when the driver is
+ * detached (it is not made persistent).
+ */
+#ifndef SYS_NET_IF_TUN_H
+#define SYS_NET_IF_TUN_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "sys/net/netif.h"
+#include "sys/net/pbuf.h"
+
+/* Packets read per wakeup before other descriptors get their turn. */
+#define IF_TUN_BATCH	256
+
+struct ip_path;
+
+/*
+ * Create or attach the TUN interface name with MTU mtu, non-blocking.
+ * NULL on failure with a message in err.
+ */
+struct netif *if_tun_attach(const char *name, size_t mtu, char *err,
+	    size_t errlen);
+
+/*
+ * Give the interface the address sa (AF_INET or AF_INET6) with prefix
+ * length plen; the kernel then routes the prefix through it.  0, or -1
+ * with a message in err.
+ */
+int	if_tun_add_addr(struct netif *ifp, const struct sockaddr *sa,
+	    unsigned int plen, char *err, size_t errlen);
+
+/* Set the MTU and bring the interface up; 0, or -1 with a message. */
+int	if_tun_up(struct netif *ifp, char *err, size_t errlen);
+
+/*
+ * Start reading: packets go to ip_path_from_host(path) in buffers from
+ * pool.  Registers the descriptor with net_event; 0, or -1 with errno.
+ */
+int	if_tun_start(struct netif *ifp, struct pbuf_pool *pool,
+	    struct ip_path *path);
+
+#endif

@@ -1,0 +1,404 @@
+/*
+ * The wire driver over an AF_PACKET socket with a TPACKET_V3 receive
+ * ring.  Each wakeup walks the blocks the kernel has handed over, frame
+ * by frame, and returns each block at once; the one copy per packet is
+ * from the ring into a pool buffer, which the packet path then modifies
+ * in place.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "sys/net/if_wire.h"
+#include "sys/net/net_event.h"
+#include "sys/netinet/in_cksum.h"
+#include "sys/netinet/ip_path.h"
+#include "sys/netinet6/nd6.h"
+
+struct if_wire {
+	int			 fd;
+	int			 ifindex;
+	uint8_t			*ring;
+	size_t			 ringlen;
+	unsigned int		 block;		/* next block to read */
+	struct pbuf_pool	*pool;
+	struct ip_path		*path;
+	struct netif		*ifp;
+	struct ether_link	 link;
+	struct if_wire_stats	 stats;
+};
+
+/* Transmit one frame: header and payload as two iovecs. */
+static int
+wire_xmit(void *arg, const uint8_t *hdr, const uint8_t *pl, size_t pllen)
+{
+	struct if_wire *sc = arg;
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)(uintptr_t)hdr, .iov_len = ETHER_HDRLEN },
+		{ .iov_base = (void *)(uintptr_t)pl, .iov_len = pllen },
+	};
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+
+	return sendmsg(sc->fd, &msg, MSG_DONTWAIT) ==
+	    (ssize_t)(ETHER_HDRLEN + pllen) ? 0 : -1;
+}
+
+static int
+wire_output(struct netif *ifp, const uint8_t *data, size_t len)
+{
+	struct if_wire *sc = ifp->softc;
+
+	if (len == 0)
+		return -1;
+	return ether_output(&sc->link, (data[0] >> 4) == 6 ? AF_INET6 :
+	    AF_INET, data, len);
+}
+
+static void
+wire_timer(void *arg)
+{
+	struct if_wire *sc = arg;
+
+	ether_link_timer(&sc->link);
+}
+
+static int
+wire_detach(struct netif *ifp)
+{
+	struct if_wire *sc = ifp->softc;
+
+	if (sc->path != NULL) {
+		net_event_remove(sc->fd);
+		net_event_timer_remove(wire_timer, sc);
+	}
+	if (sc->ring != NULL)
+		munmap(sc->ring, sc->ringlen);
+	if (sc->fd >= 0)
+		close(sc->fd);
+	ether_link_fini(&sc->link);
+	free(sc);
+	return 0;
+}
+
+static const struct netif_ops wire_ops = {
+	.output = wire_output,
+	.detach = wire_detach,
+};
+
+/*
+ * A frame marked TP_STATUS_CSUMNOTREADY carries only the pseudo-header
+ * sum in its TCP or UDP checksum field (the sender offloaded the rest to
+ * a NIC that a veth does not have): compute the whole checksum.  Only
+ * headers the kernel offloads are looked at: IPv4, and IPv6 with TCP or
+ * UDP directly after the fixed header.
+ */
+static void
+wire_cksum_complete(struct if_wire *sc, uint8_t *pkt, size_t len)
+{
+	size_t hlen, ulen, off;
+	uint8_t proto;
+	uint16_t ck;
+	int af;
+
+	if (len >= 20 && (pkt[0] >> 4) == 4) {
+		af = AF_INET;
+		hlen = (size_t)(pkt[0] & 0x0f) * 4;
+		ulen = (size_t)in_cksum_get(pkt + 2);
+		proto = pkt[9];
+		if ((in_cksum_get(pkt + 6) & 0x3fff) != 0 || ulen > len ||
+		    hlen < 20 || ulen < hlen)
+			return;
+		ulen -= hlen;
+	} else if (len >= 40 && (pkt[0] >> 4) == 6) {
+		af = AF_INET6;
+		hlen = 40;
+		ulen = (size_t)in_cksum_get(pkt + 4);
+		proto = pkt[6];
+		if (ulen > len - 40)
+			return;
+	} else
+		return;
+	if (proto == IPPROTO_TCP && ulen >= 20)
+		off = 16;
+	else if (proto == IPPROTO_UDP && ulen >= 8)
+		off = 6;
+	else
+		return;
+	in_cksum_put(pkt + hlen + off, 0);
+	ck = in_cksum_upper(af, pkt + (af == AF_INET ? 12 : 8),
+	    pkt + (af == AF_INET ? 16 : 24), proto, pkt + hlen,
+	    (uint32_t)ulen);
+	if (ck == 0 && proto == IPPROTO_UDP)
+		ck = 0xffff;
+	in_cksum_put(pkt + hlen + off, ck);
+	sc->stats.cksum_completed++;
+}
+
+/* An IP packet of len bytes from the wire into the path. */
+static void
+wire_ip_input(struct if_wire *sc, int af, const uint8_t *pkt, size_t len,
+    bool csum_partial)
+{
+	struct netif *ifp = sc->ifp;
+	struct pbuf *pb;
+
+	if (af == AF_INET6 && nd6_input(&sc->link, pkt, len))
+		return;
+	if ((pb = pbuf_alloc(sc->pool, len)) == NULL) {
+		ifp->stats.idrops++;
+		return;
+	}
+	memcpy(pbuf_put(pb, len), pkt, len);
+	pb->af = af;
+	if (csum_partial)
+		wire_cksum_complete(sc, pb->data, pb->len);
+	netif_input_count(ifp, pb);
+	ip_path_from_wire(sc->path, pb);
+}
+
+/* One frame of the ring. */
+static void
+wire_frame(struct if_wire *sc, const struct tpacket3_hdr *h)
+{
+	const struct sockaddr_ll *sll;
+	const uint8_t *f = (const uint8_t *)h + h->tp_mac;
+	size_t len = h->tp_snaplen;
+	uint16_t type;
+
+	sll = (const struct sockaddr_ll *)(const void *)((const uint8_t *)h +
+	    TPACKET_ALIGN(sizeof(*h)));
+	if (sll->sll_pkttype == PACKET_OUTGOING ||
+	    sll->sll_pkttype == PACKET_OTHERHOST)
+		return;
+	if (h->tp_len != h->tp_snaplen ||
+	    len > sc->link.mtu + ETHER_HDRLEN) {
+		sc->stats.truncated++;
+		return;
+	}
+	if (len < ETHER_HDRLEN || (h->tp_status & TP_STATUS_VLAN_VALID)) {
+		sc->stats.ignored++;
+		return;
+	}
+	type = in_cksum_get(f + 12);
+	if (type == ETHER_TYPE_ARP)
+		arp_input(&sc->link, f + ETHER_HDRLEN, len - ETHER_HDRLEN);
+	else if (type == ETHER_TYPE_IP || type == ETHER_TYPE_IPV6)
+		wire_ip_input(sc, type == ETHER_TYPE_IP ? AF_INET : AF_INET6,
+		    f + ETHER_HDRLEN, len - ETHER_HDRLEN,
+		    (h->tp_status & TP_STATUS_CSUMNOTREADY) != 0);
+	else
+		sc->stats.ignored++;
+}
+
+/*
+ * Walk the blocks the kernel has handed over (at most one ring's worth
+ * per wakeup) and give each back as soon as its frames are read.
+ */
+static void
+wire_readable(int fd, uint32_t events, void *arg)
+{
+	struct if_wire *sc = arg;
+	struct tpacket_block_desc *bd;
+	const struct tpacket3_hdr *h;
+	unsigned int n, i;
+
+	(void)fd;
+	(void)events;
+	for (n = 0; n < IF_WIRE_BLOCKS; n++) {
+		bd = (struct tpacket_block_desc *)(void *)(sc->ring +
+		    (size_t)sc->block * IF_WIRE_BLOCK_SIZE);
+		if ((__atomic_load_n(&bd->hdr.bh1.block_status,
+		    __ATOMIC_ACQUIRE) & TP_STATUS_USER) == 0)
+			return;
+		h = (const struct tpacket3_hdr *)(const void *)((uint8_t *)bd +
+		    bd->hdr.bh1.offset_to_first_pkt);
+		for (i = 0; i < bd->hdr.bh1.num_pkts; i++) {
+			wire_frame(sc, h);
+			h = (const struct tpacket3_hdr *)(const void *)
+			    ((const uint8_t *)h + h->tp_next_offset);
+		}
+		__atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL,
+		    __ATOMIC_RELEASE);
+		sc->block = (sc->block + 1) % IF_WIRE_BLOCKS;
+	}
+}
+
+/* The NIC's index, MAC and MTU. */
+static int
+wire_ifinfo(struct if_wire *sc, const char *name, size_t *mtu)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+	if (ioctl(sc->fd, SIOCGIFINDEX, &ifr) != 0)
+		return -1;
+	sc->ifindex = ifr.ifr_ifindex;
+	if (ioctl(sc->fd, SIOCGIFMTU, &ifr) != 0)
+		return -1;
+	*mtu = (size_t)ifr.ifr_mtu;
+	if (ioctl(sc->fd, SIOCGIFHWADDR, &ifr) != 0)
+		return -1;
+	if (ifr.ifr_hwaddr.sa_family != 1) {	/* ARPHRD_ETHER */
+		errno = EPFNOSUPPORT;
+		return -1;
+	}
+	memcpy(sc->link.mac, ifr.ifr_hwaddr.sa_data, ETHER_ADDRLEN);
+	return 0;
+}
+
+static int
+wire_ring(struct if_wire *sc)
+{
+	struct tpacket_req3 req = {
+		.tp_block_size = IF_WIRE_BLOCK_SIZE,
+		.tp_block_nr = IF_WIRE_BLOCKS,
+		.tp_frame_size = 2048,
+		.tp_frame_nr = IF_WIRE_BLOCK_SIZE / 2048 * IF_WIRE_BLOCKS,
+		.tp_retire_blk_tov = IF_WIRE_BLOCK_TMO,
+	};
+	int v = TPACKET_V3;
+
+	if (setsockopt(sc->fd, SOL_PACKET, PACKET_VERSION, &v,
+	    sizeof(v)) != 0 ||
+	    setsockopt(sc->fd, SOL_PACKET, PACKET_RX_RING, &req,
+	    sizeof(req)) != 0)
+		return -1;
+	sc->ringlen = (size_t)IF_WIRE_BLOCK_SIZE * IF_WIRE_BLOCKS;
+	sc->ring = mmap(NULL, sc->ringlen, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_LOCKED, sc->fd, 0);
+	if (sc->ring == MAP_FAILED)
+		sc->ring = mmap(NULL, sc->ringlen, PROT_READ | PROT_WRITE,
+		    MAP_SHARED, sc->fd, 0);
+	if (sc->ring == MAP_FAILED) {
+		sc->ring = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Bind to the NIC, take every multicast frame (solicited-node groups),
+ * skip the kernel's own transmissions and the qdisc on ours.
+ */
+static int
+wire_bind(struct if_wire *sc)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_ALL),
+		.sll_ifindex = sc->ifindex,
+	};
+	struct packet_mreq mr = {
+		.mr_ifindex = sc->ifindex,
+		.mr_type = PACKET_MR_ALLMULTI,
+	};
+	int one = 1;
+
+	if (bind(sc->fd, (struct sockaddr *)&sll, sizeof(sll)) != 0 ||
+	    setsockopt(sc->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
+	    sizeof(mr)) != 0)
+		return -1;
+	setsockopt(sc->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
+	    sizeof(one));
+	setsockopt(sc->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one,
+	    sizeof(one));
+	return 0;
+}
+
+static int
+wire_open(struct if_wire *sc, const struct if_wire_config *cfg,
+    size_t *mtu)
+{
+	sc->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    htons(ETH_P_ALL));
+	if (sc->fd < 0 || wire_ifinfo(sc, cfg->name, mtu) != 0 ||
+	    wire_ring(sc) != 0 || wire_bind(sc) != 0)
+		return -1;
+	sc->link.mtu = *mtu;
+	sc->link.naddrs = cfg->naddrs < ETHER_ADDRS_MAX ? cfg->naddrs :
+	    ETHER_ADDRS_MAX;
+	memcpy(sc->link.addrs, cfg->addrs,
+	    sc->link.naddrs * sizeof(*cfg->addrs));
+	sc->link.gw4 = cfg->gw4;
+	sc->link.gw6 = cfg->gw6;
+	sc->link.xmit = wire_xmit;
+	sc->link.arg = sc;
+	return ether_link_init(&sc->link);
+}
+
+struct netif *
+if_wire_attach(const struct if_wire_config *cfg, char *err, size_t errlen)
+{
+	struct if_wire *sc;
+	struct netif *ifp;
+	size_t mtu = 0;
+
+	if (strlen(cfg->name) >= IFNAMSIZ) {
+		snprintf(err, errlen, "%s: interface name too long",
+		    cfg->name);
+		return NULL;
+	}
+	sc = calloc(1, sizeof(*sc));
+	ifp = calloc(1, sizeof(*ifp));
+	if (sc == NULL || ifp == NULL) {
+		snprintf(err, errlen, "%s: out of memory", cfg->name);
+		free(sc);
+		free(ifp);
+		return NULL;
+	}
+	sc->fd = -1;
+	sc->ifp = ifp;
+	netif_init(ifp, cfg->name, 0, &wire_ops, sc);
+	if (wire_open(sc, cfg, &mtu) != 0) {
+		snprintf(err, errlen, "%s: %s", cfg->name, strerror(errno));
+		netif_detach(ifp);
+		return NULL;
+	}
+	ifp->mtu = mtu;
+	return ifp;
+}
+
+int
+if_wire_start(struct netif *ifp, struct pbuf_pool *pool,
+    struct ip_path *path)
+{
+	struct if_wire *sc = ifp->softc;
+
+	sc->pool = pool;
+	if (net_event_add(sc->fd, EPOLLIN, wire_readable, sc) != 0)
+		return -1;
+	if (net_event_timer_add(wire_timer, sc) != 0) {
+		net_event_remove(sc->fd);
+		return -1;
+	}
+	sc->path = path;
+	return 0;
+}
+
+const struct ether_link *
+if_wire_link(const struct netif *ifp)
+{
+	const struct if_wire *sc = ifp->softc;
+
+	return &sc->link;
+}
+
+const struct if_wire_stats *
+if_wire_stats(const struct netif *ifp)
+{
+	const struct if_wire *sc = ifp->softc;
+
+	return &sc->stats;
+}
