@@ -14,7 +14,7 @@
 #include "sys/netkey/key_acquire.h"
 #include "sys/netkey/key_msg_spd.h"
 #include "sys/netkey/key_sad.h"
-#include "sys/netkey/key_sad_impl.h"
+#include "sys/netkey/key_sockaddr.h"
 #include "sys/netkey/key_spd.h"
 
 struct ipsec_policy *
@@ -186,10 +186,10 @@ entry_matches(const struct ipsec_history_entry *e,
 		return false;
 	if (r->mode == IPSEC_MODE_TUNNEL)
 		return e->decap &&
-		    key_sad_addr_equal(&r->tun_src.sa, &e->src) &&
-		    key_sad_addr_equal(&r->tun_dst.sa, &e->dst);
-	return !e->decap && key_sad_addr_equal(src, &e->src) &&
-	    key_sad_addr_equal(dst, &e->dst);
+		    key_sockaddr_equal(&r->tun_src.sa, &e->src) &&
+		    key_sockaddr_equal(&r->tun_dst.sa, &e->dst);
+	return !e->decap && key_sockaddr_equal(src, &e->src) &&
+	    key_sockaddr_equal(dst, &e->dst);
 }
 
 /*

@@ -46,7 +46,7 @@
 #include "sys/netkey/key_build.h"
 #include "sys/netkey/key_parse.h"
 #include "sys/netkey/key_sad.h"
-#include "sys/netkey/key_sad_impl.h"
+#include "sys/netkey/key_sockaddr.h"
 #include "sys/netkey/key_var.h"
 #include "sys/netkey/keysock.h"
 
@@ -90,11 +90,11 @@ index_chain(const struct key_acquire_req *r)
 		siphash_random_key(acq_hkey);
 		acq_keyed = 1;
 	}
-	if ((a = key_sad_addr_bytes(r->src, &len)) != NULL) {
+	if ((a = key_sockaddr_bytes(r->src, &len)) != NULL) {
 		memcpy(buf + n, a, len);
 		n += len;
 	}
-	if ((a = key_sad_addr_bytes(r->dst, &len)) != NULL) {
+	if ((a = key_sockaddr_bytes(r->dst, &len)) != NULL) {
 		memcpy(buf + n, a, len);
 		n += len;
 	}
@@ -113,8 +113,8 @@ find_index(const struct key_acquire_req *r, size_t chain)
 	for (e = acq_tab[chain]; e != NULL; e = e->next)
 		if (e->proto == r->proto && e->mode == r->mode &&
 		    e->reqid == r->reqid &&
-		    key_sad_addr_equal(r->src, &e->src) &&
-		    key_sad_addr_equal(r->dst, &e->dst))
+		    key_sockaddr_equal(r->src, &e->src) &&
+		    key_sockaddr_equal(r->dst, &e->dst))
 			return e;
 	return NULL;
 }
@@ -350,7 +350,7 @@ check_req(const struct key_acquire_req *r, uint8_t *satype)
 {
 	if (r == NULL || r->src == NULL || r->dst == NULL ||
 	    r->src->sa_family != r->dst->sa_family ||
-	    key_sad_addr_bytes(r->src, &(size_t){ 0 }) == NULL)
+	    key_sockaddr_bytes(r->src, &(size_t){ 0 }) == NULL)
 		return EINVAL;
 	*satype = key_proto_to_satype(r->proto);
 	if (*satype != SADB_SATYPE_ESP && *satype != SADB_SATYPE_AH &&
@@ -467,7 +467,6 @@ int
 key_acquire_user(struct keysock *from, const struct key_msg *m)
 {
 	struct key_acquire_req r;
-	uint64_t h;
 	int error;
 
 	if (m->hdr->sadb_msg_errno != 0) {
@@ -480,8 +479,7 @@ key_acquire_user(struct keysock *from, const struct key_msg *m)
 	r.dst = key_msg_sockaddr(KEY_MSG_EXT(m, SADB_EXT_ADDRESS_DST,
 	    sadb_address));
 	r.proto = key_satype_to_proto(m->hdr->sadb_msg_satype);
-	if (key_sad_head_hash(r.src, r.dst, r.proto, &h) == 0 &&
-	    key_sad_head_find(r.src, r.dst, r.proto, h) != NULL)
+	if (key_sad_has_head(r.src, r.dst, r.proto))
 		return EEXIST;
 	if ((error = key_acquire(&r)) != 0)
 		return error;

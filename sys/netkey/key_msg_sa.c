@@ -18,8 +18,8 @@
  *  - GETSPI that finds no SPI, or finds the one asked for taken, is
  *    EINVAL (KAME), not the RFC's EEXIST.
  *
- * Addresses compare as the SAD compares them (key_sad_addr_equal(), from
- * the SAD's own header: one rule for "same address" in the engine).
+ * Addresses compare as the SAD compares them (key_sockaddr_equal(), from
+ * key_sockaddr.h: one rule for "same address" in the engine).
  *
  * Replies to ADD and UPDATE go to every socket and echo the request
  * without its keys; DELETE's echoes the SA extension and addresses (or
@@ -36,7 +36,7 @@
 #include "sys/netkey/key_msg_sa.h"
 #include "sys/netkey/key_parse.h"
 #include "sys/netkey/key_sad.h"
-#include "sys/netkey/key_sad_impl.h"
+#include "sys/netkey/key_sockaddr.h"
 #include "sys/netkey/keysock.h"
 
 #define ECHO_NO_KEYS	(KEY_EXT_ALL & ~(KEY_EXT_BIT(SADB_EXT_KEY_AUTH) | \
@@ -74,7 +74,7 @@ msg_lookup(const struct key_msg *m, const struct sa_index *ix, bool *other)
 
 	*other = false;
 	sa = key_sad_lookup(ix->dst, ix->proto, s->sadb_sa_spi);
-	if (sa != NULL && !key_sad_addr_equal(ix->src, &sa->src)) {
+	if (sa != NULL && !key_sockaddr_equal(ix->src, &sa->src)) {
 		*other = true;
 		return NULL;
 	}

@@ -35,48 +35,6 @@ struct sad_hash_rec {
 	uint8_t		b[16];
 };
 
-const uint8_t *
-key_sad_addr_bytes(const struct sockaddr *sa, size_t *lenp)
-{
-	if (sa == NULL)
-		return NULL;
-	switch (sa->sa_family) {
-	case AF_INET:
-		*lenp = 4;
-		return (const uint8_t *)&((const struct sockaddr_in *)
-		    (const void *)sa)->sin_addr;
-	case AF_INET6:
-		*lenp = 16;
-		return (const uint8_t *)&((const struct sockaddr_in6 *)
-		    (const void *)sa)->sin6_addr;
-	default:
-		return NULL;
-	}
-}
-
-/*
- * Equal addresses: same family and bytes; an IPv6 scope id counts only
- * when both sides carry one (the hash ignores it for that reason).
- */
-int
-key_sad_addr_equal(const struct sockaddr *a, const union key_sockaddr *b)
-{
-	const struct sockaddr_in6 *a6;
-	const uint8_t *pa, *pb;
-	size_t la, lb;
-
-	pa = key_sad_addr_bytes(a, &la);
-	pb = key_sad_addr_bytes(&b->sa, &lb);
-	if (pa == NULL || pb == NULL || a->sa_family != b->sa.sa_family ||
-	    memcmp(pa, pb, la) != 0)
-		return 0;
-	if (a->sa_family != AF_INET6)
-		return 1;
-	a6 = (const struct sockaddr_in6 *)(const void *)a;
-	return a6->sin6_scope_id == 0 || b->sin6.sin6_scope_id == 0 ||
-	    a6->sin6_scope_id == b->sin6.sin6_scope_id;
-}
-
 /* The hash of (dst, proto, spi), or -1 when dst is no IPv4/IPv6 address. */
 static int
 spi_hash(const struct sockaddr *dst, uint8_t proto, uint32_t spi,
@@ -86,7 +44,7 @@ spi_hash(const struct sockaddr *dst, uint8_t proto, uint32_t spi,
 	const uint8_t *p;
 	size_t len;
 
-	p = key_sad_addr_bytes(dst, &len);
+	p = key_sockaddr_bytes(dst, &len);
 	if (p == NULL)
 		return -1;
 	memset(&r, 0, sizeof(r));
@@ -106,8 +64,8 @@ key_sad_head_hash(const struct sockaddr *src, const struct sockaddr *dst,
 	const uint8_t *ps, *pd;
 	size_t ls, ld;
 
-	ps = key_sad_addr_bytes(src, &ls);
-	pd = key_sad_addr_bytes(dst, &ld);
+	ps = key_sockaddr_bytes(src, &ls);
+	pd = key_sockaddr_bytes(dst, &ld);
 	if (ps == NULL || pd == NULL || src->sa_family != dst->sa_family)
 		return -1;
 	memset(&r, 0, sizeof(r));
@@ -117,6 +75,16 @@ key_sad_head_hash(const struct sockaddr *src, const struct sockaddr *dst,
 	memcpy(r.b, pd, ld);
 	*h = siphash24(key_sad.hkey, &r, sizeof(r));
 	return 0;
+}
+
+bool
+key_sad_has_head(const struct sockaddr *src, const struct sockaddr *dst,
+    uint8_t proto)
+{
+	uint64_t h;
+
+	return key_sad_head_hash(src, dst, proto, &h) == 0 &&
+	    key_sad_head_find(src, dst, proto, h) != NULL;
 }
 
 int
@@ -237,8 +205,8 @@ key_sad_head_find(const struct sockaddr *src, const struct sockaddr *dst,
 	for (sah = key_sad.sah_tab[h & key_sad.sah_mask]; sah != NULL;
 	    sah = sah->next)
 		if (sah->hash == h && sah->proto == proto &&
-		    key_sad_addr_equal(src, &sah->src) &&
-		    key_sad_addr_equal(dst, &sah->dst))
+		    key_sockaddr_equal(src, &sah->src) &&
+		    key_sockaddr_equal(dst, &sah->dst))
 			return sah;
 	return NULL;
 }
@@ -295,7 +263,7 @@ spi_find(const struct sockaddr *dst, uint8_t proto, uint32_t spi,
 	for (sa = key_sad.spi_tab[h & key_sad.spi_mask]; sa != NULL;
 	    sa = sa->spi_next)
 		if (sa->spi_hash == h && sa->spi == spi &&
-		    sa->proto == proto && key_sad_addr_equal(dst, &sa->dst))
+		    sa->proto == proto && key_sockaddr_equal(dst, &sa->dst))
 			return sa;
 	return NULL;
 }

@@ -21,6 +21,7 @@
 #ifndef SYS_NETKEY_KEY_SAD_H
 #define SYS_NETKEY_KEY_SAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -68,6 +69,10 @@ void	key_sad_remove(struct ipsec_sa *sa);
 
 /* Change the state of an SA, linked or not (keeps the LARVAL list). */
 void	key_sad_set_state(struct ipsec_sa *sa, uint8_t state);
+
+/* Whether any SA (in any state) links src and dst for proto. */
+bool	key_sad_has_head(const struct sockaddr *src,
+	    const struct sockaddr *dst, uint8_t proto);
 
 /* The SA of (dst, proto, spi) in any state, or NULL.  spi: network order. */
 struct ipsec_sa *key_sad_lookup(const struct sockaddr *dst, uint8_t proto,

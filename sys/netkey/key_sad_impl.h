@@ -45,9 +45,6 @@ struct key_sad {
 
 extern struct key_sad key_sad;
 
-const uint8_t *key_sad_addr_bytes(const struct sockaddr *sa, size_t *lenp);
-int	key_sad_addr_equal(const struct sockaddr *a,
-	    const union key_sockaddr *b);
 int	key_sad_head_hash(const struct sockaddr *src,
 	    const struct sockaddr *dst, uint8_t proto, uint64_t *h);
 struct key_sah *key_sad_head_find(const struct sockaddr *src,

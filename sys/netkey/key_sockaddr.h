@@ -7,6 +7,9 @@
 #ifndef SYS_NETKEY_KEY_SOCKADDR_H
 #define SYS_NETKEY_KEY_SOCKADDR_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -15,5 +18,18 @@ union key_sockaddr {
 	struct sockaddr_in	sin;
 	struct sockaddr_in6	sin6;
 };
+
+/*
+ * The address bytes of an IPv4 or IPv6 sockaddr and their length; NULL for
+ * any other family.
+ */
+const uint8_t *key_sockaddr_bytes(const struct sockaddr *sa, size_t *lenp);
+
+/*
+ * Same family and address bytes (ports ignored); an IPv6 scope id counts
+ * only when both sides carry one.  1 or 0.
+ */
+int	key_sockaddr_equal(const struct sockaddr *a,
+	    const union key_sockaddr *b);
 
 #endif

@@ -78,7 +78,7 @@ key_sad_getspi(const struct sockaddr *dst, uint8_t proto, uint32_t min,
 	uint32_t cand;
 	int tries, error;
 
-	if (key_sad_addr_bytes(dst, &(size_t){ 0 }) == NULL)
+	if (key_sockaddr_bytes(dst, &(size_t){ 0 }) == NULL)
 		return EINVAL;
 	error = spi_range(proto, &min, &max);
 	if (error != 0)
