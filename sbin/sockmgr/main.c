@@ -61,6 +61,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: sockmgr [-d] [-S dir] [-f script] "
 	    "[-a addr] ...\n"
+	    "       sockmgr [-d] [-S dir] [-f script] -i wire_if -t tun_if\n"
+	    "               -a addr/plen ... [-g gateway] ...\n"
 	    "       sockmgr [-f script] [-a addr] ... "
 	    "[-r host:file] [-r wire:file]\n"
 	    "               [-w host:file] [-w wire:file]\n");
@@ -92,7 +94,23 @@ set_side(const char *arg, const char **host, const char **wire)
 	*slot = arg + 5;
 }
 
-/* An -a address, numeric IPv4 or IPv6 (a /prefix length is ignored). */
+/* A decimal prefix length up to 128; -1 for anything else. */
+static int
+parse_plen(const char *s)
+{
+	char *end;
+	long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtol(s, &end, 10);
+	return *end != '\0' || v > 128 ? -1 : (int)v;
+}
+
+/*
+ * An -a address, numeric IPv4 or IPv6, with an optional /prefix length
+ * (the on-link prefix in live mode; offline mode ignores it).
+ */
 static void
 add_addr(struct sockmgr_options *o, const char *arg)
 {
@@ -105,8 +123,11 @@ add_addr(struct sockmgr_options *o, const char *arg)
 		usage();
 	}
 	strcpy(buf, arg);
-	if ((slash = strchr(buf, '/')) != NULL)
+	o->plens[o->naddrs] = -1;
+	if ((slash = strchr(buf, '/')) != NULL) {
 		*slash = '\0';
+		o->plens[o->naddrs] = parse_plen(slash + 1);
+	}
 	a = &o->addrs[o->naddrs];
 	memset(a, 0, sizeof(*a));
 	if (inet_pton(AF_INET, buf, &a->sin.sin_addr) == 1)
@@ -115,6 +136,12 @@ add_addr(struct sockmgr_options *o, const char *arg)
 		a->sin6.sin6_family = AF_INET6;
 	else {
 		sockmgr_log(LOG_ERR, "-a %s: not an IPv4 or IPv6 address", arg);
+		usage();
+	}
+	if (o->plens[o->naddrs] >
+	    (a->sa.sa_family == AF_INET ? 32 : 128) ||
+	    (slash != NULL && o->plens[o->naddrs] < 0)) {
+		sockmgr_log(LOG_ERR, "-a %s: bad prefix length", arg);
 		usage();
 	}
 	o->naddrs++;
@@ -128,7 +155,7 @@ parse_options(int argc, char **argv, struct sockmgr_options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->dir = SOCKMGR_DIR_DEFAULT;
-	while ((ch = getopt(argc, argv, "a:df:r:S:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:df:g:i:r:S:t:w:")) != -1) {
 		switch (ch) {
 		case 'a':
 			add_addr(o, optarg);
@@ -139,11 +166,22 @@ parse_options(int argc, char **argv, struct sockmgr_options *o)
 		case 'f':
 			o->script = optarg;
 			break;
+		case 'g':
+			if (o->ngateways == 2)
+				usage();
+			o->gateways[o->ngateways++] = optarg;
+			break;
+		case 'i':
+			o->wire_if = optarg;
+			break;
 		case 'r':
 			set_side(optarg, &o->read_host, &o->read_wire);
 			break;
 		case 'S':
 			o->dir = optarg;
+			break;
+		case 't':
+			o->tun_if = optarg;
 			break;
 		case 'w':
 			set_side(optarg, &o->write_host, &o->write_wire);
@@ -152,7 +190,7 @@ parse_options(int argc, char **argv, struct sockmgr_options *o)
 			usage();
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (sockmgr_live(o) && sockmgr_offline(o)))
 		usage();
 }
 
@@ -335,11 +373,17 @@ main(int argc, char **argv)
 	if (sockmgr_offline(&o))
 		return offline(&o);
 	start(&o);
-	sockmgr_log(LOG_NOTICE, "serving PF_KEY on %s", sock_path);
-	if (net_event_run() != 0) {
-		sockmgr_log(LOG_ERR, "event loop: %s", strerror(errno));
-		rc = EX_OSERR;
+	if (sockmgr_live(&o) && sockmgr_live_start(&o) != 0)
+		rc = EX_UNAVAILABLE;
+	else {
+		sockmgr_log(LOG_NOTICE, "serving PF_KEY on %s", sock_path);
+		if (net_event_run() != 0) {
+			sockmgr_log(LOG_ERR, "event loop: %s",
+			    strerror(errno));
+			rc = EX_OSERR;
+		}
 	}
+	sockmgr_live_stop();
 	keysock_shutdown();
 	unlink(pid_path);
 	net_event_shutdown();

@@ -22,6 +22,11 @@ struct sockmgr_options {
 	const char	*write_wire;	/* -w wire:FILE */
 	size_t		 naddrs;	/* -a: the host's addresses */
 	union ip_sockaddr addrs[SOCKMGR_ADDRS_MAX];
+	int		 plens[SOCKMGR_ADDRS_MAX]; /* -a /PLEN; -1: none */
+	const char	*wire_if;	/* -i: live mode's wire NIC */
+	const char	*tun_if;	/* -t: live mode's TUN interface */
+	size_t		 ngateways;	/* -g: one per family */
+	const char	*gateways[2];
 };
 
 /* With any -r or -w, sockmgr runs offline over pcap files. */
@@ -30,6 +35,13 @@ sockmgr_offline(const struct sockmgr_options *o)
 {
 	return o->read_host != NULL || o->read_wire != NULL ||
 	    o->write_host != NULL || o->write_wire != NULL;
+}
+
+/* With -i or -t, sockmgr runs live between a TUN and a NIC. */
+static inline bool
+sockmgr_live(const struct sockmgr_options *o)
+{
+	return o->wire_if != NULL || o->tun_if != NULL;
 }
 
 /* Log to stderr or syslog, whichever the daemon uses. */
@@ -56,5 +68,14 @@ int	sockmgr_script_apply(const char *path);
  * -w captures, print the statistics to stdout.  0, or -1 after logging.
  */
 int	sockmgr_offline_run(const struct sockmgr_options *o);
+
+/*
+ * Live mode: attach the wire NIC, keep the host kernel off it, create the
+ * TUN with the host's addresses and start the packet path on the event
+ * loop.  0, or -1 after logging (everything undone).  The stop function
+ * prints the statistics, undoes the setup and may be called in any mode.
+ */
+int	sockmgr_live_start(const struct sockmgr_options *o);
+void	sockmgr_live_stop(void);
 
 #endif

@@ -1,0 +1,153 @@
+# Shared by the live-mode namespace tests and the demo (sourced, not run):
+# two namespaces joined by a veth pair (the wire), a socket manager in each
+# between its veth and a TUN, and helpers for traffic and checks.  Every
+# name carries the shell's pid, so runs do not collide; live_cleanup
+# removes everything, and callers trap it on EXIT.
+#
+# Needs: BUILD, and a directory in LIVE_DIR.
+
+LIVE_NS_A=smlA$$
+LIVE_NS_B=smlB$$
+LIVE_PIDS=()
+
+live_cleanup() {
+	local p
+	for p in "${LIVE_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${LIVE_PIDS[@]}"; do
+		timeout 5 tail --pid="$p" -f /dev/null 2>/dev/null
+	done
+	LIVE_PIDS=()
+	ip netns del "$LIVE_NS_A" 2>/dev/null
+	ip netns del "$LIVE_NS_B" 2>/dev/null
+}
+
+inA() { ip netns exec "$LIVE_NS_A" "$@"; }
+inB() { ip netns exec "$LIVE_NS_B" "$@"; }
+
+# The wire: va in A, vb in B, up, with no kernel IPv6 on either (the
+# kernel's own router solicitations would only be noise there).
+live_wire() {
+	ip netns add "$LIVE_NS_A" && ip netns add "$LIVE_NS_B" || return 1
+	ip link add va netns "$LIVE_NS_A" type veth peer name vb \
+	    netns "$LIVE_NS_B" || return 1
+	local ns
+	for ns in "$LIVE_NS_A" "$LIVE_NS_B"; do
+		ip netns exec "$ns" ip link set lo up
+	done
+	inA sysctl -qw net.ipv6.conf.va.disable_ipv6=1
+	inB sysctl -qw net.ipv6.conf.vb.disable_ipv6=1
+	inA ip link set va up && inB ip link set vb up
+}
+
+# live_start SIDE(A|B) IF ARGS...: sockmgr -d in that namespace, output
+# in LIVE_DIR/SIDE.out and .err, control directory LIVE_DIR/runSIDE;
+# waits until the TUN is up.
+live_start() {
+	local side=$1 ifn=$2
+	shift 2
+	ip netns exec "sml$side$$" "$BUILD/sbin/sockmgr" -d \
+	    -S "$LIVE_DIR/run$side" -i "$ifn" -t tun0 "$@" \
+	    >"$LIVE_DIR/$side.out" 2>"$LIVE_DIR/$side.err" &
+	LIVE_PIDS+=($!)
+	eval "LIVE_PID_$side=$!"
+	local _
+	for _ in $(seq 50); do
+		ip netns exec "sml$side$$" ip link show tun0 2>/dev/null |
+		    grep -q ',UP' && return 0
+		kill -0 "$!" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$LIVE_DIR/$side.err" >&2
+	return 1
+}
+
+# live_stop SIDE: SIGTERM, and wait for the statistics.
+live_stop() {
+	local pid
+	eval "pid=\$LIVE_PID_$1"
+	kill -TERM "$pid" 2>/dev/null
+	timeout 10 tail --pid="$pid" -f /dev/null
+}
+
+# live_setkey SIDE ARGS...: setkey against that side's socket manager.
+live_setkey() {
+	local side=$1
+	shift
+	SOCK=$LIVE_DIR/run$side ip netns exec "sml$side$$" \
+	    "$BUILD/sbin/setkey" "$@"
+}
+
+# live_tcp FROMSIDE TOSIDE ADDR FILE: send FILE over TCP from one side's
+# host stack to a listener on the other, which stores what arrives in
+# FILE.got.  Bounded by timeout.
+live_tcp() {
+	local from=$1 to=$2 addr=$3 file=$4 port=$((20000 + RANDOM % 20000))
+	rm -f "$file.got"
+	ip netns exec "sml$to$$" timeout 30 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("::", int(sys.argv[1])))
+s.listen(1)
+c, _ = s.accept()
+with open(sys.argv[2], "wb") as f:
+    while True:
+        b = c.recv(65536)
+        if not b:
+            break
+        f.write(b)
+' "$port" "$file.got" &
+	local srv=$!
+	sleep 0.3
+	ip netns exec "sml$from$$" timeout 30 python3 -c '
+import socket, sys
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=20)
+with open(sys.argv[3], "rb") as f:
+    s.sendall(f.read())
+s.shutdown(socket.SHUT_WR)
+s.recv(1)
+' "$addr" "$port" "$file"
+	wait "$srv"
+	cmp -s "$file" "$file.got"
+}
+
+# live_inject SIDE IF DSTMAC: from SIDE's wire interface, a clear ICMP
+# echo request 10.99.0.2 -> 10.99.0.1 in an Ethernet frame to DSTMAC.
+live_inject() {
+	ip netns exec "sml$1$$" python3 -c '
+import socket, struct, sys
+def cksum(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xffff)
+    s += s >> 16
+    return ~s & 0xffff
+icmp = struct.pack("!BBHHH", 8, 0, 0, 0x4242, 1) + b"clear" * 8
+icmp = icmp[:2] + struct.pack("!H", cksum(icmp)) + icmp[4:]
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), 1, 0, 64, 1,
+    0, socket.inet_aton("10.99.0.2"), socket.inet_aton("10.99.0.1"))
+ip = ip[:10] + struct.pack("!H", cksum(ip)) + ip[12:]
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[1], 0))
+src = s.getsockname()[4]
+dst = bytes.fromhex(sys.argv[2].replace(":", ""))
+for _ in range(3):
+    s.send(dst + src + b"\x08\x00" + ip + icmp)
+' "$2" "$3"
+}
+
+# live_mac SIDE IF: the interface's MAC.
+live_mac() {
+	ip netns exec "sml$1$$" cat "/sys/class/net/$2/address"
+}
+
+# live_counter FILE SECTION NAME: a counter from the statistics a socket
+# manager printed on exit (0 when absent).
+live_counter() {
+	awk -v sec="$2:" -v name="$3" '
+		/^[^\t]/ { cur = $1 }
+		cur == sec && $2 == name { print $1; found = 1 }
+		END { if (!found) print 0 }' "$1"
+}
