@@ -63,7 +63,7 @@ PROG_BINS	:= $(PROGS:%=$(BUILD)/sbin/%)
 # would be pulled in to resolve the program's own calls.
 LINK_LIBS	:= $(BUILD)/lib/libipsec.a $(BUILD)/libsys.a
 
-.PHONY: all test asan fuzz bench install deps demo clean lint
+.PHONY: all test asan fuzz bench install deps demo clean lint FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -118,14 +118,16 @@ $(BUILD)/bench/%: $(OBJ)/tests/bench/%.o $(LINK_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LINK_LIBS) $(LDLIBS_SYS) -ldl
 
-$(BUILD)/ipsec.pc: Makefile
+# Rebuilt whenever PREFIX changes, so that install never ships a stale one.
+$(BUILD)/ipsec.pc: Makefile FORCE
 	@mkdir -p $(@D)
-	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
+	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
 	    'includedir=$${prefix}/include' '' 'Name: libipsec' \
 	    'Description: KAME-compatible PF_KEY v2 and IPsec policy library' \
 	    'Version: $(VERSION)' 'Libs: -L$${libdir} -lipsec' \
 	    'Libs.private: -lcrypto -lz -lpcap -lpthread' \
-	    'Cflags: -I$${includedir}' > $@
+	    'Cflags: -I$${includedir}' > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
 
 # The README's test command. BUILD is passed so that the runner finds the
 # binaries of this flavour (plain or sanitized).
