@@ -289,8 +289,10 @@ wire_ring(struct if_wire *sc)
 }
 
 /*
- * Bind to the NIC, take every multicast frame (solicited-node groups),
- * skip the kernel's own transmissions and the qdisc on ours.
+ * Bind to the NIC, take every multicast frame (solicited-node groups)
+ * and skip the kernel's own transmissions.  Ours go through the qdisc
+ * layer (PACKET_QDISC_BYPASS would also hide them from tcpdump on the
+ * NIC).
  */
 static int
 wire_bind(struct if_wire *sc)
@@ -311,8 +313,6 @@ wire_bind(struct if_wire *sc)
 	    sizeof(mr)) != 0)
 		return -1;
 	setsockopt(sc->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
-	    sizeof(one));
-	setsockopt(sc->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one,
 	    sizeof(one));
 	return 0;
 }

@@ -83,7 +83,7 @@ run_mode() {
 	inA nft list tables | grep -q sockmgr_va && ok ||
 	    ko "$mode: nft ingress table on va"
 
-	inA timeout 30 tshark -q -i va -w "$LIVE_DIR/$mode.pcap" \
+	inA tshark -a duration:60 -q -i va -w "$LIVE_DIR/$mode.pcap" \
 	    2>/dev/null &
 	local cap=$!
 	LIVE_PIDS+=($cap)
