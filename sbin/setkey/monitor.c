@@ -20,7 +20,11 @@
 #include "lib/libipsec/libpfkey.h"
 #include "sbin/setkey/setkey.h"
 
-/* HH:MM:SS.uuuuuu, or with -xx the raw seconds.microseconds. */
+/*
+ * HH:MM:SS.uuuuuu, or with -xx the raw seconds.microseconds.  Both end
+ * with a blank before the newline, as in ipsec-tools, so that scripts
+ * reading the monitor see the same lines.
+ */
 static void
 print_time(int raw)
 {
@@ -30,13 +34,35 @@ print_time(int raw)
 
 	gettimeofday(&tv, NULL);
 	if (raw) {
-		printf("%lu.%06lu\n", (unsigned long)tv.tv_sec,
+		printf("%lu.%06lu \n", (unsigned long)tv.tv_sec,
 		    (unsigned long)tv.tv_usec);
 		return;
 	}
 	localtime_r(&tv.tv_sec, &tm);
 	strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
-	printf("%s.%06lu\n", buf, (unsigned long)tv.tv_usec);
+	printf("%s.%06lu \n", buf, (unsigned long)tv.tv_usec);
+}
+
+/*
+ * -h/-H: the bytes as received, the PROMISC wrapper included, sixteen to
+ * a line after an offset ("%08x: " then "%02x " per byte), as ipsec-tools
+ * dumps them; not the key engine's 4-byte grouping of key_debug.
+ */
+static void
+print_hex(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (i % 16 == 0)
+			printf("%08zx: ", i);
+		printf("%02x ", p[i]);
+		if (i % 16 == 15)
+			printf("\n");
+	}
+	if (len % 16 != 0)
+		printf("\n");
 }
 
 static void
@@ -44,19 +70,23 @@ show(const struct setkey_session *s, const struct sadb_msg *m)
 {
 	size_t len = PFKEY_UNUNIT64((size_t)m->sadb_msg_len);
 
-	/* Unwrap a copy of another socket's message. */
-	if (m->sadb_msg_type == SADB_X_PROMISC &&
-	    len >= 2 * sizeof(struct sadb_msg) &&
-	    m[1].sadb_msg_len >= PFKEY_UNIT64(sizeof(struct sadb_msg)) &&
-	    PFKEY_UNUNIT64((size_t)m[1].sadb_msg_len) <=
-	    len - sizeof(struct sadb_msg)) {
-		m++;
-		len = PFKEY_UNUNIT64((size_t)m->sadb_msg_len);
-	}
 	print_time(s->opts->monitor > 1);
-	if (s->opts->hex) {
-		ipsec_hexdump_fp(stdout, m, (int)len);
-		printf("\n");
+	if (s->opts->hex)
+		print_hex(m, len);
+	/*
+	 * Unwrap a copy of another socket's message.  A PROMISC message
+	 * with nothing inside (the answer to our own toggle) has nothing
+	 * to show beyond its timestamp, as in ipsec-tools.
+	 */
+	if (m->sadb_msg_type == SADB_X_PROMISC) {
+		if (len < 2 * sizeof(struct sadb_msg) ||
+		    m[1].sadb_msg_len < PFKEY_UNIT64(sizeof(struct sadb_msg)) ||
+		    PFKEY_UNUNIT64((size_t)m[1].sadb_msg_len) >
+		    len - sizeof(struct sadb_msg)) {
+			fflush(stdout);
+			return;
+		}
+		m++;
 	}
 	kdebug_sadb_fp(stdout, m);
 	printf("\n");
