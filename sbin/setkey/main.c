@@ -143,7 +143,11 @@ run_script(struct setkey_args *a)
 	else if (a->mode == MODE_STDIN)
 		rv = isatty(STDIN_FILENO) ? run_lines(&env, stdin) :
 		    setkey_run_file(&env, stdin);
-	else if ((fp = fopen(a->arg, "r")) == NULL) {
+	else if (strcmp(a->arg, "-") == 0) {
+		/* ipsec-tools: "-f -" is the standard input, as a file. */
+		env.fname = a->arg;
+		rv = setkey_run_file(&env, stdin);
+	} else if ((fp = fopen(a->arg, "r")) == NULL) {
 		fprintf(stderr, "setkey: %s: %s\n", a->arg, strerror(errno));
 		rv = -1;
 	} else {

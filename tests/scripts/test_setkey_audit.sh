@@ -66,5 +66,11 @@ grep -Eq '^00000000: 02 0b ([0-9a-f]{2} ){14}$' "$tmp/mon" && ok ||
     ko "-x -H dump: $(head -5 "$tmp/mon")"
 grep -Eq '^00000010: ' "$tmp/mon" && ok || ko "-x -H second line"
 
+# -f - reads the script from the standard input.
+out=$(printf 'spdflush;\nget 10.9.0.1 10.9.0.2 esp 0x901;\n' |
+    "$SETKEY" -f - 2>&1)
+[ $? != 0 ] && [ "$out" = "The result of line 2: No entry." ] && ok ||
+    ko "-f -: $out"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
