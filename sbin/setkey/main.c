@@ -3,12 +3,15 @@
  * messages to the socket manager ($SOCK picks which one); with -n it
  * talks to nobody and prints the messages it would send.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
+
+#include <openssl/crypto.h>
 
 #include "lib/libipsec/libpfkey.h"
 #include "sbin/setkey/setkey.h"
@@ -96,26 +99,106 @@ print_only(void *arg, const struct setkey_request *req)
 	return 0;
 }
 
+#define PENDING_MAX	(1u << 20)	/* bytes of one unfinished statement */
+
 /*
- * -c from a terminal reads a line at a time (a statement may then not
- * span lines), as ipsec-tools' interactive mode; otherwise the whole
- * input is one script.
+ * Where the complete statements of an interactive buffer end: just after
+ * its last ';' outside comments and quoted strings, or 0.
+ */
+static size_t
+complete_part(const char *buf, size_t len)
+{
+	bool quoted = false, comment = false;
+	size_t i, end = 0;
+
+	for (i = 0; i < len; i++) {
+		if (buf[i] == '\n')
+			quoted = comment = false;
+		else if (comment)
+			continue;
+		else if (buf[i] == '"')
+			quoted = !quoted;
+		else if (quoted)
+			continue;
+		else if (buf[i] == '#')
+			comment = true;
+		else if (buf[i] == ';')
+			end = i + 1;
+	}
+	return end;
+}
+
+/* The buffer is one of the words that leave, without a ';'. */
+static bool
+is_quit(const char *buf, size_t len)
+{
+	static const char *const words[] = { "exit", "quit", "bye" };
+	size_t i, n;
+
+	while (len > 0 && isspace((unsigned char)*buf)) {
+		buf++;
+		len--;
+	}
+	while (len > 0 && isspace((unsigned char)buf[len - 1]))
+		len--;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		n = strlen(words[i]);
+		if (len == n && memcmp(buf, words[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * -c from a terminal, as ipsec-tools' interactive mode: lines gather
+ * until a ';' ends a statement (so statements may span lines), every
+ * complete statement runs at once, and an error does not end the
+ * session; exit, quit or bye do.  Otherwise the whole input is one
+ * script.  What follows the last ';' of a line waits for the next line;
+ * the buffer keeps the newlines, so line numbers stay right.
  */
 static int
 run_lines(struct setkey_env *env, FILE *fp)
 {
-	char *line = NULL;
-	size_t cap = 0;
+	char *line = NULL, *pend = NULL, *np;
+	size_t cap = 0, plen = 0, alloc = 0, done;
 	ssize_t n;
 	int rv = 0;
 
 	while (!env->quit && (n = getline(&line, &cap, fp)) >= 0) {
-		env->parse_error = false;
-		if (setkey_run(env, line, (size_t)n) != 0)
+		if (plen + (size_t)n > PENDING_MAX ||
+		    (np = realloc(pend, plen + (size_t)n)) == NULL) {
+			fprintf(stderr, "setkey: statement too long\n");
 			rv = -1;
+			plen = 0;
+			continue;
+		}
+		pend = np;
+		alloc = plen + (size_t)n;
+		memcpy(pend + plen, line, (size_t)n);
+		plen += (size_t)n;
+		if ((done = complete_part(pend, plen)) == 0 &&
+		    is_quit(pend, plen))
+			done = plen;
+		if (done == 0)
+			continue;
+		env->parse_error = false;
+		if (setkey_run(env, pend, done) != 0)
+			rv = -1;
+		memmove(pend, pend + done, plen - done);
+		plen -= done;
 		fflush(stdout);
 	}
+	/* An unfinished statement at the end is an error ("';' missing"). */
+	if (!env->quit && plen > 0 && setkey_run(env, pend, plen) != 0)
+		rv = -1;
+	/* Keys went through both buffers. */
+	if (line != NULL)
+		OPENSSL_cleanse(line, cap);
 	free(line);
+	if (pend != NULL)
+		OPENSSL_cleanse(pend, alloc);
+	free(pend);
 	return rv;
 }
 

@@ -72,5 +72,19 @@ out=$(printf 'spdflush;\nget 10.9.0.1 10.9.0.2 esp 0x901;\n' |
 [ $? != 0 ] && [ "$out" = "The result of line 2: No entry." ] && ok ||
     ko "-f -: $out"
 
+# -c on a terminal: a statement may span lines, several may share one,
+# and what follows a line's last ';' waits for the next line.
+if command -v script >/dev/null; then
+	"$SETKEY" -F
+	out=$( (printf 'add 10.9.1.1 # no ; here\n10.9.1.2 esp 0x911 -E null;'
+	    printf ' add 10.9.1.1\n10.9.1.2 esp 0x912 -E null;\n\n'
+	    printf 'get 10.9.1.1 10.9.1.2 esp 0x913;\nquit\n'; sleep 1) |
+	    timeout 10 script -qec "$SETKEY -c" /dev/null 2>&1 | tr -d '\r')
+	echo "$out" | grep -q '^The result of line 5: No entry.$' && ok ||
+	    ko "-c lines: $out"
+	[ "$("$SETKEY" -D | grep -c 'spi=232[12]')" = 2 ] && ok ||
+	    ko "-c multi-line statements: $("$SETKEY" -D)"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
