@@ -85,10 +85,6 @@ print_error(const struct setkey_session *s, unsigned line,
 {
 	const char *what = strerror(m->sadb_msg_errno);
 
-	/* -D -l shows nothing for an empty database. */
-	if (s->opts->loop && m->sadb_msg_errno == ENOENT)
-		return;
-
 	if (m->sadb_msg_errno == ENOENT) {
 		if (m->sadb_msg_type == SADB_DUMP)
 			what = "No SAD entries";

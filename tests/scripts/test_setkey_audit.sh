@@ -86,5 +86,11 @@ if command -v script >/dev/null; then
 	    ko "-c multi-line statements: $("$SETKEY" -D)"
 fi
 
+# -D -l on an empty SAD says so every second, as ipsec-tools does.
+"$SETKEY" -F
+timeout 1.5 "$SETKEY" -D -l > "$tmp/short"
+head -2 "$tmp/short" | tail -1 | grep -qx 'No SAD entries.' && ok ||
+    ko "-D -l empty: $(cat "$tmp/short")"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
