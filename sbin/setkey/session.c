@@ -58,6 +58,14 @@ free_msg(struct sadb_msg *m)
 	free(m);
 }
 
+/* -v: a message and a blank line after it, as ipsec-tools prints them. */
+static void
+print_verbose(const struct sadb_msg *m)
+{
+	kdebug_sadb_fp(stdout, m);
+	printf("\n");
+}
+
 /* The next message meant for this request; NULL on timeout or error. */
 static struct sadb_msg *
 recv_reply(struct setkey_session *s, uint8_t type)
@@ -71,7 +79,7 @@ recv_reply(struct setkey_session *s, uint8_t type)
 			return NULL;
 		}
 		if (s->opts->verbose)
-			kdebug_sadb_fp(stdout, m);
+			print_verbose(m);
 		if (m->sadb_msg_pid == s->pid && m->sadb_msg_type == type)
 			return m;
 		free_msg(m);
@@ -143,7 +151,7 @@ session_send(void *arg, const struct setkey_request *req)
 	int rv = 0;
 
 	if (s->opts->verbose)
-		kdebug_sadb_fp(stdout, req->msg);
+		print_verbose(req->msg);
 	if (pfkey_send(s->so, (struct sadb_msg *)req->msg,
 	    (int)req->len) < 0) {
 		fprintf(stderr, "setkey: send: %s\n", ipsec_strerror());

@@ -92,5 +92,9 @@ timeout 1.5 "$SETKEY" -D -l > "$tmp/short"
 head -2 "$tmp/short" | tail -1 | grep -qx 'No SAD entries.' && ok ||
     ko "-D -l empty: $(cat "$tmp/short")"
 
+# -v: each message exchanged, then a blank line (request and reply).
+"$SETKEY" -v -e 'spdflush;' > "$tmp/v"
+[ "$(grep -c '^$' "$tmp/v")" = 2 ] && ok || ko "-v blank lines: $(cat "$tmp/v")"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
