@@ -48,9 +48,9 @@ struct if_wire_config {
 };
 
 struct if_wire_stats {
-	uint64_t	cksum_completed;	/* TP_STATUS_CSUMNOTREADY fixed */
-	uint64_t	truncated;		/* frames longer than the MTU */
-	uint64_t	ignored;		/* other ethertypes, VLAN tags */
+	uint64_t	cksum_completed;	/* CSUMNOTREADY fixed */
+	uint64_t	truncated;		/* longer than the MTU */
+	uint64_t	ignored;		/* other types, VLAN tags */
 };
 
 /*

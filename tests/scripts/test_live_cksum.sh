@@ -58,6 +58,7 @@ for c in arp_replied nd_answered; do
 done
 [ "$(live_counter "$out" ether arp_bad)" = 0 ] && ok || ko "arp_bad"
 [ "$(live_counter "$out" ether nd_bad)" = 0 ] && ok || ko "nd_bad"
-grep -q 'tun0: [1-9][0-9]* packets in' "$out" && ok || { ko "stats"; cat "$out"; }
+grep -q 'tun0: [1-9][0-9]* packets in' "$out" && ok ||
+    { ko "stats"; cat "$out"; }
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

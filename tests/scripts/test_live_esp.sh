@@ -119,7 +119,8 @@ run_mode() {
 	# The SA byte counters moved on both sides.
 	local side n
 	for side in A B; do
-		n=$(live_setkey $side -D | grep -c 'current: [1-9][0-9]*(bytes)')
+		n=$(live_setkey $side -D |
+		    grep -c 'current: [1-9][0-9]*(bytes)')
 		[ "$n" = 4 ] && ok ||
 		    ko "$mode: $side: $n SAs with bytes counted (want 4)"
 	done
