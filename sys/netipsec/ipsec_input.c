@@ -197,6 +197,14 @@ remove_esp(struct pbuf *pb, struct ipsec_in_result *res)
 		why = decapsulate(pb, res, off, nxt);
 	} else if (continue_parse(pb, hi, nxt) != 0) {
 		why = in_fail(af, IPSECS_IN_INVAL);
+	} else if (hi->proto == IPPROTO_NONE) {
+		/*
+		 * A dummy packet (RFC 4303 section 2.6): traffic flow
+		 * confidentiality filler the peer may send on any SA, tunnel
+		 * or transport.  It authenticated, but carries nothing for
+		 * the host and must be discarded without an error.
+		 */
+		why = in_fail(af, IPSECS_IN_DUMMY);
 	}
 	key_sa_put(sa);
 	return why;

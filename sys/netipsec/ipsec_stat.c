@@ -34,6 +34,7 @@ static const char *const counter_names[] = {
 	[IPSECS_OUT_TOOBIG] = "out_toobig",
 	[IPSECS_IN_TUNNEL] = "in_tunnel",
 	[IPSECS_IN_ECN] = "in_ecn",
+	[IPSECS_IN_DUMMY] = "in_dummy",
 };
 
 _Static_assert(sizeof(counter_names) / sizeof(counter_names[0]) ==

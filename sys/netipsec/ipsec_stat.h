@@ -40,6 +40,7 @@ enum ipsecstat_counter {
 	IPSECS_OUT_TOOBIG,	/* answered with ICMP too big */
 	IPSECS_IN_TUNNEL,	/* inner packet of a tunnel invalid */
 	IPSECS_IN_ECN,		/* forbidden ECN combination (RFC 6040) */
+	IPSECS_IN_DUMMY,	/* dummy packet, next header 59, discarded */
 	IPSECS_NCOUNTERS
 };
 

@@ -14,6 +14,7 @@
 #include "sys/net/pbuf.h"
 #include "sys/netipsec/esp_var.h"
 #include "sys/netipsec/ipsec_hooks.h"
+#include "sys/netipsec/ipsec_policy.h"
 #include "sys/netipsec/ipsec_stat.h"
 #include "sys/netipsec/ipsec_var.h"
 #include "sys/netkey/key_spd.h"
@@ -591,6 +592,46 @@ t_inbound_bad_esp(void)
 }
 
 /*
+ * A dummy packet (next header 59, RFC 4303 section 2.6) authenticates
+ * but carries nothing: discarded with its own counter, never delivered,
+ * on a transport or a tunnel SA.
+ */
+static void
+dummy(const char *a, const char *b, uint8_t mode)
+{
+	struct ipsec_in_result in;
+	struct ipsec_sa *sa;
+	uint8_t buf[2048];
+	size_t n, skip, protoff;
+	struct pbuf *pb;
+
+	ipt_reset();
+	ipt_add_sa(&(struct ipt_sa){ 0x2001, a, b, mode, 0, 0 });
+	sa = ipt_sa_lookup(b, 0x2001);
+	CU_ASSERT_FATAL(sa != NULL && ipsec_sa_ready(sa) == 0);
+	pb = ipt_udp(a, b, 0, 0, 64, false, buf, &n);
+	CU_ASSERT_FATAL(pb != NULL);
+	skip = af_of(a) == AF_INET ? 20 : 40;
+	protoff = af_of(a) == AF_INET ? 9 : 6;
+	pb->data[protoff] = IPPROTO_NONE;
+	CU_ASSERT_FATAL(esp_output(sa, pb, skip, protoff) == IPSEC_PASS);
+	CU_ASSERT(ipsec_input(&pb, NULL, &in) == IPSEC_DROP);
+	CU_ASSERT(in.drop == IPSECS_IN_DUMMY);
+	CU_ASSERT(stat_of(a, IPSECS_IN_DUMMY) == 1);
+	CU_ASSERT(stat_of(a, IPSECS_IN_POLVIO) == 0);
+	pbuf_free(pb);
+}
+
+static void
+t_dummy(void)
+{
+	dummy(X4, Y4, TRANS);
+	dummy(X6, Y6, TRANS);
+	dummy(A4, B4, TUNNEL);
+	dummy(A6, B6, TUNNEL);
+}
+
+/*
  * IPv6 transport mode puts ESP after hop-by-hop options and before
  * destination options, and input walks the options ESP protected.
  */
@@ -690,6 +731,7 @@ static const struct test_case policy_cases[] = {
 	{ "AH and IPComp unsupported", t_unsupported },
 	{ "inbound SPI, ICV, replay", t_inbound_errors },
 	{ "inbound short ESP, larval SA", t_inbound_bad_esp },
+	{ "dummy packets (next header 59)", t_dummy },
 	{ "IPv6 extension headers around ESP", t_ipv6_exthdrs },
 	{ "IPv6 destination options before ESP", t_ipv6_dstopts_before_esp },
 	{ "KAME ipsecstat layout", t_kame_layout },
