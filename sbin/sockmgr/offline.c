@@ -6,15 +6,24 @@
  * conversation replays as it happened.  At the end the non-zero counters
  * are printed, one per line under a heading per protocol, in the manner
  * of KAME's netstat -s.
+ *
+ * Time follows the captures: the clock starts at the wall clock when the
+ * first packet is fed and then moves by the captures' own gaps, with the
+ * once-a-second timers run as it moves, so SA and policy lifetimes,
+ * ACQUIRE blocking and reassembly timeouts see the time the traffic took.
  */
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <syslog.h>
 
 #include "sbin/sockmgr/sockmgr.h"
 #include "sys/net/if_pcapfile.h"
+#include "sys/net/net_clock.h"
+#include "sys/net/net_event.h"
 #include "sys/net/netif.h"
 #include "sys/net/pbuf.h"
 #include "sys/netinet/ip_path.h"
@@ -64,11 +73,47 @@ earlier(const struct offline_side *a, const struct offline_side *b)
 	return !timercmp(&b->ts, &a->ts, <);
 }
 
+/* The clock derived from capture times (see the top of the file). */
+struct offline_clock {
+	bool	started;
+	time_t	base_now;	/* clock when the first packet was fed */
+	time_t	base_ts;	/* capture second of that packet */
+	time_t	now;		/* the clock now; it never goes back */
+};
+
+/*
+ * Move the clock to capture time ts and run the timers that fell due.
+ * The timers compare deadlines with the clock, so one run after a long
+ * gap fires everything that expired during it.
+ */
+static void
+offline_clock_to(struct offline_clock *c, const struct timeval *ts)
+{
+	time_t t;
+
+	if (!c->started) {
+		c->started = true;
+		c->base_now = c->now = net_time_now();
+		c->base_ts = ts->tv_sec;
+		net_clock_set_fake(c->now);
+		return;
+	}
+	if (ts->tv_sec <= c->base_ts)
+		return;
+	t = c->base_now + (ts->tv_sec - c->base_ts);
+	if (t <= c->now)
+		return;
+	net_clock_set_fake(t);
+	c->now = t;
+	net_event_run_once(0);
+}
+
 /* Feed both captures to the path in time order; -1 on a read error. */
 static int
 offline_feed(struct ip_path *path, struct pbuf_pool *pool,
     struct offline_side *host, struct offline_side *wire)
 {
+	struct offline_clock clock = { .started = false };
 	struct offline_side *s;
 	struct pbuf *pb;
 	int rc = 0;
@@ -84,6 +129,7 @@ offline_feed(struct ip_path *path, struct pbuf_pool *pool,
 			s = wire;
 		pb = s->next;
 		s->next = NULL;
+		offline_clock_to(&clock, &s->ts);
 		s->input(path, pb);
 	}
 }
@@ -213,6 +259,13 @@ offline_print(const struct ip_path *path, const struct netif *host,
 	fflush(stdout);
 }
 
+/* The path's reassembly timeouts, on the same timer as the key engine. */
+static void
+offline_path_tick(void *arg)
+{
+	ip_path_timer(arg);
+}
+
 static int
 offline_path(const struct sockmgr_options *o, struct pbuf_pool *pool,
     struct netif *host, struct netif *wire)
@@ -229,7 +282,14 @@ offline_path(const struct sockmgr_options *o, struct pbuf_pool *pool,
 	}
 	for (i = 0; i < o->naddrs; i++)
 		ip_path_add_addr(path, &o->addrs[i].sa);
+	if (net_event_timer_add(offline_path_tick, path) != 0) {
+		sockmgr_log(LOG_ERR, "packet path timer: %s", strerror(errno));
+		ip_path_destroy(path);
+		return -1;
+	}
 	rc = offline_feed(path, pool, &hs, &ws);
+	net_event_timer_remove(offline_path_tick, path);
+	net_clock_set_source(NULL);
 	offline_print(path, host, wire);
 	ip_path_destroy(path);
 	return rc;

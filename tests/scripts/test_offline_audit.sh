@@ -1,0 +1,5 @@
+#!/bin/sh
+# Offline-mode cases from the issue 5 acceptance audit: capture time
+# drives SA lifetimes and reassembly timeouts
+# (tests/interop/offline_audit.py).
+exec "$(dirname "$0")/../interop/offline_run.sh" offline_audit
