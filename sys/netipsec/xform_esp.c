@@ -21,6 +21,11 @@
 #include "sys/crypto/crypto.h"
 #include "sys/netipsec/esp_var.h"
 #include "sys/netipsec/replay.h"
+#include "sys/netkey/key_sa.h"
+
+/* Every window the key engine accepts fits in the replay bitmap. */
+_Static_assert(KEY_SA_REPLAY_MAX <= IPSEC_REPLAY_MAX,
+    "the key engine's replay limit exceeds the transform's");
 
 uint64_t espstat_counters[ESPS_NCOUNTERS];
 uint64_t espstat_hist[ESP_ALG_MAX];

@@ -81,6 +81,9 @@ struct key_blob {
 
 struct key_sah;
 
+/* Largest replay window in packets an SA may ask for (RFC 6479 bitmap). */
+#define KEY_SA_REPLAY_MAX	65536
+
 struct ipsec_sa {
 	/* The SA index. */
 	union key_sockaddr	 src;
@@ -94,7 +97,8 @@ struct ipsec_sa {
 	 * The sadb_sa extension.  replay is the window in packets, 0 for
 	 * none: the message layer converts KAME's sadb_sa_replay (bytes of
 	 * bitmap, as setkey -r gives it) by 8, and takes
-	 * SADB_X_EXT_SA_REPLAY (packets) as it is.
+	 * SADB_X_EXT_SA_REPLAY (packets) as it is.  Windows above
+	 * KEY_SA_REPLAY_MAX are refused when the SA is added.
 	 */
 	uint32_t		 spi;		/* network byte order */
 	uint8_t			 state;		/* SADB_SASTATE_* */

@@ -9,7 +9,9 @@
  *    wanted both or neither.
  *  - sadb_sa_replay is bytes of bitmap (a window of replay * 8 packets);
  *    SADB_X_EXT_SA_REPLAY gives the window in packets and wins.  An OLD
- *    (RFC 1826/1827) SA has no replay protection: the window is 0.
+ *    (RFC 1826/1827) SA has no replay protection: the window is 0.  A
+ *    window above KEY_SA_REPLAY_MAX is refused (EINVAL) here rather than
+ *    accepted and then failing every packet.
  *  - sadb_sa_state is not checked: stock setkey sends LARVAL (0) in ADD
  *    and the SA becomes MATURE whatever it says.
  *  - Keys are checked by building the crypto session once, which catches
@@ -317,6 +319,8 @@ key_sa_setval(struct ipsec_sa *sa, const struct key_msg *m)
 	sa->alg_enc = r.sa->sadb_sa_encrypt;
 	sa->flags = r.sa->sadb_sa_flags;
 	sa->replay = replay_window(m, r.sa);
+	if (sa->replay > KEY_SA_REPLAY_MAX)
+		return EINVAL;
 	key_sa_set_lifetimes(sa, m);
 	if ((error = set_keys(sa, &r)) != 0 || (error = set_exts(sa, m)) != 0)
 		return error;

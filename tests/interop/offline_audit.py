@@ -7,6 +7,9 @@ timeouts the traffic would have met live:
   outer fragments far apart         reassembly times out (ips_fragtimeout)
   the same fragments close together reassembled and delivered
   output capture                    timestamps keep the input's gaps
+A replay window larger than the transform keeps (setkey -r above 8192
+bytes) is refused when the SA is added (exit 65 naming the line), not
+installed to fail every packet.
 Prints one line per check and "N passed, N failed" last.
 
 usage: offline_time.py SOCKMGR
@@ -80,6 +83,26 @@ def fragments():
                        "fragments 100 s apart time out", str(st))
 
 
+def replay_limit():
+    with tempfile.TemporaryDirectory(prefix="offline.") as d:
+        for size, ok in ((8192, True), (8193, False)):
+            conf = os.path.join(d, "conf")
+            with open(conf, "w") as f:
+                f.write("add %s %s esp 0x1002 -r %d -E aes-gcm-16 0x%s;\n"
+                        % (B, A, size, key(20, 1).hex()))
+            res = subprocess.run([SOCKMGR, "-f", conf, "-w",
+                                  "host:" + os.path.join(d, "o.pcap")],
+                                 capture_output=True, text=True, timeout=60)
+            if ok:
+                chk.report(res.returncode == 0, "-r %d accepted" % size,
+                           res.stderr)
+            else:
+                chk.report(res.returncode == 65 and "line 1" in res.stderr,
+                           "-r %d refused at ADD" % size,
+                           "rc %d: %s" % (res.returncode, res.stderr))
+
+
 lifetimes()
 fragments()
+replay_limit()
 sys.exit(chk.summary())
