@@ -153,8 +153,11 @@ def sa_flow(t, a, b, c):
             r.errno == 0 and 0x100 <= r.spi() <= 0xffff, r)
     upd = msg(UPDATE, SATYPE_ESP, [add_msg(0x5000)[16:]], seq=8, pid=4242)
     t.check("UPDATE from another pid: EINVAL", errno_of(b, upd) == 22)
-    r = a.call(add_msg(0x5000, seq=9, mtype=UPDATE))
-    t.check("UPDATE by the creating pid", r is not None and r.errno == 0, r)
+    r = b.call(add_msg(0x5000, seq=9, mtype=UPDATE))
+    t.check("UPDATE with the creator's pid from another socket (KAME)",
+            r is not None and r.errno == 0, r)
+    t.check("UPDATE of a mature SA: EINVAL",
+            errno_of(a, add_msg(0x5000, seq=91, mtype=UPDATE)) == 22)
     r = a.call(msg(GET, SATYPE_ESP, [sa(0x5000), SRC, DST], seq=90))
     t.check("UPDATE made the larval SA mature", r is not None and
             r.errno == 0 and r.sa_state() == 1, r)
