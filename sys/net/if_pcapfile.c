@@ -50,19 +50,13 @@ static int
 open_files(struct if_pcapfile *sc, const char *rpath, const char *wpath,
     char *err, size_t errlen)
 {
-	char msg[256];
-
+	/* The file layer's messages name the file. */
 	if (rpath != NULL &&
-	    (sc->in = pcap_file_open_read(rpath, msg, sizeof(msg))) == NULL) {
-		snprintf(err, errlen, "%s: %s", rpath, msg);
+	    (sc->in = pcap_file_open_read(rpath, err, errlen)) == NULL)
 		return -1;
-	}
 	if (wpath != NULL &&
-	    (sc->out = pcap_file_open_write(wpath, msg, sizeof(msg))) ==
-	    NULL) {
-		snprintf(err, errlen, "%s: %s", wpath, msg);
+	    (sc->out = pcap_file_open_write(wpath, err, errlen)) == NULL)
 		return -1;
-	}
 	return 0;
 }
 

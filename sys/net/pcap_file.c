@@ -137,6 +137,22 @@ link_lookup(int dlt)
 	return NULL;
 }
 
+/*
+ * A libpcap error about path into err, always naming the file once:
+ * libpcap names it in some messages ("FILE: No such file or directory")
+ * and not in others ("unknown file format").
+ */
+static void
+lib_error(char *err, size_t errlen, const char *path, const char *msg)
+{
+	size_t n = strlen(path);
+
+	if (strncmp(msg, path, n) == 0 && msg[n] == ':')
+		snprintf(err, errlen, "%s", msg);
+	else
+		snprintf(err, errlen, "%s: %s", path, msg);
+}
+
 struct pcap_file *
 pcap_file_open_read(const char *path, char *err, size_t errlen)
 {
@@ -151,7 +167,7 @@ pcap_file_open_read(const char *path, char *err, size_t errlen)
 	pf->pcap = pcap_open_offline_with_tstamp_precision(path,
 	    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
 	if (pf->pcap == NULL) {
-		snprintf(err, errlen, "%s", ebuf);
+		lib_error(err, errlen, path, ebuf);
 		free(pf);
 		return NULL;
 	}
@@ -187,7 +203,7 @@ pcap_file_open_write(const char *path, char *err, size_t errlen)
 	}
 	pf->dumper = pcap_dump_open(pf->pcap, path);
 	if (pf->dumper == NULL) {
-		snprintf(err, errlen, "%s", pcap_geterr(pf->pcap));
+		lib_error(err, errlen, path, pcap_geterr(pf->pcap));
 		pcap_close(pf->pcap);
 		free(pf);
 		return NULL;

@@ -35,7 +35,8 @@ struct pcap_file;
 
 /*
  * Open a capture for reading.  NULL on failure, with a message in err
- * (libpcap's, or "unsupported link type ...").
+ * that starts with the file's name (libpcap's, or "unsupported link
+ * type ...").  Write opening errors name the file the same way.
  */
 struct pcap_file *pcap_file_open_read(const char *path, char *err,
 	    size_t errlen);

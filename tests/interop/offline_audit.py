@@ -10,6 +10,7 @@ timeouts the traffic would have met live:
 A replay window larger than the transform keeps (setkey -r above 8192
 bytes) is refused when the SA is added (exit 65 naming the line), not
 installed to fail every packet.
+A capture that cannot be opened is named once in the error (exit 74).
 Prints one line per check and "N passed, N failed" last.
 
 usage: offline_time.py SOCKMGR
@@ -102,7 +103,24 @@ def replay_limit():
                            "rc %d: %s" % (res.returncode, res.stderr))
 
 
+def open_errors():
+    with tempfile.TemporaryDirectory(prefix="offline.") as d:
+        bad = os.path.join(d, "bad.pcap")
+        with open(bad, "w") as f:
+            f.write("not a capture\n")
+        for opt in ("host:" + os.path.join(d, "missing.pcap"),
+                    "wire:" + bad):
+            path = opt.split(":", 1)[1]
+            res = subprocess.run([SOCKMGR, "-r", opt], capture_output=True,
+                                 text=True, timeout=60)
+            chk.report(res.returncode == 74 and
+                       res.stderr.count(path) == 1,
+                       "unreadable capture named once, exit 74",
+                       "rc %d: %s" % (res.returncode, res.stderr))
+
+
 lifetimes()
 fragments()
 replay_limit()
+open_errors()
 sys.exit(chk.summary())
