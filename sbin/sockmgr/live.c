@@ -356,6 +356,8 @@ live_print(void)
 	    (unsigned long long)ws->cksum_completed,
 	    (unsigned long long)ws->truncated,
 	    (unsigned long long)ws->ignored);
+	printf("%s: %llu segmentation offloads cut\n", live.tun->name,
+	    (unsigned long long)if_tun_segmented(live.tun));
 	print_netif(live.tun);
 	print_netif(live.wire);
 	fflush(stdout);

@@ -4,15 +4,18 @@
  * IFF_NO_PI mode, gives it the host's addresses with their prefix lengths
  * and an MTU, and brings it up; the host stack then routes the on-link
  * prefixes through it.  Reading is driven by the event loop: each wakeup
- * drains the descriptor until it would block, up to IF_TUN_BATCH packets,
- * each read straight into a pool buffer and handed to
- * ip_path_from_host().  The interface disappears when the driver is
- * detached (it is not made persistent).
+ * drains the descriptor until it would block, up to IF_TUN_BATCH reads.
+ * The host's TCP may hand over 64 KiB super-packets (segmentation
+ * offload through a virtio-net header), which the driver cuts into
+ * MTU-sized segments; every packet goes to ip_path_from_host() in its own
+ * pool buffer.  The interface disappears when the driver is detached (it
+ * is not made persistent).
  */
 #ifndef SYS_NET_IF_TUN_H
 #define SYS_NET_IF_TUN_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 #include "sys/net/netif.h"
@@ -47,5 +50,8 @@ int	if_tun_up(struct netif *ifp, char *err, size_t errlen);
  */
 int	if_tun_start(struct netif *ifp, struct pbuf_pool *pool,
 	    struct ip_path *path);
+
+/* How many super-packets from the host were cut into segments. */
+uint64_t if_tun_segmented(const struct netif *ifp);
 
 #endif

@@ -140,6 +140,9 @@ run_mode() {
 	fi
 	inA nft list tables | grep -q sockmgr && ko "$mode: nft table left" ||
 	    ok
+	# The host's TCP used segmentation offload; the segments got through.
+	grep -q 'tun0: [1-9][0-9]* segmentation offloads cut' \
+	    "$LIVE_DIR/A.out" && ok || ko "$mode: no TSO super-packets"
 	grep -q 'tun0: [1-9]' "$LIVE_DIR/A.out" && ok ||
 	    { ko "$mode: no statistics"; cat "$LIVE_DIR/A.out"; }
 	live_cleanup
