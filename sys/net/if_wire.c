@@ -362,7 +362,9 @@ if_wire_attach(const struct if_wire_config *cfg, char *err, size_t errlen)
 	sc->ifp = ifp;
 	netif_init(ifp, cfg->name, 0, &wire_ops, sc);
 	if (wire_open(sc, cfg, &mtu) != 0) {
-		snprintf(err, errlen, "%s: %s", cfg->name, strerror(errno));
+		snprintf(err, errlen, "%s: %s", cfg->name, errno ==
+		    EPFNOSUPPORT ? "not an Ethernet interface" :
+		    strerror(errno));
 		netif_detach(ifp);
 		return NULL;
 	}
