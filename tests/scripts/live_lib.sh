@@ -10,17 +10,20 @@ LIVE_NS_A=smlA$$
 LIVE_NS_B=smlB$$
 LIVE_PIDS=()
 
+# Every step may find its object gone already (a daemon stopped by the
+# caller, a namespace never made); under "set -e" in an EXIT trap such a
+# failure would become the script's exit status, so none counts.
 live_cleanup() {
 	local p
 	for p in "${LIVE_PIDS[@]}"; do
-		kill "$p" 2>/dev/null
+		kill "$p" 2>/dev/null || true
 	done
 	for p in "${LIVE_PIDS[@]}"; do
-		timeout 5 tail --pid="$p" -f /dev/null 2>/dev/null
+		timeout 5 tail --pid="$p" -f /dev/null 2>/dev/null || true
 	done
 	LIVE_PIDS=()
-	ip netns del "$LIVE_NS_A" 2>/dev/null
-	ip netns del "$LIVE_NS_B" 2>/dev/null
+	ip netns del "$LIVE_NS_A" 2>/dev/null || true
+	ip netns del "$LIVE_NS_B" 2>/dev/null || true
 }
 
 inA() { ip netns exec "$LIVE_NS_A" "$@"; }
