@@ -12,6 +12,7 @@
  * the message.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -72,6 +73,10 @@ keysock_log_fn keysock_log;
 
 static LIST_HEAD(, keysock) keysocks = LIST_HEAD_INITIALIZER(keysocks);
 static int listen_fd = -1;
+/*
+ * A descriptor held in reserve for running out of them: see shed_one().
+ */
+static int spare_fd = -1;
 static char listen_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 
 /* Receive and dump buffers: 8-byte aligned as PF_KEY structures need. */
@@ -468,8 +473,46 @@ keysock_detach(struct keysock *so)
 		keysock_free(so);
 }
 
-/* Only root may hold a PF_KEY socket (RFC 2367 section 1.3). */
 static void
+spare_open(void)
+{
+	if (spare_fd < 0)
+		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+/*
+ * Out of descriptors, accept4() fails while the pending connection keeps
+ * the listening socket readable, and the event loop would spin on it at
+ * full CPU for as long as the condition lasts.  The reserve descriptor is
+ * given back for the moment it takes to accept that connection and close
+ * it, so the client sees its socket closed at once rather than waiting.
+ */
+static bool
+shed_one(int lfd)
+{
+	int fd;
+
+	if (spare_fd < 0)
+		return false;
+	close(spare_fd);
+	spare_fd = -1;
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		keysock_stat.shed++;
+		pfkeystat.sockerr++;
+		logmsg(LOG_WARNING, "pfkey: out of descriptors, connection "
+		    "closed");
+	}
+	spare_open();
+	return fd >= 0;
+}
+
+/*
+ * Only root may hold a PF_KEY socket (RFC 2367 section 1.3).  False when
+ * nothing more can be accepted now.
+ */
+static bool
 accept_one(int lfd)
 {
 	struct ucred cred;
@@ -478,7 +521,7 @@ accept_one(int lfd)
 
 	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
-		return;
+		return (errno == EMFILE || errno == ENFILE) && shed_one(lfd);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) != 0 ||
 	    cred.uid != 0) {
 		keysock_stat.refused++;
@@ -486,14 +529,15 @@ accept_one(int lfd)
 		    "pid %ld", clen == sizeof(cred) ? (long)cred.uid : -1L,
 		    clen == sizeof(cred) ? (long)cred.pid : -1L);
 		close(fd);
-		return;
+		return true;
 	}
 	if (keysock_attach(fd, cred.pid) == NULL) {
 		pfkeystat.sockerr++;
 		close(fd);
-		return;
+		return true;
 	}
 	logmsg(LOG_INFO, "pfkey: connection of pid %ld", (long)cred.pid);
+	return true;
 }
 
 static void
@@ -503,8 +547,8 @@ listen_event(int fd, uint32_t events, void *arg)
 
 	(void)events;
 	(void)arg;
-	for (i = 0; i < 16; i++)
-		accept_one(fd);
+	for (i = 0; i < 16 && accept_one(fd); i++)
+		continue;
 }
 
 /* A socket file nobody answers on is left over from a crash. */
@@ -556,6 +600,7 @@ keysock_listen(const char *path)
 	}
 	listen_fd = fd;
 	strcpy(listen_path, path);
+	spare_open();
 	return 0;
 }
 
@@ -570,6 +615,9 @@ keysock_shutdown(void)
 		unlink(listen_path);
 	}
 	listen_fd = -1;
+	if (spare_fd >= 0)
+		close(spare_fd);
+	spare_fd = -1;
 }
 
 int

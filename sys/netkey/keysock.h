@@ -63,6 +63,7 @@ struct keysock_stream_ops {
 struct keysock_stat {
 	uint64_t accepted;		/* connections taken */
 	uint64_t refused;		/* peers that were not root */
+	uint64_t shed;			/* closed at once: no descriptor */
 	uint64_t closed;		/* connections ended */
 	uint64_t oversize;		/* records over KEYSOCK_MSG_MAX */
 	uint64_t streams;		/* dumps started */

@@ -31,13 +31,25 @@ NOBODY = ["setpriv", "--reuid", "65534", "--regid", "65534",
           "--clear-groups"]
 
 
-def run(argv, env=None, timeout=20):
+def run(argv, env=None, timeout=60):
     return subprocess.run(argv, env=env, capture_output=True, text=True,
                           timeout=timeout)
 
 
+def preload_env(sockdir, shim):
+    """The shim in LD_PRELOAD; a sanitized build's shim needs the ASan
+    runtime loaded before it in an uninstrumented program."""
+    env = dict(os.environ, SOCK=sockdir, LD_PRELOAD=shim)
+    ldd = run(["ldd", shim]).stdout
+    for line in ldd.splitlines():
+        if "libasan" in line and "=>" in line:
+            env["LD_PRELOAD"] = line.split("=>")[1].split()[0] + ":" + shim
+            env["ASAN_OPTIONS"] = "detect_leaks=0:verify_asan_link_order=0"
+    return env
+
+
 def shim_checks(t, d, shim):
-    env = dict(os.environ, SOCK=d.sockdir, LD_PRELOAD=shim)
+    env = preload_env(d.sockdir, shim)
     r = run(["/usr/bin/python3", "-c", SHIM_PROG], env)
     out = r.stdout.split("\n")
     t.check("shim: socket(PF_KEY, SOCK_RAW, PF_KEY_V2) reaches sockmgr",
@@ -48,15 +60,19 @@ def shim_checks(t, d, shim):
     t.check("shim: SOCK_DGRAM fails ESOCKTNOSUPPORT",
             out[2:3] == ["errno 94"], out)
     t.check("shim: other families pass through", "inet True" in out)
-    env = dict(os.environ, SOCK=d.dir + "/none", LD_PRELOAD=shim)
+    env = preload_env(d.dir + "/none", shim)
     r = run(["/usr/bin/python3", "-c", SHIM_PROG], env)
     t.check("shim: no socket manager is an error, not a crash",
             r.returncode == 1 and "FileNotFoundError" in r.stderr,
             r.stderr[-200:])
     os.chmod(d.dir, 0o755)
     os.chmod(d.sockdir, 0o755)
-    env = dict(os.environ, SOCK=d.sockdir, LD_PRELOAD=shim)
-    r = run(NOBODY + ["/usr/bin/python3", "-c", SHIM_PROG], env)
+    # The preload goes to python alone, not to setpriv before it.
+    env = preload_env(d.sockdir, shim)
+    r = run(NOBODY + ["env", "SOCK=" + d.sockdir,
+                      "LD_PRELOAD=" + env["LD_PRELOAD"],
+                      "ASAN_OPTIONS=" + env.get("ASAN_OPTIONS", ""),
+                      "/usr/bin/python3", "-c", SHIM_PROG])
     t.check("shim: non-root caller refused with EPERM",
             "PermissionError" in r.stderr and "Errno 1]" in r.stderr,
             r.stdout + r.stderr[-300:])
@@ -137,6 +153,47 @@ def daemon_checks(t, sockmgr):
         subprocess.call(["rm", "-rf", top])
 
 
+def cpu_ticks(pid):
+    f = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return int(f[11]) + int(f[12])
+
+
+def fd_exhaustion(t, sockmgr):
+    """More connections than descriptors: no busy loop, a clear close."""
+    import socket
+    d = Daemon(sockmgr)
+    try:
+        subprocess.check_call(["prlimit", "--pid", str(d.p.pid),
+                               "--nofile=32:32"])
+        conns = []
+        for _ in range(60):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            s.settimeout(2)
+            s.connect(os.path.join(d.sockdir, "pfkey"))
+            conns.append(s)
+        time.sleep(0.3)
+        before = cpu_ticks(d.p.pid)
+        time.sleep(1)
+        used = cpu_ticks(d.p.pid) - before
+        t.check("out of descriptors: the daemon does not spin",
+                used < 30, "%d ticks in 1 s" % used)
+        try:
+            eof = conns[-1].recv(100) == b""
+        except OSError:
+            eof = False
+        t.check("a connection beyond the limit is closed at once", eof)
+        t.check("the shed connection is logged",
+                "out of descriptors" in d.logtext())
+        for s in conns:
+            s.close()
+        time.sleep(0.3)
+        r = d.client().call(__import__("pfkey_wire").msg(9, 0, seq=1))
+        t.check("served again once descriptors are free",
+                r is not None and r.errno == 0)
+    finally:
+        d.stop()
+
+
 def main():
     sockmgr = sys.argv[1]
     shim = os.path.join(os.path.dirname(os.path.dirname(sockmgr)), "lib",
@@ -148,6 +205,7 @@ def main():
     finally:
         d.stop()
     daemon_checks(t, sockmgr)
+    fd_exhaustion(t, sockmgr)
     return t.finish()
 
 
