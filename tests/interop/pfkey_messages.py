@@ -267,6 +267,83 @@ def promisc_flow(t, a, b, p):
                                    if m.type == X_PROMISC])
 
 
+def spd_flow(t, a, b):
+    """The SPD messages, their errnos and targets."""
+    req = ipsecrequest()
+    b.drain()
+    r = a.call(msg(X_SPDADD, 0, sel() + [policy(POLICY_IPSEC, DIR_OUT,
+                                                requests=req)], seq=40))
+    ok = r is not None and r.errno == 0 and X_POLICY in r.exts
+    t.check("SPDADD answers the policy id", ok and r.policy_id() > 0, r)
+    t.check("SPDADD reply to every socket",
+            [m.type for m in b.drain()] == [X_SPDADD])
+    cases = [
+        ("SPDADD twice", X_SPDADD, 0,
+         sel() + [policy(POLICY_IPSEC, DIR_OUT, requests=req)], 17),
+        ("SPDADD bypass", X_SPDADD, 0,
+         sel("10.3.0.0") + [policy(POLICY_BYPASS, DIR_IN)], 22),
+        ("SPDADD entrust", X_SPDADD, 0,
+         sel("10.3.0.0") + [policy(POLICY_ENTRUST, DIR_IN)], 22),
+        ("SPDADD ipsec without request", X_SPDADD, 0,
+         sel("10.3.0.0") + [policy(POLICY_IPSEC, DIR_IN)], 22),
+        ("SPDADD direction any", X_SPDADD, 0,
+         sel("10.3.0.0") + [policy(POLICY_NONE, 0)], 22),
+        ("SPDADD with satype ESP", X_SPDADD, SATYPE_ESP,
+         sel("10.3.0.0") + [policy(POLICY_NONE, DIR_IN)], 22),
+        ("SPDADD request protocol 99", X_SPDADD, 0,
+         sel("10.3.0.0") + [policy(POLICY_IPSEC, DIR_IN,
+                                   requests=ipsecrequest(proto=99))], 93),
+        ("SPDADD five requests", X_SPDADD, 0,
+         sel("10.3.0.0") + [policy(POLICY_IPSEC, DIR_IN,
+                                   requests=req * 5)], 22),
+        ("SPDADD tunnel request without endpoints", X_SPDADD, 0,
+         sel("10.3.0.0") + [policy(POLICY_IPSEC, DIR_IN,
+                                   requests=ipsecrequest(mode=2))], 22),
+        ("SPDADD without addresses", X_SPDADD, 0,
+         [policy(POLICY_NONE, DIR_IN)], 22),
+        ("SPDGET of a missing id", X_SPDGET, 0,
+         [policy(0, 0, pid=99999)], 2),
+        ("SPDDELETE of a missing policy", X_SPDDELETE, 0,
+         sel("10.9.0.0") + [policy(POLICY_NONE, DIR_IN)], 22),
+        ("SPDDELETE2 of a missing id", X_SPDDELETE2, 0,
+         [policy(0, 0, pid=99999)], 22),
+        ("SPDFLUSH with an extension", X_SPDFLUSH, 0,
+         [policy(0, 0)], 22),
+    ]
+    for i, (name, mtype, satype, exts, want) in enumerate(cases):
+        got = errno_of(a, msg(mtype, satype, exts, seq=400 + i))
+        t.check("errno %d: %s" % (want, name), got == want, got)
+    r = a.call(msg(X_SPDUPDATE, 0, sel() + [policy(POLICY_DISCARD,
+                                                   DIR_OUT)], seq=41))
+    t.check("SPDUPDATE replaces the policy", r is not None and
+            r.errno == 0, r)
+    r = a.call(msg(X_SPDSETIDX, 0, sel() + [policy(POLICY_IPSEC, DIR_IN)],
+                   seq=42))
+    t.check("SPDSETIDX takes ipsec without requests", r is not None and
+            r.errno == 0, r)
+    pid = r.policy_id() if r is not None and r.errno == 0 else 0
+    r = a.call(msg(X_SPDGET, 0, [policy(0, 0, pid=pid)], seq=43))
+    t.check("SPDGET by id", r is not None and r.errno == 0 and
+            r.policy_id() == pid, r)
+    b.drain()
+    a.send(msg(X_SPDDUMP, 0, seq=44))
+    ms = [m for m in a.drain() if m.type == X_SPDDUMP]
+    t.check("SPDDUMP: both policies, seq down to 0, sender only",
+            [m.seq for m in ms] == [1, 0] and b.drain() == [], ms)
+    r = a.call(msg(X_SPDDELETE2, 0, [policy(0, 0, pid=pid)], seq=45))
+    t.check("SPDDELETE2 by id, reply to every socket",
+            r is not None and r.errno == 0 and
+            [m.type for m in b.drain()] == [X_SPDDELETE2])
+    r = a.call(msg(X_SPDDELETE, 0, sel() + [policy(POLICY_NONE, DIR_OUT)],
+                   seq=46))
+    t.check("SPDDELETE by selector and direction", r is not None and
+            r.errno == 0, r)
+    r = a.call(msg(X_SPDFLUSH, 0, seq=47))
+    t.check("SPDFLUSH", r is not None and r.errno == 0)
+    t.check("SPDDUMP of an empty SPD: ENOENT",
+            errno_of(a, msg(X_SPDDUMP, 0, seq=48)) == 2)
+
+
 def main():
     t = Results()
     d = Daemon(sys.argv[1])
@@ -277,6 +354,7 @@ def main():
         sa_flow(t, a, b, c)
         register_flow(t, a, b, c, d.client())
         promisc_flow(t, a, b, p)
+        spd_flow(t, a, b)
         t.check("daemon still up after the hostile input", d.alive())
         r = d.client().call(msg(FLUSH, 0, seq=99))
         t.check("a new client is served", r is not None and r.errno == 0)
