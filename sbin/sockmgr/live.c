@@ -273,84 +273,22 @@ fail:
 	return -1;
 }
 
-/*
- * The non-zero counters under a heading, one "\tN name" line each, as
- * offline mode and KAME's netstat -s print them.
- */
-static void
-print_table(const char *title, const uint64_t *c, size_t n,
-    const char *(*name)(size_t))
-{
-	bool head = false;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (c[i] == 0 || name(i) == NULL)
-			continue;
-		if (!head)
-			printf("%s:\n", title);
-		head = true;
-		printf("\t%llu %s\n", (unsigned long long)c[i], name(i));
-	}
-}
-
 static const char *
-ipsec_name(size_t i)
+ether_name(size_t i, const void *arg)
 {
-	return ipsecstat_name((enum ipsecstat_counter)i);
-}
-
-static const char *
-esp_name(size_t i)
-{
-	return espstat_name((enum espstat_counter)i);
-}
-
-static const char *
-ip4_name(size_t i)
-{
-	return ip_path_stat_name(AF_INET, (enum ip_path_counter)i);
-}
-
-static const char *
-ip6_name(size_t i)
-{
-	return ip_path_stat_name(AF_INET6, (enum ip_path_counter)i);
-}
-
-static const char *
-ether_name(size_t i)
-{
+	(void)arg;
 	return ether_counter_name((enum ether_counter)i);
-}
-
-static void
-print_netif(const struct netif *ifp)
-{
-	const struct netif_stats *s = &ifp->stats;
-
-	printf("%s: %llu packets in, %llu out, %llu dropped, %llu errors\n",
-	    ifp->name, (unsigned long long)s->ipackets,
-	    (unsigned long long)s->opackets, (unsigned long long)s->idrops,
-	    (unsigned long long)s->oerrors);
 }
 
 static void
 live_print(void)
 {
 	const struct if_wire_stats *ws = if_wire_stats(live.wire);
+	bool head = false;
 
-	print_table("ipsec", ipsecstat_of(AF_INET)->c, IPSECS_NCOUNTERS,
-	    ipsec_name);
-	print_table("ipsec6", ipsecstat_of(AF_INET6)->c, IPSECS_NCOUNTERS,
-	    ipsec_name);
-	print_table("esp", espstat_counters, ESPS_NCOUNTERS, esp_name);
-	print_table("ip", ip_path_stats(live.path, AF_INET)->c,
-	    IP_PATH_NSTATS, ip4_name);
-	print_table("ip6", ip_path_stats(live.path, AF_INET6)->c,
-	    IP_PATH_NSTATS, ip6_name);
-	print_table("ether", if_wire_link(live.wire)->c, ETHER_NCOUNTERS,
-	    ether_name);
+	sockmgr_print_stats(live.path);
+	sockmgr_print_counters("ether", &head, if_wire_link(live.wire)->c,
+	    ETHER_NCOUNTERS, ether_name, NULL);
 	printf("%s: %llu checksums completed, %llu frames too long, "
 	    "%llu ignored\n", live.wire->name,
 	    (unsigned long long)ws->cksum_completed,
@@ -358,8 +296,8 @@ live_print(void)
 	    (unsigned long long)ws->ignored);
 	printf("%s: %llu segmentation offloads cut\n", live.tun->name,
 	    (unsigned long long)if_tun_segmented(live.tun));
-	print_netif(live.tun);
-	print_netif(live.wire);
+	sockmgr_print_netif(live.tun);
+	sockmgr_print_netif(live.wire);
 	fflush(stdout);
 }
 

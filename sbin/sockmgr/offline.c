@@ -134,128 +134,13 @@ offline_feed(struct ip_path *path, struct pbuf_pool *pool,
 	}
 }
 
-/*
- * The non-zero counters of one table under the heading title, printed
- * once per protocol however many tables it takes (*head remembers).
- */
-static void
-print_counters(const char *title, bool *head, const uint64_t *c, size_t n,
-    const char *(*name)(size_t i, const void *arg), const void *arg)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (c[i] == 0 || name(i, arg) == NULL)
-			continue;
-		if (!*head)
-			printf("%s:\n", title);
-		*head = true;
-		printf("\t%llu %s\n", (unsigned long long)c[i], name(i, arg));
-	}
-}
-
-static const char *
-table_name(size_t i, const void *arg)
-{
-	return ((const char *const *)arg)[i];
-}
-
-static const char *
-ipsec_name(size_t i, const void *arg)
-{
-	(void)arg;
-	return ipsecstat_name((enum ipsecstat_counter)i);
-}
-
-static const char *
-esp_name(size_t i, const void *arg)
-{
-	(void)arg;
-	return espstat_name((enum espstat_counter)i);
-}
-
-static const char *
-path_name(size_t i, const void *arg)
-{
-	return ip_path_stat_name(*(const int *)arg, (enum ip_path_counter)i);
-}
-
-/* A histogram by SADB algorithm id: "in_esphist[12]". */
-static void
-print_hist(const char *name, const uint64_t *h)
-{
-	size_t i;
-
-	for (i = 0; i < IPSEC_HIST_MAX; i++)
-		if (h[i] != 0)
-			printf("\t%llu %s[%zu]\n", (unsigned long long)h[i],
-			    name, i);
-}
-
-static void
-print_ipsec(const char *title, int af)
-{
-	const struct ipsecstat_set *set = ipsecstat_of(af);
-	bool head = false;
-
-	print_counters(title, &head, set->c, IPSECS_NCOUNTERS, ipsec_name,
-	    NULL);
-	if (head) {
-		print_hist("in_esphist", set->in_esphist);
-		print_hist("out_esphist", set->out_esphist);
-	}
-}
-
-/* The validation, fragment and path counters of one family. */
-static void
-print_ip(const struct ip_path *path, int af)
-{
-	bool head = false, ihead = false;
-	const char *const *names;
-	const uint64_t *c;
-	size_t n;
-
-	names = af == AF_INET ? ipstat_names : ip6stat_names;
-	c = af == AF_INET ? ipstat : ip6stat;
-	n = af == AF_INET ? IPSTAT_NSTATS : IP6STAT_NSTATS;
-	print_counters(af == AF_INET ? "ip" : "ip6", &head, c, n, table_name,
-	    names);
-	print_counters(af == AF_INET ? "ip" : "ip6", &head,
-	    ip_path_stats(path, af)->c, IP_PATH_NSTATS, path_name, &af);
-	if (af == AF_INET)
-		print_counters("icmp", &ihead, icmpstat, ICMPSTAT_NSTATS,
-		    table_name, icmpstat_names);
-	else
-		print_counters("icmp6", &ihead, icmp6stat, ICMP6STAT_NSTATS,
-		    table_name, icmp6stat_names);
-}
-
-static void
-print_netif(const struct netif *ifp)
-{
-	const struct netif_stats *s = &ifp->stats;
-
-	printf("%s: %llu packets in, %llu out, %llu discarded, "
-	    "%llu errors\n", ifp->name, (unsigned long long)s->ipackets,
-	    (unsigned long long)s->opackets,
-	    (unsigned long long)s->odiscards,
-	    (unsigned long long)(s->oerrors + s->idrops));
-}
-
 static void
 offline_print(const struct ip_path *path, const struct netif *host,
     const struct netif *wire)
 {
-	bool head = false;
-
-	print_ipsec("ipsec", AF_INET);
-	print_ipsec("ipsec6", AF_INET6);
-	print_counters("esp", &head, espstat_counters, ESPS_NCOUNTERS,
-	    esp_name, NULL);
-	print_ip(path, AF_INET);
-	print_ip(path, AF_INET6);
-	print_netif(host);
-	print_netif(wire);
+	sockmgr_print_stats(path);
+	sockmgr_print_netif(host);
+	sockmgr_print_netif(wire);
 	fflush(stdout);
 }
 

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sys/netinet/ip_hdr.h"
 
@@ -77,5 +78,21 @@ int	sockmgr_offline_run(const struct sockmgr_options *o);
  */
 int	sockmgr_live_start(const struct sockmgr_options *o);
 void	sockmgr_live_stop(void);
+
+struct ip_path;
+struct netif;
+
+/*
+ * Statistics printed at the end of offline mode and when live mode stops
+ * (stats.c): the IPsec, ESP, IP and ICMP counters of both families, and
+ * one line per interface.  sockmgr_print_counters() prints any further
+ * table the same way; *head tells whether its heading is out already.
+ */
+typedef const char *(*sockmgr_counter_name_fn)(size_t i, const void *arg);
+void	sockmgr_print_counters(const char *title, bool *head,
+	    const uint64_t *c, size_t n, sockmgr_counter_name_fn name,
+	    const void *arg);
+void	sockmgr_print_stats(const struct ip_path *path);
+void	sockmgr_print_netif(const struct netif *ifp);
 
 #endif
