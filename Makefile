@@ -99,6 +99,12 @@ $(BUILD)/sbin/$(1): $(call prog_objs,$(1)) $(LINK_LIBS)
 endef
 $(foreach p,$(PROGS),$(eval $(call prog_rules,$(p))))
 
+# The libipsec.a that is installed carries the key engine objects it
+# builds and parses messages with, so clients need no second archive.
+$(BUILD)/dist/libipsec.a: $(call lib_objs,libipsec) $(SYS_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
 $(BUILD)/tests/libtest.a: $(TEST_SUPPORT:%.c=$(OBJ)/%.o)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
@@ -163,12 +169,12 @@ bench: $(BENCH_BINS)
 lint:
 	@for m in $(MAN_PAGES); do mandoc -Tlint -W warning $$m || exit 1; done
 
-install: all
+install: all $(BUILD)/dist/libipsec.a
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib \
 	    $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/net \
 	    $(DESTDIR)$(PREFIX)/include/netipsec
 	$(if $(PROG_BINS),install -m 755 $(PROG_BINS) $(DESTDIR)$(PREFIX)/sbin)
-	install -m 644 $(BUILD)/lib/libipsec.a $(LIB_SHARED) \
+	install -m 644 $(BUILD)/dist/libipsec.a $(LIB_SHARED) \
 	    $(DESTDIR)$(PREFIX)/lib
 	install -m 644 lib/libipsec/libpfkey.h $(DESTDIR)$(PREFIX)/include
 	install -m 644 include/net/*.h $(DESTDIR)$(PREFIX)/include/net
