@@ -218,17 +218,30 @@ prepare_dir(const char *dir)
 static int
 write_pidfile(const char *path)
 {
+	char tmp[SOCKMGR_PATH_MAX + 32];
 	FILE *f;
 	int fd;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/*
+	 * Written beside and renamed into place, so that a reader never sees
+	 * the file empty or half written.
+	 */
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
 	fprintf(f, "%ld\n", (long)getpid());
-	return fclose(f) == 0 ? 0 : -1;
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
 }
 
 static void

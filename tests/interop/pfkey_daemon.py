@@ -100,7 +100,8 @@ def daemon_checks(t, sockmgr):
         t.check("daemon mode returns 0 to the caller", r.returncode == 0,
                 r.stderr)
         pidf = os.path.join(run_dir, "sockmgr.pid")
-        for _ in range(100):
+        # Sanitized builds start slowly: wait up to 10 s for the pid file.
+        for _ in range(500):
             if os.path.exists(pidf):
                 break
             time.sleep(0.02)
