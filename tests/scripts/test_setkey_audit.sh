@@ -3,35 +3,8 @@
 # ipsec-tools' setkey prints: the -x monitor's timestamp and hex dump
 # lines, and other output corners found by the acceptance audit.
 set -u
-BUILD=${BUILD:-build}
 cd "$(dirname "$0")/../.." || exit 2
-SETKEY=$BUILD/sbin/setkey
-SOCKMGR=$BUILD/sbin/sockmgr
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-ko() { echo "FAIL: $*"; fail=$((fail + 1)); }
-
-tmp=$(mktemp -d)
-sockmgr_pid=
-monitor_pid=
-cleanup() {
-	[ -n "$monitor_pid" ] && kill "$monitor_pid" 2>/dev/null
-	[ -n "$sockmgr_pid" ] && kill "$sockmgr_pid" 2>/dev/null &&
-	    wait "$sockmgr_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-mkdir -p "$tmp/s"
-"$SOCKMGR" -d -S "$tmp/s" 2>"$tmp/sockmgr.log" &
-sockmgr_pid=$!
-for _ in $(seq 50); do
-	[ -S "$tmp/s/pfkey" ] && break
-	sleep 0.1
-done
-export SOCK=$tmp/s
+. tests/scripts/setkey_lib.sh
 
 # Run the monitor with flags $1 while another client adds SA $2.
 monitor() {

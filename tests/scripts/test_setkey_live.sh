@@ -4,35 +4,8 @@
 # (each rejected with a line-numbered message, a non-zero exit, and the
 # databases as they were), and -x showing another client's traffic.
 set -u
-BUILD=${BUILD:-build}
 cd "$(dirname "$0")/../.." || exit 2
-SETKEY=$BUILD/sbin/setkey
-SOCKMGR=$BUILD/sbin/sockmgr
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-ko() { echo "FAIL: $*"; fail=$((fail + 1)); }
-
-tmp=$(mktemp -d)
-sockmgr_pid=
-monitor_pid=
-cleanup() {
-	[ -n "$monitor_pid" ] && kill "$monitor_pid" 2>/dev/null
-	[ -n "$sockmgr_pid" ] && kill "$sockmgr_pid" 2>/dev/null &&
-	    wait "$sockmgr_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-mkdir -p "$tmp/s"
-"$SOCKMGR" -d -S "$tmp/s" 2>"$tmp/sockmgr.log" &
-sockmgr_pid=$!
-for _ in $(seq 50); do
-	[ -S "$tmp/s/pfkey" ] && break
-	sleep 0.1
-done
-export SOCK=$tmp/s
+. tests/scripts/setkey_lib.sh
 
 # Usage, version, and -n without any socket manager.
 "$SETKEY" >/dev/null 2>&1; [ $? = 64 ] && ok || ko "no mode: usage"
