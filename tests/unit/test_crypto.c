@@ -374,27 +374,6 @@ test_selftest(void)
 	CU_ASSERT_PTR_NULL(failed);
 }
 
-static json_t *
-load(const char *file)
-{
-	json_error_t err;
-	json_t *root;
-
-	root = json_load_file(test_vector_path(file), 0, &err);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
-	return root;
-}
-
-static uint8_t *
-hexfield(json_t *obj, const char *name, size_t *lenp)
-{
-	uint8_t *p;
-
-	p = test_hex(json_string_value(json_object_get(obj, name)), lenp);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	return p;
-}
-
 /* Inflate raw deflate with a z_stream of our own, as any peer would. */
 static int
 zlib_inflate(const uint8_t *in, size_t inlen, uint8_t *out, size_t cap,
@@ -423,7 +402,7 @@ zlib_inflate(const uint8_t *in, size_t inlen, uint8_t *out, size_t cap,
 static void
 test_deflate_python(void)
 {
-	json_t *root = load("deflate.json"), *v;
+	json_t *root = test_vector_load("deflate.json"), *v;
 	struct crypto_comp *c;
 	uint8_t *data, *ours, *peer, out[4096];
 	size_t dl, ol, pl, n = 0, m = 0, i;
@@ -433,9 +412,9 @@ test_deflate_python(void)
 	CU_ASSERT_EQUAL_FATAL(crypto_comp_new(get(CRYPTO_KIND_COMP,
 	    "deflate"), 0, &c), 0);
 	json_array_foreach(json_object_get(root, "vectors"), i, v) {
-		data = hexfield(v, "data", &dl);
-		ours = hexfield(v, "deflate_w12_m9_l6", &ol);
-		peer = hexfield(v, "deflate_w15_m8_l9", &pl);
+		data = test_vector_hex(v, "data", &dl);
+		ours = test_vector_hex(v, "deflate_w12_m9_l6", &ol);
+		peer = test_vector_hex(v, "deflate_w15_m8_l9", &pl);
 		CU_ASSERT_EQUAL(crypto_decompress(c, peer, pl, out,
 		    sizeof(out), &n), CRYPTO_OK);
 		CU_ASSERT(n == dl && memcmp(out, data, dl) == 0);

@@ -11,29 +11,6 @@
 #include "sys/crypto/crypto.h"
 #include "testlib.h"
 
-static json_t *
-load(const char *file)
-{
-	json_error_t err;
-	json_t *root;
-
-	root = json_load_file(test_vector_path(file), 0, &err);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
-	return root;
-}
-
-/* Decoded hex field; *lenp its length.  Missing field: empty. */
-static uint8_t *
-hexfield(json_t *obj, const char *name, size_t *lenp)
-{
-	const char *s = json_string_value(json_object_get(obj, name));
-	uint8_t *p;
-
-	p = test_hex(s != NULL ? s : "", lenp);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	return p;
-}
-
 static const struct crypto_alg *
 alg(enum crypto_kind kind, const char *name)
 {
@@ -77,15 +54,15 @@ enc_kat(const struct crypto_alg *a, const uint8_t *key, size_t keylen,
 static void
 test_rfc3602_cipher(void)
 {
-	json_t *root = load("rfc3602.json"), *v;
+	json_t *root = test_vector_load("rfc3602.json"), *v;
 	uint8_t *key, *iv, *pt, *ct;
 	size_t kl, il, pl, cl, i;
 
 	json_array_foreach(json_object_get(root, "cipher_vectors"), i, v) {
-		key = hexfield(v, "key", &kl);
-		iv = hexfield(v, "iv", &il);
-		pt = hexfield(v, "plaintext", &pl);
-		ct = hexfield(v, "ciphertext", &cl);
+		key = test_vector_hex(v, "key", &kl);
+		iv = test_vector_hex(v, "iv", &il);
+		pt = test_vector_hex(v, "plaintext", &pl);
+		ct = test_vector_hex(v, "ciphertext", &cl);
 		CU_ASSERT_EQUAL(pl, cl);
 		enc_kat(alg(CRYPTO_KIND_ENC, "rijndael-cbc"), key, kl, iv,
 		    NULL, 0, pt, ct, pl, NULL, 0);
@@ -99,18 +76,18 @@ test_rfc3602_cipher(void)
 static void
 test_rfc3602_esp(void)
 {
-	json_t *root = load("rfc3602.json"), *v;
+	json_t *root = test_vector_load("rfc3602.json"), *v;
 	uint8_t *key, *iv, *pt, *ct, *spiseq;
 	size_t kl, il, pl, cl, sl, i;
 	struct crypto_enc *enc;
 	uint8_t gen[16];
 
 	json_array_foreach(json_object_get(root, "esp_packet_vectors"), i, v) {
-		key = hexfield(v, "key", &kl);
-		iv = hexfield(v, "iv", &il);
-		pt = hexfield(v, "pre_encryption_data", &pl);
-		ct = hexfield(v, "encrypted_data", &cl);
-		spiseq = hexfield(v, "esp_spi_seq", &sl);
+		key = test_vector_hex(v, "key", &kl);
+		iv = test_vector_hex(v, "iv", &il);
+		pt = test_vector_hex(v, "pre_encryption_data", &pl);
+		ct = test_vector_hex(v, "encrypted_data", &cl);
+		spiseq = test_vector_hex(v, "esp_spi_seq", &sl);
 		CU_ASSERT_EQUAL(pl, cl);
 		CU_ASSERT_EQUAL(sl, 8);
 		/* The IV comes from the test hook, as ESP output would take it. */
@@ -131,16 +108,16 @@ test_rfc3602_esp(void)
 static void
 test_rfc3686(void)
 {
-	json_t *root = load("rfc3686.json"), *v;
+	json_t *root = test_vector_load("rfc3686.json"), *v;
 	uint8_t *key, *nonce, *iv, *pt, *ct, keymat[40];
 	size_t kl, nl, il, pl, cl, i;
 
 	json_array_foreach(json_object_get(root, "vectors"), i, v) {
-		key = hexfield(v, "key", &kl);
-		nonce = hexfield(v, "nonce", &nl);
-		iv = hexfield(v, "iv", &il);
-		pt = hexfield(v, "plaintext", &pl);
-		ct = hexfield(v, "ciphertext", &cl);
+		key = test_vector_hex(v, "key", &kl);
+		nonce = test_vector_hex(v, "nonce", &nl);
+		iv = test_vector_hex(v, "iv", &il);
+		pt = test_vector_hex(v, "plaintext", &pl);
+		ct = test_vector_hex(v, "ciphertext", &cl);
 		/* ESP keying material: AES key | 32-bit nonce (RFC 3686 5.1). */
 		memcpy(keymat, key, kl);
 		memcpy(keymat + kl, nonce, nl);
@@ -160,8 +137,8 @@ esp_aad(json_t *v, uint8_t *aad)
 	uint8_t *spi, *seq;
 	size_t sl, ql, n;
 
-	spi = hexfield(v, "spi", &sl);
-	seq = hexfield(v, "seq", &ql);
+	spi = test_vector_hex(v, "spi", &sl);
+	seq = test_vector_hex(v, "seq", &ql);
 	CU_ASSERT_EQUAL(sl, 4);
 	CU_ASSERT_EQUAL(ql, json_is_true(json_object_get(v, "esn")) ? 8 : 4);
 	memcpy(aad, spi, 4);
@@ -174,7 +151,7 @@ esp_aad(json_t *v, uint8_t *aad)
 static void
 test_gcm_esp(void)
 {
-	json_t *root = load("gcm-esp.json"), *v;
+	json_t *root = test_vector_load("gcm-esp.json"), *v;
 	uint8_t *km, *iv, *pt, *ct, *icv, *want, aad[12];
 	size_t kml, il, pl, cl, tl, wl, al, i, ngcm = 0, nesn = 0;
 	const char *id;
@@ -183,12 +160,12 @@ test_gcm_esp(void)
 		id = json_string_value(json_object_get(v, "id"));
 		if (strncmp(id, "gcm-", 4) != 0)
 			continue;
-		km = hexfield(v, "keymat", &kml);
-		iv = hexfield(v, "iv", &il);
-		pt = hexfield(v, "plaintext", &pl);
-		ct = hexfield(v, "ciphertext", &cl);
-		icv = hexfield(v, "icv", &tl);
-		want = hexfield(v, "aad", &wl);
+		km = test_vector_hex(v, "keymat", &kml);
+		iv = test_vector_hex(v, "iv", &il);
+		pt = test_vector_hex(v, "plaintext", &pl);
+		ct = test_vector_hex(v, "ciphertext", &cl);
+		icv = test_vector_hex(v, "icv", &tl);
+		want = test_vector_hex(v, "aad", &wl);
 		al = esp_aad(v, aad);
 		CU_ASSERT(al == wl && memcmp(aad, want, al) == 0);
 		enc_kat(alg(CRYPTO_KIND_ENC, "aes-gcm-16"), km, kml, iv, aad,
@@ -211,7 +188,7 @@ test_gcm_esp(void)
 static void
 test_gmac_esp(void)
 {
-	json_t *root = load("gcm-esp.json"), *v;
+	json_t *root = test_vector_load("gcm-esp.json"), *v;
 	uint8_t *km, *iv, *payload, *icv, *full, aad[12];
 	size_t kml, il, pl, tl, fl, al, i, n = 0;
 
@@ -219,11 +196,11 @@ test_gmac_esp(void)
 		if (strcmp(json_string_value(json_object_get(v, "id")),
 		    "gmac-01") != 0)
 			continue;
-		km = hexfield(v, "keymat", &kml);
-		iv = hexfield(v, "iv", &il);
-		payload = hexfield(v, "esp_payload_cleartext", &pl);
-		icv = hexfield(v, "icv", &tl);
-		full = hexfield(v, "aad", &fl);
+		km = test_vector_hex(v, "keymat", &kml);
+		iv = test_vector_hex(v, "iv", &il);
+		payload = test_vector_hex(v, "esp_payload_cleartext", &pl);
+		icv = test_vector_hex(v, "icv", &tl);
+		full = test_vector_hex(v, "aad", &fl);
 		al = esp_aad(v, aad);
 		/* The draft's AAD is exactly what the transform absorbs. */
 		CU_ASSERT_EQUAL(fl, al + il + pl);
@@ -242,17 +219,17 @@ test_gmac_esp(void)
 static void
 test_rfc7634(void)
 {
-	json_t *root = load("rfc7634.json"), *v;
+	json_t *root = test_vector_load("rfc7634.json"), *v;
 	uint8_t *km, *iv, *aad, *pt, *ct, *icv, esp[12];
 	size_t kml, il, al, pl, cl, tl, i;
 
 	json_array_foreach(json_object_get(root, "vectors"), i, v) {
-		km = hexfield(v, "keymat", &kml);
-		iv = hexfield(v, "iv", &il);
-		aad = hexfield(v, "aad", &al);
-		pt = hexfield(v, "plaintext", &pl);
-		ct = hexfield(v, "ciphertext", &cl);
-		icv = hexfield(v, "icv", &tl);
+		km = test_vector_hex(v, "keymat", &kml);
+		iv = test_vector_hex(v, "iv", &il);
+		aad = test_vector_hex(v, "aad", &al);
+		pt = test_vector_hex(v, "plaintext", &pl);
+		ct = test_vector_hex(v, "ciphertext", &cl);
+		icv = test_vector_hex(v, "icv", &tl);
 		if (json_object_get(v, "spi") != NULL)
 			CU_ASSERT(esp_aad(v, esp) == al &&
 			    memcmp(esp, aad, al) == 0);
@@ -310,14 +287,14 @@ test_rfc2202(void)
 {
 	static const char *const sets[][2] = { { "hmac_md5", "hmac-md5" },
 		{ "hmac_sha1", "hmac-sha1" } };
-	json_t *root = load("rfc2202.json"), *v;
+	json_t *root = test_vector_load("rfc2202.json"), *v;
 	uint8_t *key, *data;
 	size_t kl, dl, i, s, n = 0;
 
 	for (s = 0; s < 2; s++) {
 		json_array_foreach(json_object_get(root, sets[s][0]), i, v) {
-			key = hexfield(v, "key", &kl);
-			data = hexfield(v, "data", &dl);
+			key = test_vector_hex(v, "key", &kl);
+			data = test_vector_hex(v, "data", &dl);
 			/* Test keys of 80 bytes exceed the IPsec key size. */
 			auth_kat(alg(CRYPTO_KIND_AUTH, sets[s][1]), key, kl,
 			    CRYPTO_F_ANYKEY, data, dl, json_string_value(
@@ -337,13 +314,13 @@ test_rfc4231(void)
 		{ "hmac_sha256_128", "hmac-sha256" },
 		{ "hmac_sha384_192", "hmac-sha384" },
 		{ "hmac_sha512_256", "hmac-sha512" } };
-	json_t *root = load("rfc4231.json"), *v, *t;
+	json_t *root = test_vector_load("rfc4231.json"), *v, *t;
 	uint8_t *key, *data;
 	size_t kl, dl, i, a, n = 0;
 
 	json_array_foreach(json_object_get(root, "test_cases"), i, v) {
-		key = hexfield(v, "key", &kl);
-		data = hexfield(v, "data", &dl);
+		key = test_vector_hex(v, "key", &kl);
+		data = test_vector_hex(v, "data", &dl);
 		t = json_object_get(v, "ipsec_truncated_derived");
 		for (a = 0; a < 3; a++) {
 			if (json_object_get(t, algs[a][0]) == NULL)
@@ -363,7 +340,7 @@ test_rfc4231(void)
 static void
 test_rfc4868(void)
 {
-	json_t *root = load("rfc4868.json"), *v;
+	json_t *root = test_vector_load("rfc4868.json"), *v;
 	uint8_t *key, *data;
 	const char *hash, *icv;
 	char field[32], name[32];
@@ -371,8 +348,8 @@ test_rfc4868(void)
 
 	json_array_foreach(json_object_get(root, "auth_vectors"), i, v) {
 		hash = json_string_value(json_object_get(v, "hash"));
-		key = hexfield(v, "key", &kl);
-		data = hexfield(v, "data", &dl);
+		key = test_vector_hex(v, "key", &kl);
+		data = test_vector_hex(v, "data", &dl);
 		snprintf(name, sizeof(name), "hmac-sha2-%s", hash + 3);
 		snprintf(field, sizeof(field), "hmac_%s_%s", hash,
 		    strcmp(hash, "sha256") == 0 ? "128" :
@@ -391,13 +368,13 @@ test_rfc4868(void)
 static void
 test_rfc3566(void)
 {
-	json_t *root = load("rfc3566.json"), *v;
+	json_t *root = test_vector_load("rfc3566.json"), *v;
 	uint8_t *key, *msg;
 	size_t kl, ml, i;
 
 	json_array_foreach(json_object_get(root, "vectors"), i, v) {
-		key = hexfield(v, "key", &kl);
-		msg = hexfield(v, "message", &ml);
+		key = test_vector_hex(v, "key", &kl);
+		msg = test_vector_hex(v, "message", &ml);
 		auth_kat(alg(CRYPTO_KIND_AUTH, "aes-xcbc-mac"), key, kl, 0,
 		    msg, ml, json_string_value(json_object_get(v,
 		    "aes_xcbc_mac_96")));
@@ -410,15 +387,15 @@ test_rfc3566(void)
 static void
 test_extra_cipher(void)
 {
-	json_t *root = load("extra-cipher.json"), *v;
+	json_t *root = test_vector_load("extra-cipher.json"), *v;
 	uint8_t *key, *iv, *pt, *ct;
 	size_t kl, il, pl, cl, i;
 
 	json_array_foreach(json_object_get(root, "vectors"), i, v) {
-		key = hexfield(v, "key", &kl);
-		iv = hexfield(v, "iv", &il);
-		pt = hexfield(v, "plaintext", &pl);
-		ct = hexfield(v, "ciphertext", &cl);
+		key = test_vector_hex(v, "key", &kl);
+		iv = test_vector_hex(v, "iv", &il);
+		pt = test_vector_hex(v, "plaintext", &pl);
+		ct = test_vector_hex(v, "ciphertext", &cl);
 		enc_kat(alg(CRYPTO_KIND_ENC, json_string_value(
 		    json_object_get(v, "alg"))), key, kl, iv, NULL, 0, pt, ct,
 		    pl, NULL, 0);
@@ -431,7 +408,7 @@ test_extra_cipher(void)
 static void
 test_extra_auth(void)
 {
-	json_t *root = load("extra-auth.json"), *v;
+	json_t *root = test_vector_load("extra-auth.json"), *v;
 	const struct crypto_alg *a;
 	uint8_t *key, *data;
 	size_t kl, dl, i;
@@ -439,8 +416,8 @@ test_extra_auth(void)
 	json_array_foreach(json_object_get(root, "vectors"), i, v) {
 		a = alg(CRYPTO_KIND_AUTH, json_string_value(
 		    json_object_get(v, "alg")));
-		key = hexfield(v, "key", &kl);
-		data = hexfield(v, "data", &dl);
+		key = test_vector_hex(v, "key", &kl);
+		data = test_vector_hex(v, "data", &dl);
 		auth_kat(a, key, kl, 0, data, dl, json_string_value(
 		    json_object_get(v, "icv")));
 		/* RFC 1826 AH (SADB_X_EXT_OLD): 16-byte keyed-hash ICV. */

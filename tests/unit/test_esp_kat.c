@@ -27,32 +27,11 @@
 #include "esp_sa_util.h"
 #include "testlib.h"
 
-
-static json_t *
-load(const char *file)
-{
-	json_error_t err;
-	json_t *root = json_load_file(test_vector_path(file), 0, &err);
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
-	return root;
-}
-
-static uint8_t *
-hexfield(json_t *obj, const char *name, size_t *lenp)
-{
-	const char *s = json_string_value(json_object_get(obj, name));
-	uint8_t *p = test_hex(s != NULL ? s : "", lenp);
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	return p;
-}
-
 static uint64_t
 hexnum(json_t *obj, const char *name)
 {
 	size_t len, i;
-	uint8_t *p = hexfield(obj, name, &len);
+	uint8_t *p = test_vector_hex(obj, name, &len);
 	uint64_t v = 0;
 
 	for (i = 0; i < len; i++)
@@ -148,7 +127,7 @@ fix_len(uint8_t *pkt, size_t len)
 static void
 test_rfc3602(void)
 {
-	json_t *root = load("rfc3602.json"), *v;
+	json_t *root = test_vector_load("rfc3602.json"), *v;
 	uint8_t *inner, *outer;
 	size_t i, innerlen, outerlen, n = 0;
 	struct kat k;
@@ -157,16 +136,16 @@ test_rfc3602(void)
 		memset(&k, 0, sizeof(k));
 		k.id = json_string_value(json_object_get(v, "id"));
 		k.enc = SADB_X_EALG_AESCBC;
-		k.key = hexfield(v, "key", &k.keylen);
+		k.key = test_vector_hex(v, "key", &k.keylen);
 		k.spi = (uint32_t)hexnum(v, "spi");
 		k.seq = json_integer_value(json_object_get(v,
 		    "sequence_number"));
-		k.iv = hexfield(v, "iv", &outerlen);
-		k.want = hexfield(v, "esp_packet", &k.wantlen);
-		inner = hexfield(v, "original_packet", &innerlen);
+		k.iv = test_vector_hex(v, "iv", &outerlen);
+		k.want = test_vector_hex(v, "esp_packet", &k.wantlen);
+		inner = test_vector_hex(v, "original_packet", &innerlen);
 		if (strcmp(json_string_value(json_object_get(v, "mode")),
 		    "tunnel") == 0) {
-			outer = hexfield(v, "post_encryption_ip_header",
+			outer = test_vector_hex(v, "post_encryption_ip_header",
 			    &outerlen);
 			k.inlen = outerlen + innerlen;
 			k.in = malloc(k.inlen);
@@ -208,7 +187,7 @@ static void
 kat_aead_file(const char *file, const char *ptname, const char *pktname,
     size_t *np)
 {
-	json_t *root = load(file), *v;
+	json_t *root = test_vector_load(file), *v;
 	const char *alg;
 	size_t i, ptlen, ivlen;
 	uint8_t *pt;
@@ -224,14 +203,14 @@ kat_aead_file(const char *file, const char *ptname, const char *pktname,
 		    SADB_X_EALG_CHACHA20POLY1305 :
 		    strstr(alg, "GMAC") != NULL ? SADB_X_EALG_AESGMAC :
 		    SADB_X_EALG_AESGCM16;
-		k.key = hexfield(v, "keymat", &k.keylen);
+		k.key = test_vector_hex(v, "keymat", &k.keylen);
 		k.spi = (uint32_t)hexnum(v, "spi");
 		k.seq = hexnum(v, "seq");
 		if (json_is_true(json_object_get(v, "esn")))
 			k.flags = SADB_X_SAFLAGS_ESN;
-		k.iv = hexfield(v, "iv", &ivlen);
-		k.want = hexfield(v, pktname, &k.wantlen);
-		pt = hexfield(v, k.enc == SADB_X_EALG_AESGMAC ?
+		k.iv = test_vector_hex(v, "iv", &ivlen);
+		k.want = test_vector_hex(v, pktname, &k.wantlen);
+		pt = test_vector_hex(v, k.enc == SADB_X_EALG_AESGMAC ?
 		    "esp_payload_cleartext" : ptname, &ptlen);
 		kat_from_plaintext(&k, pt, ptlen);
 		free(pt);

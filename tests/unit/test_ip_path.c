@@ -98,26 +98,6 @@ apply(const char *script)
 	sa_client_close(&client);
 }
 
-static json_t *
-load(const char *file)
-{
-	json_error_t err;
-	json_t *root = json_load_file(test_vector_path(file), 0, &err);
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
-	return root;
-}
-
-static uint8_t *
-hexfield(json_t *obj, const char *name, size_t *lenp)
-{
-	const char *s = json_string_value(json_object_get(obj, name));
-	uint8_t *p = test_hex(s != NULL ? s : "", lenp);
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	return p;
-}
-
 static const char *
 hexstr(json_t *obj, const char *name)
 {
@@ -242,9 +222,9 @@ kat_rfc3602(struct kat *k, json_t *v, char *dst)
 	k->id = hexstr(v, "id");
 	k->spi = (uint32_t)hexnum(v, "spi");
 	k->seq = json_integer_value(json_object_get(v, "sequence_number"));
-	k->iv = hexfield(v, "iv", &ivlen);
-	k->want = hexfield(v, "esp_packet", &k->wantlen);
-	k->in = hexfield(v, "original_packet", &k->inlen);
+	k->iv = test_vector_hex(v, "iv", &ivlen);
+	k->want = test_vector_hex(v, "esp_packet", &k->wantlen);
+	k->in = test_vector_hex(v, "original_packet", &k->inlen);
 	addr_text(k->want + 12, src);
 	addr_text(k->want + 16, dst);
 	addr_text(k->in + 12, isrc);
@@ -275,7 +255,7 @@ kat_rfc3602(struct kat *k, json_t *v, char *dst)
 static void
 test_rfc3602(void)
 {
-	json_t *root = load("rfc3602.json"), *v;
+	json_t *root = test_vector_load("rfc3602.json"), *v;
 	char dst[INET_ADDRSTRLEN];
 	size_t i, n = 0;
 	struct kat k;
@@ -308,11 +288,11 @@ kat_aead(struct kat *k, json_t *v, const char *alg, const char *ptname,
 	k->id = hexstr(v, "id");
 	k->spi = (uint32_t)hexnum(v, "spi");
 	k->seq = hexnum(v, "seq");
-	k->iv = hexfield(v, "iv", &ivlen);
-	k->want = hexfield(v, pktname, &k->wantlen);
+	k->iv = test_vector_hex(v, "iv", &ivlen);
+	k->want = test_vector_hex(v, pktname, &k->wantlen);
 	k->dst = "192.0.2.2";
 	k->off = 20;
-	pt = hexfield(v, ptname, &ptlen);
+	pt = test_vector_hex(v, ptname, &ptlen);
 	body = ptlen - 2 - pt[ptlen - 2];
 	k->inlen = 20 + body;
 	k->in = calloc(1, k->inlen);
@@ -351,7 +331,7 @@ static void
 kat_aead_file(const char *file, const char *pktname, size_t *np,
     size_t *nskip)
 {
-	json_t *root = load(file), *v;
+	json_t *root = test_vector_load(file), *v;
 	const char *alg, *a;
 	size_t i;
 	struct kat k;

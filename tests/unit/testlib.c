@@ -67,3 +67,25 @@ test_hex(const char *hex, size_t *lenp)
 	*lenp = n / 2;
 	return buf;
 }
+
+json_t *
+test_vector_load(const char *file)
+{
+	json_error_t err;
+	json_t *root;
+
+	root = json_load_file(test_vector_path(file), 0, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	return root;
+}
+
+uint8_t *
+test_vector_hex(json_t *obj, const char *name, size_t *lenp)
+{
+	const char *s = json_string_value(json_object_get(obj, name));
+	uint8_t *p;
+
+	p = test_hex(s != NULL ? s : "", lenp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	return p;
+}

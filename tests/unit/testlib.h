@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <CUnit/CUnit.h>
+#include <jansson.h>
 
 struct test_case {
 	const char *name;
@@ -33,5 +34,13 @@ extern const struct test_suite test_suites[];
  */
 const char *test_vector_path(const char *file);
 uint8_t *test_hex(const char *hex, size_t *lenp);
+
+/*
+ * A vector file parsed (fatal CUnit failure if it cannot be read), and a
+ * hex field of one of its objects decoded into a malloc'd buffer (a
+ * missing field decodes as empty; a malformed one is a fatal failure).
+ */
+json_t	*test_vector_load(const char *file);
+uint8_t	*test_vector_hex(json_t *obj, const char *name, size_t *lenp);
 
 #endif
