@@ -124,6 +124,13 @@ key_wipe(struct ipsec_sa_key *key)
 	key->len = 0;
 }
 
+void
+key_sa_clear_keys(struct ipsec_sa *sa)
+{
+	key_wipe(&sa->key_auth);
+	key_wipe(&sa->key_enc);
+}
+
 static void
 blob_free(struct key_blob *b)
 {

@@ -11,9 +11,9 @@
  *    frees the extension copies and the SA.
  *  - The SAD (key_sad.h) holds one reference of its own for as long as an
  *    SA is linked.  Removing an SA from the SAD (delete, flush, expiry)
- *    makes it DEAD and drops that reference; holders of other references
- *    (a dump snapshot, a packet in flight) keep a valid, DEAD SA until
- *    they put it.
+ *    makes it DEAD, wipes its keys and drops that reference; holders of
+ *    other references (a dump snapshot, a packet in flight) keep a valid,
+ *    DEAD SA without keys until they put it.
  *  - While an SA is linked, its index (src, dst, proto) and spi are
  *    immutable: the hash tables are keyed by them.  To change them, remove
  *    the SA and insert a new one.  Its state changes only through
@@ -155,6 +155,14 @@ struct ipsec_sa *key_sa_alloc(uint8_t satype, const struct sockaddr *src,
 	    const struct sockaddr *dst);
 struct ipsec_sa *key_sa_get(struct ipsec_sa *sa);
 void	key_sa_put(struct ipsec_sa *sa);
+
+/*
+ * Wipe and free both keys of an SA.  The SAD does it when it unlinks the
+ * SA: a reference still held (a pending dump, a packet in flight) keeps
+ * the SA readable but no longer its keys, which the transform has already
+ * taken what it needs from.
+ */
+void	key_sa_clear_keys(struct ipsec_sa *sa);
 
 /*
  * Replace a key with a copy of bits of key material from data (the old

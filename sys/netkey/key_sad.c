@@ -410,6 +410,7 @@ key_sad_remove(struct ipsec_sa *sa)
 	lists_unlink(sa);
 	sa->state = SADB_SASTATE_DEAD;
 	sa->linked = 0;
+	key_sa_clear_keys(sa);
 	key_sad.count--;
 	key_sad.count_by_satype[sa->satype]--;
 	key_sa_put(sa);

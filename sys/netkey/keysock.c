@@ -63,6 +63,7 @@ struct keysock {
 	bool		 eof;		/* peer done writing: drain */
 	uint32_t	 events;	/* current epoll mask */
 	size_t		 queued;	/* bytes in outq */
+	unsigned int	 nstreams;	/* dumps pending in streams */
 	uint64_t	 drops;
 	STAILQ_HEAD(, keysock_record) outq;
 	STAILQ_HEAD(, keysock_stream) streams;
@@ -104,6 +105,19 @@ keysock_queue_soft(void)
 	return space > KEYSOCK_QUEUE_MIN ? space : KEYSOCK_QUEUE_MIN;
 }
 
+/*
+ * Whether the socket layer takes more requests from so.  A request may
+ * queue replies or start a dump, and each pending dump holds a snapshot
+ * of its table: past either bound the socket is not read, so a client
+ * that asks without reading stalls only itself.
+ */
+static bool
+may_read(const struct keysock *so)
+{
+	return !so->eof && !so->broken && so->queued < keysock_queue_soft() &&
+	    so->nstreams < KEYSOCK_STREAMS_MAX;
+}
+
 static void
 update_events(struct keysock *so)
 {
@@ -112,7 +126,7 @@ update_events(struct keysock *so)
 	want = 0;
 	if (!so->eof)
 		want |= EPOLLRDHUP;
-	if (so->queued < keysock_queue_soft() && !so->eof)
+	if (may_read(so))
 		want |= EPOLLIN;
 	if (!STAILQ_EMPTY(&so->outq) || !STAILQ_EMPTY(&so->streams) ||
 	    so->broken)
@@ -288,6 +302,7 @@ stream_end(struct keysock *so)
 
 	st = STAILQ_FIRST(&so->streams);
 	STAILQ_REMOVE_HEAD(&so->streams, link);
+	so->nstreams--;
 	st->ops->release(st->cursor);
 	free(st);
 }
@@ -343,6 +358,7 @@ keysock_stream(struct keysock *so, const struct keysock_stream_ops *ops,
 	st->ops = ops;
 	st->cursor = cursor;
 	STAILQ_INSERT_TAIL(&so->streams, st, link);
+	so->nstreams++;
 	keysock_stat.streams++;
 	/* The records flow from the event loop once the socket is writable. */
 	update_events(so);
@@ -429,8 +445,7 @@ keysock_event(int fd, uint32_t events, void *arg)
 		pump_streams(so);
 	}
 	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-		while (!so->eof && !so->broken && budget-- > 0 &&
-		    so->queued < keysock_queue_soft() && read_one(so, events))
+		while (may_read(so) && budget-- > 0 && read_one(so, events))
 			continue;
 	if (finished(so)) {
 		keysock_free(so);

@@ -23,7 +23,9 @@
  * KEYSOCK_QUEUE_HARD; while a socket's queue is above the soft bound the
  * socket layer stops reading its requests, so a client that writes without
  * reading stalls only itself.  Dumps are streamed (keysock_stream()) and
- * never dropped or truncated.
+ * never dropped or truncated; a socket with KEYSOCK_STREAMS_MAX dumps
+ * pending is not read either, so unread dumps cost a bounded number of
+ * snapshots per socket.
  *
  * Queued messages may hold keys: they are wiped when freed, as is the
  * receive buffer after each request.
@@ -44,6 +46,11 @@
 #define KEYSOCK_QUEUE_MIN	(256 * 1024)
 /* Replies to the sender are dropped only beyond this many queued bytes. */
 #define KEYSOCK_QUEUE_HARD	(4 * 1024 * 1024)
+/*
+ * Dumps pending on one socket (each holds a snapshot of its table) at
+ * which the socket layer stops reading that socket's requests.
+ */
+#define KEYSOCK_STREAMS_MAX	2
 
 struct keysock;
 
