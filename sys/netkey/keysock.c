@@ -13,11 +13,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -25,6 +27,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include <linux/sockios.h>
 #include <openssl/crypto.h>
 
 #include "net/pfkeyv2.h"
@@ -386,15 +389,34 @@ keysock_free(struct keysock *so)
 }
 
 /*
+ * recv() returns 0 both for a zero-length record and at the end of the
+ * connection, and the events of the wake-up are no guide: the peer may
+ * shut down its side while a burst is being read.  It is the end only if
+ * the peer has shut down and no byte is left to read (a trailing run of
+ * empty records before the end is then taken for the end too, and goes
+ * unanswered).
+ */
+static bool
+at_eof(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLRDHUP };
+	int inq;
+
+	if (poll(&pfd, 1, 0) != 1 ||
+	    (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR)) == 0)
+		return false;
+	return ioctl(fd, SIOCINQ, &inq) != 0 || inq == 0;
+}
+
+/*
  * Take one record.  SEQPACKET keeps record boundaries and MSG_TRUNC
  * reports the real length of one that did not fit, so an oversized
  * message is answered (ENOBUFS, as KAME answers one over MCLBYTES) rather
- * than read as pieces.  A zero-length record reads as 0 just like the end
- * of the connection; the hang-up flag tells them apart.  Returns false
- * when there is nothing more to read now.
+ * than read as pieces.  Returns false when there is nothing more to read
+ * now.
  */
 static bool
-read_one(struct keysock *so, uint32_t events)
+read_one(struct keysock *so)
 {
 	ssize_t n;
 	size_t used;
@@ -405,7 +427,7 @@ read_one(struct keysock *so, uint32_t events)
 			so->broken = true;
 		return false;
 	}
-	if (n == 0 && (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
+	if (n == 0 && at_eof(so->fd)) {
 		so->eof = true;
 		return false;
 	}
@@ -445,7 +467,7 @@ keysock_event(int fd, uint32_t events, void *arg)
 		pump_streams(so);
 	}
 	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-		while (may_read(so) && budget-- > 0 && read_one(so, events))
+		while (may_read(so) && budget-- > 0 && read_one(so))
 			continue;
 	if (finished(so)) {
 		keysock_free(so);

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -343,6 +344,90 @@ test_half_close(void)
 	close(p.peer);
 }
 
+#define HALF_RUNS	400
+#define HALF_REQS	24
+
+static void *
+half_close_client(void *arg)
+{
+	int fd = *(int *)arg;
+	struct sadb_msg m;
+	int i;
+
+	for (i = 0; i < HALF_REQS; i++) {
+		make_msg(&m, SADB_X_PROMISC, (uint32_t)i + 1);
+		if (send(fd, &m, sizeof(m), 0) != sizeof(m))
+			break;
+	}
+	shutdown(fd, SHUT_WR);
+	return NULL;
+}
+
+/*
+ * The end of the connection must never be taken for zero-length
+ * records.  A client sends requests and shuts down its side while the
+ * socket layer is still reading them (a second thread makes the timing
+ * vary): every reply must answer one request, none may be a type-0
+ * EINVAL, and there are exactly as many replies as requests.  Before the
+ * fix, an end of file met in the middle of a read burst was answered as
+ * up to a whole read budget of empty records.
+ */
+static void
+test_half_close_race(void)
+{
+	uint64_t buf[8];
+	const struct sadb_msg *r = (const void *)buf;
+	int run, i, phantom = 0, wrong = 0;
+	pthread_t th;
+	struct pair p;
+	struct sadb_msg m;
+	ssize_t n;
+	int got;
+
+	/* A real empty record before the shutdown is still answered. */
+	pair_open(&p);
+	make_msg(&m, SADB_X_PROMISC, 5);
+	CU_ASSERT_FATAL(send(p.peer, &m, 0, 0) == 0);
+	CU_ASSERT_FATAL(send(p.peer, &m, sizeof(m), 0) == sizeof(m));
+	CU_ASSERT_FATAL(shutdown(p.peer, SHUT_WR) == 0);
+	for (i = 0; i < 100; i++)
+		net_event_run_once(0);
+	CU_ASSERT_FATAL(recv(p.peer, buf, sizeof(buf), MSG_DONTWAIT) ==
+	    sizeof(*r));
+	CU_ASSERT(r->sadb_msg_type == 0 && r->sadb_msg_errno == EINVAL);
+	CU_ASSERT_FATAL(recv(p.peer, buf, sizeof(buf), MSG_DONTWAIT) ==
+	    sizeof(*r));
+	CU_ASSERT(r->sadb_msg_type == SADB_X_PROMISC &&
+	    r->sadb_msg_seq == 5);
+	CU_ASSERT_EQUAL(recv(p.peer, buf, sizeof(buf), MSG_DONTWAIT), 0);
+	close(p.peer);
+
+	for (run = 0; run < HALF_RUNS; run++) {
+		pair_open(&p);
+		got = 0;
+		CU_ASSERT_FATAL(pthread_create(&th, NULL, half_close_client,
+		    &p.peer) == 0);
+		for (i = 0; i < 1000000; i++) {
+			net_event_run_once(0);
+			n = recv(p.peer, buf, sizeof(buf), MSG_DONTWAIT);
+			if (n == 0)
+				break;
+			if (n < (ssize_t)sizeof(*r))
+				continue;
+			if (r->sadb_msg_type == 0)
+				phantom++;
+			else
+				got++;
+		}
+		pthread_join(th, NULL);
+		if (got != HALF_REQS)
+			wrong++;
+		close(p.peer);
+	}
+	CU_ASSERT_EQUAL(phantom, 0);
+	CU_ASSERT_EQUAL(wrong, 0);
+}
+
 static int timer_fired;
 
 static void
@@ -423,6 +508,8 @@ static const struct test_case stream_cases[] = {
 	{ "peer gone mid-dump releases the cursor", test_stream_disconnect },
 	{ "detach releases a pending stream", test_stream_detach },
 	{ "a half-closed peer gets its answers", test_half_close },
+	{ "the end of a connection is no empty record",
+	    test_half_close_race },
 	{ "timer hook follows the injectable clock", test_timer },
 	{ "descriptor callbacks", test_fd_callbacks },
 	{ NULL, NULL }
