@@ -83,13 +83,44 @@ define lib_rules
 $(BUILD)/lib/$(1).a: $(call lib_objs,$(1))
 	@mkdir -p $$(@D)
 	rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach l,$(LIBS),$(eval $(call lib_rules,$(l))))
+
+define lib_so_rules
 $(BUILD)/lib/$(1).so: $(call lib_objs,$(1)) $(LINK_LIBS)
 	@mkdir -p $$(@D)
 	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(1).so -o $$@ \
 	    $(call lib_objs,$(1)) $(filter-out $(BUILD)/lib/$(1).a,$(LINK_LIBS)) \
 	    $(LDLIBS_SYS) -ldl
 endef
-$(foreach l,$(LIBS),$(eval $(call lib_rules,$(l))))
+$(foreach l,$(filter-out libipsec,$(LIBS)),$(eval $(call lib_so_rules,$(l))))
+
+# libipsec as users link it: only the client API (libipsec.map) is
+# exported, under a versioned soname; the setkey script language stays in
+# the build archive that setkey and sockmgr link.  The installed archive
+# is one relocatable object holding the API and the engine objects it
+# needs, with every other symbol made local, so that a client linking it
+# statically sees the same names as one linking the .so.
+LIBIPSEC_MAJOR	= 0
+LIBIPSEC_MAP	= lib/libipsec/libipsec.map
+LIBIPSEC_API_OBJS = $(filter-out $(OBJ)/lib/libipsec/setkey_%,\
+		    $(call lib_objs,libipsec))
+LIBIPSEC_LDFLAGS = -Wl,-soname,libipsec.so.$(LIBIPSEC_MAJOR) \
+		   -Wl,--version-script=$(LIBIPSEC_MAP) -Wl,--no-undefined
+$(BUILD)/lib/libipsec.so: $(LIBIPSEC_API_OBJS) $(BUILD)/libsys.a \
+    $(LIBIPSEC_MAP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -shared $(LIBIPSEC_LDFLAGS) -o $@ \
+	    $(LIBIPSEC_API_OBJS) $(BUILD)/libsys.a $(LDLIBS_SYS)
+
+$(BUILD)/dist/libipsec.a: $(LIBIPSEC_API_OBJS) $(BUILD)/libsys.a \
+    $(LIBIPSEC_MAP)
+	@mkdir -p $(@D)
+	$(LD) -r -o $(@D)/libipsec.o $(LIBIPSEC_API_OBJS) $(BUILD)/libsys.a
+	sed -n '/^global:/,/^local:/s/^\t\([a-z0-9_]*\);$$/\1/p' \
+	    $(LIBIPSEC_MAP) > $(@D)/libipsec.syms
+	objcopy --keep-global-symbols=$(@D)/libipsec.syms $(@D)/libipsec.o
+	rm -f $@ && ar rcs $@ $(@D)/libipsec.o
 
 define prog_rules
 $(BUILD)/sbin/$(1): $(call prog_objs,$(1)) $(LINK_LIBS)
@@ -98,12 +129,6 @@ $(BUILD)/sbin/$(1): $(call prog_objs,$(1)) $(LINK_LIBS)
 	    $(LDLIBS_SYS) -ldl
 endef
 $(foreach p,$(PROGS),$(eval $(call prog_rules,$(p))))
-
-# The libipsec.a that is installed carries the key engine objects it
-# builds and parses messages with, so clients need no second archive.
-$(BUILD)/dist/libipsec.a: $(call lib_objs,libipsec) $(SYS_OBJS)
-	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/tests/libtest.a: $(TEST_SUPPORT:%.c=$(OBJ)/%.o)
 	@mkdir -p $(@D)
@@ -174,8 +199,13 @@ install: all $(BUILD)/dist/libipsec.a
 	    $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/net \
 	    $(DESTDIR)$(PREFIX)/include/netipsec
 	$(if $(PROG_BINS),install -m 755 $(PROG_BINS) $(DESTDIR)$(PREFIX)/sbin)
-	install -m 644 $(BUILD)/dist/libipsec.a $(LIB_SHARED) \
-	    $(DESTDIR)$(PREFIX)/lib
+	install -m 644 $(BUILD)/dist/libipsec.a \
+	    $(filter-out %/libipsec.so,$(LIB_SHARED)) $(DESTDIR)$(PREFIX)/lib
+	install -m 755 $(BUILD)/lib/libipsec.so \
+	    $(DESTDIR)$(PREFIX)/lib/libipsec.so.$(VERSION)
+	ln -sf libipsec.so.$(VERSION) \
+	    $(DESTDIR)$(PREFIX)/lib/libipsec.so.$(LIBIPSEC_MAJOR)
+	ln -sf libipsec.so.$(LIBIPSEC_MAJOR) $(DESTDIR)$(PREFIX)/lib/libipsec.so
 	install -m 644 lib/libipsec/libpfkey.h $(DESTDIR)$(PREFIX)/include
 	install -m 644 include/net/*.h $(DESTDIR)$(PREFIX)/include/net
 	install -m 644 include/netipsec/*.h $(DESTDIR)$(PREFIX)/include/netipsec

@@ -75,6 +75,24 @@ struct sadb_msg *pfkey_recv(int so);
 int	pfkey_align(struct sadb_msg *msg, caddr_t *mhp);
 
 /*
+ * ipsec-tools' check of an aligned message (mhp from pfkey_align()): the
+ * version (EIPSEC_INVAL_VERSION), the type (EIPSEC_INVAL_MSGTYPE), the SA
+ * type the message type allows (EIPSEC_INVAL_SATYPE; RSVP, OSPFv2, RIPv2
+ * and MIP are EIPSEC_NOT_SUPPORTED), and that the source and destination
+ * agree in upper-layer protocol (EIPSEC_PROTO_MISMATCH) and family
+ * (EIPSEC_FAMILY_MISMATCH) and are IPv4 or IPv6 (EIPSEC_INVAL_FAMILY).
+ * Returns 0, or -1 with ipsec_errcode set.
+ */
+int	pfkey_check(caddr_t *mhp);
+
+/*
+ * Raise the receive buffer of so to size KiB when it is smaller (0: only
+ * ask).  Returns the buffer size the socket has, in KiB, or -1 with
+ * ipsec_errcode set.
+ */
+int	pfkey_set_buffer_size(int so, int size);
+
+/*
  * Supported algorithms.  pfkey_send_register() asks for them (satype
  * UNSPEC for all); pfkey_recv_register() reads the reply of this process
  * and keeps its lists through pfkey_set_supported() (tlen: bytes of msg).
@@ -229,6 +247,15 @@ int	pfkey_send_spdsetidx(int so, const struct sockaddr *src,
 	    unsigned prefs, const struct sockaddr *dst, unsigned prefd,
 	    unsigned proto, const void *policy, int policylen, uint32_t seq);
 int	pfkey_send_spdflush(int so);
+/*
+ * SADB_X_MIGRATE (ipsec-tools): local and remote are the key manager's
+ * old endpoints and must be of one family; the selector and policy are
+ * as for SPDADD.  The socket manager does not migrate and answers EINVAL.
+ */
+int	pfkey_send_migrate(int so, const struct sockaddr *local,
+	    const struct sockaddr *remote, const struct sockaddr *src,
+	    unsigned prefs, const struct sockaddr *dst, unsigned prefd,
+	    unsigned proto, const void *policy, int policylen, uint32_t seq);
 int	pfkey_send_spddump(int so);
 
 /*

@@ -493,6 +493,26 @@ pfkey_send_spdupdate2(int so, const struct sockaddr *src, unsigned prefs,
 	    ltime, vtime, policy, policylen, seq);
 }
 
+/*
+ * SADB_X_MIGRATE as ipsec-tools sends it, less the KMADDRESS extension
+ * (local and remote): Linux numbers it 25, which is NAT_T_FRAG in the
+ * FreeBSD numbering we follow, so the endpoints are checked here and not
+ * sent.  The socket manager does not migrate SAs and answers EINVAL.
+ */
+int
+pfkey_send_migrate(int so, const struct sockaddr *local,
+    const struct sockaddr *remote, const struct sockaddr *src,
+    unsigned prefs, const struct sockaddr *dst, unsigned prefd,
+    unsigned proto, const void *policy, int policylen, uint32_t seq)
+{
+	int error;
+
+	if ((error = check_addrs(local, remote)) != 0)
+		return fail(error);
+	return send_spd(so, SADB_X_MIGRATE, src, prefs, dst, prefd, proto,
+	    0, 0, policy, policylen, seq);
+}
+
 int
 pfkey_send_spddelete(int so, const struct sockaddr *src, unsigned prefs,
     const struct sockaddr *dst, unsigned prefd, unsigned proto,
