@@ -29,6 +29,11 @@ ALL_CPPFLAGS = -D_GNU_SOURCE -Iinclude -I. $(CPPFLAGS)
 LDLIBS_SYS = -lcrypto -lz -lpcap -lpthread
 LDLIBS_TEST = -lcunit -ljansson
 
+# Programs resolve every symbol at start and get a read-only GOT: lazy
+# binding ran the dynamic linker on the key engine's stack mid-request,
+# and its register spills left copies of key bytes there.
+PROG_LDFLAGS = -Wl,-z,now -Wl,-z,relro
+
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=undefined
 
@@ -125,8 +130,8 @@ $(BUILD)/dist/libipsec.a: $(LIBIPSEC_API_OBJS) $(BUILD)/libsys.a \
 define prog_rules
 $(BUILD)/sbin/$(1): $(call prog_objs,$(1)) $(LINK_LIBS)
 	@mkdir -p $$(@D)
-	$(CC) $(ALL_CFLAGS) -o $$@ $(call prog_objs,$(1)) $(LINK_LIBS) \
-	    $(LDLIBS_SYS) -ldl
+	$(CC) $(ALL_CFLAGS) $(PROG_LDFLAGS) -o $$@ $(call prog_objs,$(1)) \
+	    $(LINK_LIBS) $(LDLIBS_SYS) -ldl
 endef
 $(foreach p,$(PROGS),$(eval $(call prog_rules,$(p))))
 
