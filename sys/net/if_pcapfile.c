@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sys/net/if_pcapfile.h"
 #include "sys/net/pcap_file.h"
@@ -101,4 +102,14 @@ if_pcapfile_read(struct netif *ifp, struct pbuf_pool *pool,
 	} else if (rc > 0)
 		netif_input_count(ifp, *out);
 	return rc;
+}
+
+void
+if_pcapfile_read_stats(const struct netif *ifp, struct pcap_file_stats *st)
+{
+	const struct if_pcapfile *sc = ifp->softc;
+
+	memset(st, 0, sizeof(*st));
+	if (sc != NULL && sc->in != NULL)
+		pcap_file_stats(sc->in, st);
 }

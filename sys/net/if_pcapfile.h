@@ -15,6 +15,7 @@
 
 #include "sys/net/netif.h"
 #include "sys/net/pbuf.h"
+#include "sys/net/pcap_file.h"
 
 /*
  * An interface named name reading rpath and writing wpath (either may be
@@ -32,5 +33,12 @@ struct netif *if_pcapfile_attach(const char *name, const char *rpath,
  */
 int	if_pcapfile_read(struct netif *ifp, struct pbuf_pool *pool,
 	    struct pbuf **out, struct timeval *ts, char *err, size_t errlen);
+
+/*
+ * The reader's counters (frames read, packets delivered, frames skipped
+ * and why); all zero when the interface reads no capture.
+ */
+void	if_pcapfile_read_stats(const struct netif *ifp,
+	    struct pcap_file_stats *st);
 
 #endif
