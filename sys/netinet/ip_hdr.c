@@ -252,6 +252,8 @@ ip6_ext_len(const uint8_t *pkt, size_t off, uint8_t kind, size_t end)
 {
 	size_t elen;
 
+	if (off >= end)
+		return 0;
 	if (kind == EXT_FRAGMENT)
 		elen = IP6_FRAG_LEN;
 	else if (end - off < 2)
@@ -271,6 +273,14 @@ ip6_check_ext(const uint8_t *pkt, size_t off, size_t elen, uint8_t kind,
 	    !ip6_options_ok(pkt + off + 2, elen - 2))
 		return drop6(hi, IP6STAT_BADOPTIONS);
 	return 0;
+}
+
+size_t
+ip6_exthdr_len(const uint8_t *pkt, size_t off, uint8_t nh, size_t end)
+{
+	uint8_t kind = ext_table[nh];
+
+	return kind == EXT_STOP ? 0 : ip6_ext_len(pkt, off, kind, end);
 }
 
 /*

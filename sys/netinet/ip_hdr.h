@@ -96,4 +96,12 @@ int	ip6_hdr_parse(const uint8_t *pkt, size_t len, struct ip_hdr_info *hi);
  */
 int	ip_hdr_ulp(const uint8_t *pkt, struct ip_hdr_info *hi);
 
+/*
+ * The length of the IPv6 extension header of type nh (hop-by-hop,
+ * destination options, routing, fragment) at off, for a walk that must
+ * end at end; 0 when nh is not one of those or the header runs past end.
+ */
+size_t	ip6_exthdr_len(const uint8_t *pkt, size_t off, uint8_t nh,
+	    size_t end);
+
 #endif
