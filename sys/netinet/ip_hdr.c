@@ -11,6 +11,8 @@
 #include "sys/netinet6/ip6_var.h"
 
 #define IP4_HDR_MIN	20
+#define IP4_OPT_LSRR	131	/* loose source and record route */
+#define IP4_OPT_SSRR	137	/* strict source and record route */
 #define IP6_HDR_LEN	40
 #define IP6_FRAG_LEN	8
 #define IP_MAXPACKET	65535
@@ -101,9 +103,28 @@ ip_hdr_ulp(const uint8_t *pkt, struct ip_hdr_info *hi)
 	return 0;
 }
 
-/* The option list of an IPv4 header must end inside the header. */
+/*
+ * A loose or strict source route (RFC 791 3.1): type, length, a 1-origin
+ * pointer of at least 4 to the next address.  The route is over when the
+ * pointer is past the last address (BSD ip_dooptions()).
+ */
 static bool
-ip4_options_ok(const uint8_t *opt, size_t len)
+ip4_srcroute(const uint8_t *opt, size_t olen, struct ip_hdr_info *hi)
+{
+	if (olen < 3 || opt[2] < 4)
+		return false;
+	hi->flags |= IP_HDR_F_SRCRT;
+	if ((size_t)opt[2] + 3 <= olen)
+		hi->flags |= IP_HDR_F_SRCRT_MORE;
+	return true;
+}
+
+/*
+ * The option list of an IPv4 header must end inside the header; source
+ * routes are noted in hi.
+ */
+static bool
+ip4_options_ok(const uint8_t *opt, size_t len, struct ip_hdr_info *hi)
 {
 	size_t i = 0, olen;
 
@@ -118,6 +139,9 @@ ip4_options_ok(const uint8_t *opt, size_t len)
 			return false;
 		olen = opt[i + 1];
 		if (olen < 2 || olen > len - i)
+			return false;
+		if ((opt[i] == IP4_OPT_LSRR || opt[i] == IP4_OPT_SSRR) &&
+		    !ip4_srcroute(opt + i, olen, hi))
 			return false;
 		i += olen;
 	}
@@ -179,7 +203,7 @@ ip4_hdr_parse(const uint8_t *pkt, size_t len, struct ip_hdr_info *hi)
 		return drop4(hi, IPSTAT_TOOSHORT);
 	if (in_cksum(pkt, hi->hlen) != 0)
 		return drop4(hi, IPSTAT_BADSUM);
-	if (!ip4_options_ok(pkt + IP4_HDR_MIN, hi->hlen - IP4_HDR_MIN))
+	if (!ip4_options_ok(pkt + IP4_HDR_MIN, hi->hlen - IP4_HDR_MIN, hi))
 		return drop4(hi, IPSTAT_BADOPTIONS);
 	/* A multicast or limited-broadcast source is never legitimate. */
 	if (pkt[12] >= 224)

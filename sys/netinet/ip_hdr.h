@@ -43,6 +43,8 @@ union ip_sockaddr {
 #define IP_HDR_F_FRAG		0x04	/* a fragment (not a whole datagram) */
 #define IP_HDR_F_FIRSTFRAG	0x08	/* fragment at offset 0 */
 #define IP_HDR_F_DF		0x10	/* IPv4 don't-fragment bit */
+#define IP_HDR_F_SRCRT		0x20	/* IPv4 LSRR or SSRR option */
+#define IP_HDR_F_SRCRT_MORE	0x40	/* ...with addresses still to visit */
 
 struct ip_frag_info {
 	uint32_t	id;		/* IPv4: 16 bits; IPv6: 32 bits */

@@ -16,6 +16,7 @@
 #include "sys/netinet/ip_path.h"
 #include "sys/netinet/ip_reass.h"
 #include "sys/netipsec/ipsec_hooks.h"
+#include "sys/netipsec/ipsec_var.h"
 
 struct ip_path {
 	struct pbuf_pool	*pool;
@@ -38,6 +39,7 @@ static const char *const ip_path_names4[IP_PATH_NSTATS] = {
 	[IP_PATH_IPSECDROP_OUT] = "ips_ipsecdrop_out",
 	[IP_PATH_IPSECDROP_IN] = "ips_ipsecdrop_in",
 	[IP_PATH_TOOBIG] = "ips_toobig",
+	[IP_PATH_SRCROUTE] = "ips_srcroute",
 };
 
 static const char *const ip_path_names6[IP_PATH_NSTATS] = {
@@ -49,6 +51,7 @@ static const char *const ip_path_names6[IP_PATH_NSTATS] = {
 	[IP_PATH_IPSECDROP_OUT] = "ip6s_ipsecdrop_out",
 	[IP_PATH_IPSECDROP_IN] = "ip6s_ipsecdrop_in",
 	[IP_PATH_TOOBIG] = "ip6s_toobig",
+	[IP_PATH_SRCROUTE] = "ip6s_srcroute",
 };
 
 _Static_assert(sizeof(ip_path_names4) / sizeof(ip_path_names4[0]) ==
@@ -318,6 +321,29 @@ ip_path_ours(const struct ip_path *p, const union ip_sockaddr *dst)
 	return false;
 }
 
+/*
+ * Source-routed IPv4 from the wire is refused unless allowed, as BSD
+ * stacks do: net.inet.ip.accept_sourceroute for a route that ends here,
+ * net.inet.ip.sourceroute for one the host would carry on.  Refused
+ * packets are freed and counted.
+ */
+static bool
+ip_path_srcroute_refused(struct ip_path *p, struct pbuf *pb,
+    const struct ip_hdr_info *hi)
+{
+	int allow;
+
+	if (!(hi->flags & IP_HDR_F_SRCRT))
+		return false;
+	allow = (hi->flags & IP_HDR_F_SRCRT_MORE) ? ipsec_vars.ip_sourceroute :
+	    ipsec_vars.ip_accept_sourceroute;
+	if (allow)
+		return false;
+	count(p, hi->af, IP_PATH_SRCROUTE);
+	pbuf_free(pb);
+	return true;
+}
+
 void
 ip_path_from_wire(struct ip_path *p, struct pbuf *pb)
 {
@@ -332,11 +358,15 @@ ip_path_from_wire(struct ip_path *p, struct pbuf *pb)
 		pbuf_free(pb);
 		return;
 	}
-	if ((pb = ip_path_whole(p->reass_wire, pb, &hi)) == NULL)
+	if ((pb = ip_path_whole(p->reass_wire, pb, &hi)) == NULL ||
+	    ip_path_srcroute_refused(p, pb, &hi))
 		return;
 	memset(&res, 0, sizeof(res));
 	switch (ipsec_input(&pb, &hi, &res)) {
 	case IPSEC_PASS:
+		/* The packet a tunnel carried is checked as if received. */
+		if (ip_path_srcroute_refused(p, pb, &res.hi))
+			break;
 		count(p, res.hi.af, IP_PATH_DELIVERED);
 		netif_output(p->host, pb);
 		break;

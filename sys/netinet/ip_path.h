@@ -48,6 +48,7 @@ enum ip_path_counter {
 	IP_PATH_IPSECDROP_OUT,	/* ips_ipsecdrop_out: refused by output */
 	IP_PATH_IPSECDROP_IN,	/* ips_ipsecdrop_in: refused by input */
 	IP_PATH_TOOBIG,		/* ips_toobig: answered with ICMP */
+	IP_PATH_SRCROUTE,	/* ips_srcroute: source route refused */
 	IP_PATH_NSTATS
 };
 

@@ -29,6 +29,8 @@ struct ipsec_vars {
 	int	ah_offsetmask;		/* IPv4 only: frag field mask in AH */
 	int	dfbit;			/* IPv4 tunnel DF: 0 clr 1 set 2 copy */
 	int	esp_enable;		/* net.inet.esp.esp_enable */
+	int	ip_sourceroute;		/* net.inet.ip.sourceroute */
+	int	ip_accept_sourceroute;	/* net.inet.ip.accept_sourceroute */
 };
 
 extern struct ipsec_vars ipsec_vars;
