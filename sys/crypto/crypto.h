@@ -159,10 +159,16 @@ int	 crypto_auth_compute(struct crypto_auth *auth, const struct iovec *iov,
 int	 crypto_auth_verify(struct crypto_auth *auth, const struct iovec *iov,
 	    int iovcnt, const uint8_t *icv);
 
-/* Compression sessions (crypto_comp.c). */
+/*
+ * Compression sessions (crypto_comp.c).  crypto_comp_buffer() is the
+ * session's own scratch space of CRYPTO_COMP_BUFLEN bytes, made with it,
+ * for a result on its way back into a packet.
+ */
+#define CRYPTO_COMP_BUFLEN	65535
 int	 crypto_comp_new(const struct crypto_alg *alg, unsigned flags,
 	    struct crypto_comp **compp);
 void	 crypto_comp_free(struct crypto_comp *comp);
+uint8_t	*crypto_comp_buffer(struct crypto_comp *comp);
 int	 crypto_compress(struct crypto_comp *comp, const uint8_t *in,
 	    size_t inlen, uint8_t *out, size_t outcap, size_t *outlen);
 int	 crypto_decompress(struct crypto_comp *comp, const uint8_t *in,

@@ -6,15 +6,19 @@
  * window inbound so that any conforming peer's output inflates.
  *
  * Both streams are set up when the SA is installed (zlib allocates there,
- * about 280 KB for deflate, 40 KB for inflate); per packet they are reset,
- * which zlib does without allocating.  Each packet is compressed on its
- * own (RFC 3173 section 2.2: no history across packets).
+ * about 280 KB for deflate, 40 KB for inflate), and so is the session's
+ * own output buffer, large enough for any IP packet, that IPComp
+ * compresses and decompresses into before copying the result back into
+ * the packet; per packet the streams are reset, which zlib does without
+ * allocating.  Each packet is compressed on its own (RFC 3173 section
+ * 2.2: no history across packets).
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <zlib.h>
 
 #include "sys/crypto/crypto_var.h"
@@ -29,6 +33,7 @@ struct crypto_comp {
 	z_stream		 inf;
 	bool			 def_ok;
 	bool			 inf_ok;
+	uint8_t			*buf;		/* CRYPTO_COMP_BUFLEN bytes */
 };
 
 int
@@ -46,10 +51,11 @@ crypto_comp_new(const struct crypto_alg *alg, unsigned flags,
 	if (c == NULL)
 		return ENOMEM;
 	c->alg = alg;
+	c->buf = malloc(CRYPTO_COMP_BUFLEN);
 	c->def_ok = deflateInit2(&c->def, Z_DEFAULT_COMPRESSION, Z_DEFLATED,
 	    -DEFLATE_WBITS_OUT, DEFLATE_MEMLEVEL, Z_DEFAULT_STRATEGY) == Z_OK;
 	c->inf_ok = inflateInit2(&c->inf, -DEFLATE_WBITS_IN) == Z_OK;
-	if (!c->def_ok || !c->inf_ok) {
+	if (c->buf == NULL || !c->def_ok || !c->inf_ok) {
 		crypto_comp_free(c);
 		return ENOMEM;
 	}
@@ -66,7 +72,17 @@ crypto_comp_free(struct crypto_comp *c)
 		deflateEnd(&c->def);
 	if (c->inf_ok)
 		inflateEnd(&c->inf);
+	/* It held packet payloads in the clear. */
+	if (c->buf != NULL)
+		OPENSSL_cleanse(c->buf, CRYPTO_COMP_BUFLEN);
+	free(c->buf);
 	free(c);
+}
+
+uint8_t *
+crypto_comp_buffer(struct crypto_comp *c)
+{
+	return c->buf;
 }
 
 /*

@@ -207,6 +207,41 @@ pbuf_remove(struct pbuf *pb, size_t off, size_t n)
 	return 0;
 }
 
+/*
+ * The headers are interchangeable: a free list holds headers, and which
+ * class a buffer returns to follows from its capacity, so two headers
+ * may trade their storage.
+ */
+int
+pbuf_reserve(struct pbuf *pb, size_t len)
+{
+	struct pbuf *big;
+	uint8_t *buf, *data;
+	size_t cap;
+
+	if (len <= pb->cap - pbuf_headroom(pb))
+		return 0;
+	if (pb->pool == NULL || (big = pbuf_alloc(pb->pool, len)) == NULL)
+		return -1;
+	if (len > big->cap - pbuf_headroom(big)) {
+		pbuf_free(big);
+		pb->pool->failures++;
+		return -1;
+	}
+	memcpy(big->data, pb->data, pb->len);
+	buf = pb->buf;
+	cap = pb->cap;
+	data = pb->data;
+	pb->buf = big->buf;
+	pb->cap = big->cap;
+	pb->data = big->data;
+	big->buf = buf;
+	big->cap = cap;
+	big->data = data;
+	pbuf_free(big);
+	return 0;
+}
+
 int
 pbuf_append(struct pbuf *pb, const void *src, size_t len)
 {

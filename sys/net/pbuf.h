@@ -105,6 +105,16 @@ uint8_t	*pbuf_insert(struct pbuf *pb, size_t off, size_t n);
 /* Close a gap of n bytes at offset off, moving the first off bytes. */
 int	pbuf_remove(struct pbuf *pb, size_t off, size_t n);
 
+/*
+ * Make pb able to hold len bytes from pb->data on.  When its buffer is
+ * too small, the packet moves into a larger buffer of the same pool
+ * (standard headroom in front), which pb then owns, and its old buffer
+ * goes back to the pool: pointers into the packet are stale afterwards.
+ * 0, or -1 when the pool has no buffer that large free (counted as a
+ * failure) or len exceeds PBUF_LARGE_DATA.
+ */
+int	pbuf_reserve(struct pbuf *pb, size_t len);
+
 /* Append len bytes copied from src; -1 if tailroom is short. */
 int	pbuf_append(struct pbuf *pb, const void *src, size_t len);
 

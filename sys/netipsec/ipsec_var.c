@@ -1,7 +1,8 @@
 /*
- * net.inet.ipsec.*, net.inet6.ipsec6.* and net.inet.esp.* variables and
- * their defaults (KAME netinet6/ipsec.c; FreeBSD ipsec.c and xform_esp.c
- * for esp_enable), and the two source-route switches of net.inet.ip
+ * net.inet.ipsec.*, net.inet6.ipsec6.*, net.inet.esp.* and
+ * net.inet.ipcomp.* variables and their defaults (KAME netinet6/ipsec.c;
+ * FreeBSD ipsec.c, xform_esp.c and xform_ipcomp.c for esp_enable and
+ * ipcomp_enable), and the two source-route switches of net.inet.ip
  * (FreeBSD ip_input.c, both 0).  The ranges are those the BSD handlers accept:
  * def_policy only discard or none, levels only use or require, dfbit 0-2,
  * ecn -1..1.
@@ -34,6 +35,7 @@
 	.esp_enable = 1,						\
 	.ip_sourceroute = 0,						\
 	.ip_accept_sourceroute = 0,					\
+	.ipcomp_enable = 1,						\
 }
 
 struct ipsec_vars ipsec_vars = IPSEC_VARS_DEFAULT;
@@ -64,6 +66,7 @@ static const struct ipsec_var_desc ipsec_var_descs[] = {
 	VAR("net.inet.esp.esp_enable", 0, esp_enable, 0, 1),
 	VAR("net.inet.ip.sourceroute", 0, ip_sourceroute, 0, 1),
 	VAR("net.inet.ip.accept_sourceroute", 0, ip_accept_sourceroute, 0, 1),
+	VAR("net.inet.ipcomp.ipcomp_enable", 0, ipcomp_enable, 0, 1),
 };
 
 const struct ipsec_af_vars *

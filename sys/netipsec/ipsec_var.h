@@ -1,9 +1,10 @@
 /*
  * Tunables of the IPsec packet layer: the net.inet.ipsec.*,
- * net.inet6.ipsec6.* and net.inet.esp.* sysctl variables with their KAME
- * defaults.  The sysctl front end reads and writes them by full name
- * through ipsec_var_lookup(); the packet path reads the fields of
- * ipsec_vars directly (ipsec_af_vars() picks the family's set).
+ * net.inet6.ipsec6.*, net.inet.esp.* and net.inet.ipcomp.* sysctl
+ * variables with their KAME defaults.  The sysctl front end reads and
+ * writes them by full name through ipsec_var_lookup(); the packet path
+ * reads the fields of ipsec_vars directly (ipsec_af_vars() picks the
+ * family's set).
  */
 #ifndef SYS_NETIPSEC_IPSEC_VAR_H
 #define SYS_NETIPSEC_IPSEC_VAR_H
@@ -31,6 +32,7 @@ struct ipsec_vars {
 	int	esp_enable;		/* net.inet.esp.esp_enable */
 	int	ip_sourceroute;		/* net.inet.ip.sourceroute */
 	int	ip_accept_sourceroute;	/* net.inet.ip.accept_sourceroute */
+	int	ipcomp_enable;		/* net.inet.ipcomp.ipcomp_enable */
 };
 
 extern struct ipsec_vars ipsec_vars;

@@ -203,12 +203,63 @@ test_random_against_model(void)
 	pbuf_pool_destroy(pool);
 }
 
+/*
+ * pbuf_reserve: a packet that fits stays where it is; one that does not
+ * moves into a large buffer with its bytes and the standard headroom,
+ * the small buffer goes back to its class, and a pool without a large
+ * buffer free refuses.  Both buffers return to the right class.
+ */
+static void
+test_reserve(void)
+{
+	struct pbuf_pool *pool = pbuf_pool_create(2, 1);
+	struct pbuf_pool_stats st;
+	struct pbuf *pb, *other;
+	uint8_t *old, bytes[100];
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pool);
+	for (i = 0; i < sizeof(bytes); i++)
+		bytes[i] = (uint8_t)(i * 7);
+	pb = pbuf_alloc(pool, sizeof(bytes));
+	CU_ASSERT_EQUAL(pbuf_append(pb, bytes, sizeof(bytes)), 0);
+	old = pb->data;
+	CU_ASSERT_EQUAL(pbuf_reserve(pb, PBUF_SMALL_DATA), 0);
+	CU_ASSERT_PTR_EQUAL(pb->data, old);
+	CU_ASSERT_EQUAL(pbuf_reserve(pb, 60000), 0);
+	CU_ASSERT_PTR_NOT_EQUAL(pb->data, old);
+	CU_ASSERT_EQUAL(pb->len, sizeof(bytes));
+	CU_ASSERT_EQUAL(memcmp(pb->data, bytes, sizeof(bytes)), 0);
+	CU_ASSERT_EQUAL(pbuf_headroom(pb), PBUF_HEADROOM);
+	CU_ASSERT_PTR_NOT_NULL(pbuf_put(pb, 60000 - sizeof(bytes)));
+	pbuf_pool_stats(pool, &st);
+	CU_ASSERT_EQUAL(st.small_free, 2);
+	CU_ASSERT_EQUAL(st.large_free, 0);
+	/* No large buffer left: the second packet cannot grow. */
+	other = pbuf_alloc(pool, 10);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(other);
+	CU_ASSERT_EQUAL(pbuf_reserve(other, 5000), -1);
+	CU_ASSERT_EQUAL(pbuf_reserve(other, PBUF_LARGE_DATA + 1), -1);
+	pbuf_free(other);
+	pbuf_free(pb);
+	pbuf_pool_stats(pool, &st);
+	CU_ASSERT_EQUAL(st.small_free, 2);
+	CU_ASSERT_EQUAL(st.large_free, 1);
+	CU_ASSERT_EQUAL(st.allocs, st.frees);
+	pb = pbuf_alloc(pool, 40000);
+	CU_ASSERT_PTR_NOT_NULL(pb);
+	CU_ASSERT_PTR_NOT_NULL(pbuf_put(pb, 40000));
+	pbuf_free(pb);
+	pbuf_pool_destroy(pool);
+}
+
 static const struct test_case pbuf_cases[] = {
 	{ "pool accounting and class spill", test_pool_accounting },
 	{ "size limits", test_size_limits },
 	{ "bounds of every edit", test_edit_bounds },
 	{ "deepest encapsulation fits in place", test_deepest_encapsulation },
 	{ "random edits against a model", test_random_against_model },
+	{ "reserve moves a packet into a larger buffer", test_reserve },
 	{ NULL, NULL },
 };
 
