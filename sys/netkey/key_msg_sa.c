@@ -14,7 +14,13 @@
  *    made it is EINVAL (KAME and FreeBSD; the RFC's EACCES is not used).
  *  - UPDATE of a MATURE or DYING SA may only change its lifetimes
  *    (FreeBSD key_update()): the algorithms in the SA extension must be
- *    the SA's, and keys or a different mode or reqid are EINVAL.
+ *    the SA's, and keys or a different mode or reqid are EINVAL.  NAT-T
+ *    extensions (type, ports, original addresses) must be the ones the
+ *    SA keeps, byte for byte.
+ *  - UPDATE never moves an SA: NEW_ADDRESS_SRC/DST naming another
+ *    address than the SA's is EINVAL, whatever the state (FreeBSD moves
+ *    the SA; here it would change the SAD's index under the packet
+ *    path, so the key manager deletes and adds instead).
  *  - GETSPI that finds no SPI, or finds the one asked for taken, is
  *    EINVAL (KAME), not the RFC's EEXIST.
  *
@@ -218,6 +224,45 @@ update_larval(const struct key_msg *m, const struct sa_index *ix,
 	return error;
 }
 
+/* NAT-T extensions of an UPDATE request that the SA does not keep. */
+static bool
+natt_changed(const struct key_msg *m, const struct ipsec_sa *sa)
+{
+	static const enum key_sa_ext natt[] = {
+		KEY_SA_EXT_NAT_T_TYPE, KEY_SA_EXT_NAT_T_SPORT,
+		KEY_SA_EXT_NAT_T_DPORT, KEY_SA_EXT_NAT_T_OAI,
+		KEY_SA_EXT_NAT_T_OAR,
+	};
+	const struct sadb_ext *ext;
+	const struct key_blob *kept;
+	size_t i, len;
+
+	for (i = 0; i < sizeof(natt) / sizeof(natt[0]); i++) {
+		if ((ext = m->ext[key_sa_ext_type(natt[i])]) == NULL)
+			continue;
+		len = PFKEY_UNUNIT64((size_t)ext->sadb_ext_len);
+		kept = key_sa_ext(sa, natt[i]);
+		if (kept == NULL || kept->len != len ||
+		    memcmp(kept->data, ext, len) != 0)
+			return true;
+	}
+	return false;
+}
+
+/* Whether NEW_ADDRESS_SRC/DST name another address than the SA's. */
+static bool
+moves_sa(const struct key_msg *m, const struct ipsec_sa *sa)
+{
+	const struct sadb_address *a;
+
+	a = KEY_MSG_EXT(m, SADB_X_EXT_NEW_ADDRESS_SRC, sadb_address);
+	if (a != NULL && !key_sockaddr_equal(key_msg_sockaddr(a), &sa->src))
+		return true;
+	a = KEY_MSG_EXT(m, SADB_X_EXT_NEW_ADDRESS_DST, sadb_address);
+	return a != NULL && !key_sockaddr_equal(key_msg_sockaddr(a),
+	    &sa->dst);
+}
+
 /* UPDATE of a MATURE or DYING SA: lifetimes only (see the top). */
 static int
 update_mature(const struct key_msg *m, struct ipsec_sa *sa)
@@ -229,7 +274,7 @@ update_mature(const struct key_msg *m, struct ipsec_sa *sa)
 	if (s->sadb_sa_auth != sa->alg_auth ||
 	    s->sadb_sa_encrypt != sa->alg_enc ||
 	    m->ext[SADB_EXT_KEY_AUTH] != NULL ||
-	    m->ext[SADB_EXT_KEY_ENCRYPT] != NULL)
+	    m->ext[SADB_EXT_KEY_ENCRYPT] != NULL || natt_changed(m, sa))
 		return EINVAL;
 	if (m->ext[SADB_X_EXT_SA2] != NULL &&
 	    (mode != sa->mode || reqid != sa->reqid))
@@ -249,7 +294,9 @@ key_update(struct keysock *from, const struct key_msg *m)
 	msg_index(m, &ix);
 	if ((sa = msg_lookup(m, &ix, &other)) == NULL)
 		return other ? ESRCH : ENOENT;
-	if (sa->state == SADB_SASTATE_LARVAL)
+	if (moves_sa(m, sa))
+		error = EINVAL;
+	else if (sa->state == SADB_SASTATE_LARVAL)
 		error = update_larval(m, &ix, sa);
 	else if (sa->state == SADB_SASTATE_DEAD)
 		error = ESRCH;
