@@ -1,13 +1,15 @@
 /*
  * The SAD in the daemon: created at start with its PF_KEY events (EXPIRE,
- * superseded SAs), its lifetimes (soft and hard expiry, larval reaping)
- * and the ACQUIRE blocking entries checked once a second on the event
+ * superseded SAs), the packet layer's transform installer, its lifetimes
+ * (soft and hard expiry, larval reaping) and the ACQUIRE blocking entries
+ * checked once a second on the event
  * loop.
  */
 #include <errno.h>
 
 #include "sbin/sockmgr/sockmgr.h"
 #include "sys/net/net_event.h"
+#include "sys/netipsec/ipsec_xform.h"
 #include "sys/netkey/key_acquire.h"
 #include "sys/netkey/key_msg_sa.h"
 #include "sys/netkey/key_sad.h"
@@ -30,6 +32,7 @@ sockmgr_sad_start(void)
 		return -1;
 	}
 	key_msg_sa_init();
+	ipsec_xform_attach();
 	return net_event_timer_add(sad_tick, NULL);
 }
 

@@ -11,7 +11,8 @@
  * be checked.  KAME checked only that the pad length fits; FreeBSD checks
  * the last pad byte against the pad length unless the SA pads randomly.
  * We check every byte the SA's mode defines (esps_badenc), which catches
- * a wrong key on SAs without an ICV.
+ * a wrong key on SAs without an ICV; RFC 1827 leaves the padding to the
+ * sender's transform, so old-ESP padding is not judged.
  */
 #include <string.h>
 
@@ -27,13 +28,14 @@ static int
 open_payload(struct ipsec_sa *sa, struct ipsec_xform *xf, uint8_t *esp,
     size_t len, uint64_t seq, const uint8_t *icv)
 {
-	uint8_t aad[12], hi[4], *iv = esp + ESP_HDRLEN;
+	uint8_t aad[12], hi[4], ivbuf[8];
+	uint8_t *body = esp + xf->hdrlen + xf->ivlen;
 	size_t aadlen;
 	int rc;
 
 	if (xf->flags & IPSEC_XF_AUTH) {
 		crypto_auth_init(xf->auth);
-		crypto_auth_update(xf->auth, esp, ESP_HDRLEN + xf->ivlen + len);
+		crypto_auth_update(xf->auth, esp, xf->hdrlen + xf->ivlen + len);
 		if (xf->flags & IPSEC_XF_ESN) {
 			ipsec_put32(hi, (uint32_t)(seq >> 32));
 			crypto_auth_update(xf->auth, hi, sizeof(hi));
@@ -43,8 +45,8 @@ open_payload(struct ipsec_sa *sa, struct ipsec_xform *xf, uint8_t *esp,
 			return rc;
 	}
 	aadlen = esp_aad(sa, xf, seq, aad);
-	return crypto_decrypt(xf->enc, iv, aad, aadlen, iv + xf->ivlen, len,
-	    icv);
+	return crypto_decrypt(xf->enc, esp_iv(xf, esp, ivbuf), aad, aadlen,
+	    body, len, icv);
 }
 
 static bool
@@ -89,7 +91,7 @@ static size_t
 payload_length(const struct ipsec_xform *xf, const struct pbuf *pb,
     size_t skip, enum espstat_counter *why)
 {
-	size_t overhead = ESP_HDRLEN + xf->ivlen + xf->icvlen, len;
+	size_t overhead = xf->hdrlen + xf->ivlen + xf->icvlen, len;
 
 	*why = ESPS_BADILEN;
 	if (pb->len - skip < overhead + ESP_TRAILERLEN)
@@ -102,67 +104,62 @@ payload_length(const struct ipsec_xform *xf, const struct pbuf *pb,
 
 static enum ipsec_verdict
 strip(struct ipsec_xform *xf, struct pbuf *pb, size_t skip, size_t protoff,
-    size_t len, uint8_t *nxt)
+    size_t len, uint8_t *nxt, int *why)
 {
 	uint8_t *trailer = pb->data + pb->len - xf->icvlen - ESP_TRAILERLEN;
 	size_t padlen = trailer[0];
 
 	if (padlen + ESP_TRAILERLEN > len)
-		return esp_drop(xf, ESPS_BADILEN);
-	if (!padding_ok(xf, trailer - padlen, padlen))
-		return esp_drop(xf, ESPS_BADENC);
+		return esp_drop_in(why, ESPS_BADILEN);
+	if (!(xf->flags & IPSEC_XF_OLD) &&
+	    !padding_ok(xf, trailer - padlen, padlen))
+		return esp_drop_in(why, ESPS_BADENC);
 	*nxt = trailer[1];
 	pbuf_trim(pb, xf->icvlen + padlen + ESP_TRAILERLEN);
-	pbuf_remove(pb, skip, ESP_HDRLEN + xf->ivlen);
+	pbuf_remove(pb, skip, xf->hdrlen + xf->ivlen);
 	pb->data[protoff] = *nxt;
-	if (ipsec_fix_iplen(pb) != 0)
-		return esp_drop(xf, ESPS_HDROPS);
 	return IPSEC_PASS;
 }
 
 enum ipsec_verdict
 esp_input(struct ipsec_sa *sa, struct pbuf *pb, size_t skip, size_t protoff,
-    uint8_t *nxt)
+    uint8_t *nxt, int *why)
 {
 	struct ipsec_xform *xf = ipsec_xform_of(sa);
-	enum espstat_counter why;
+	enum espstat_counter bad;
 	uint8_t *esp;
 	uint64_t seq;
 	size_t len;
 	int rc;
 
-	if (xf == NULL || xf->ops != &esp_xform_ops) {
-		espstat_counters[ESPS_NOXFORM]++;
-		return IPSEC_DROP;
-	}
 	/* net.inet.esp.esp_enable=0 refuses ESP input (FreeBSD). */
 	if (!ipsec_vars.esp_enable)
-		return esp_drop(xf, ESPS_PDROPS);
+		return esp_drop_in(why, ESPS_PDROPS);
 	if (skip > pb->len || protoff >= skip ||
-	    pb->len - skip < ESP_HDRLEN)
-		return esp_drop(xf, ESPS_HDROPS);
+	    pb->len - skip < xf->hdrlen)
+		return esp_drop_in(why, ESPS_HDROPS);
 	esp = pb->data + skip;
 	if (memcmp(esp, &sa->spi, 4) != 0)
-		return esp_drop(xf, ESPS_NOTDB);
-	len = payload_length(xf, pb, skip, &why);
+		return esp_drop_in(why, ESPS_NOTDB);
+	len = payload_length(xf, pb, skip, &bad);
 	if (len == 0)
-		return esp_drop(xf, why);
-	seq = ipsec_get32(esp + 4);
+		return esp_drop_in(why, bad);
+	seq = (xf->flags & IPSEC_XF_OLD) ? 0 : ipsec_get32(esp + 4);
 	if (xf->replay != NULL && ipsec_replay_check(xf->replay,
-	    ipsec_get32(esp + 4), &seq) != IPSEC_REPLAY_OK)
-		return esp_drop(xf, ESPS_REPLAY);
-	rc = open_payload(sa, xf, esp, len, seq, esp + ESP_HDRLEN +
+	    (uint32_t)seq, &seq) != IPSEC_REPLAY_OK)
+		return esp_drop_in(why, ESPS_REPLAY);
+	rc = open_payload(sa, xf, esp, len, seq, esp + xf->hdrlen +
 	    xf->ivlen + len);
 	if (rc != CRYPTO_OK)
-		return esp_drop(xf, crypto_reason(rc));
+		return esp_drop_in(why, crypto_reason(rc));
 	if (xf->replay != NULL)
 		ipsec_replay_commit(xf->replay, seq);
 	if (key_sa_account(sa, len) < 0)
-		return esp_drop(xf, ESPS_INVALID);
-	if (strip(xf, pb, skip, protoff, len, nxt) != IPSEC_PASS)
+		return esp_drop_in(why, ESPS_INVALID);
+	if (strip(xf, pb, skip, protoff, len, nxt, why) != IPSEC_PASS)
 		return IPSEC_DROP;
 	espstat_counters[ESPS_INPUT]++;
 	espstat_counters[ESPS_IBYTES] += len;
-	espstat_hist[xf->alg_enc]++;
+	espstat_hist[xf->alg]++;
 	return IPSEC_PASS;
 }

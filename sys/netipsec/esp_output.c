@@ -103,8 +103,10 @@ pad_fill(const struct ipsec_xform *xf, uint8_t *p, size_t padlen)
 static int
 make_iv(const struct ipsec_xform *xf, uint64_t seq, uint8_t *iv)
 {
+	if (xf->ivlen == 0)
+		return 0;	/* derived: the sequence number is the IV */
 	if ((xf->flags & (IPSEC_XF_RANDIV | IPSEC_XF_TESTIV)) ==
-	    IPSEC_XF_RANDIV)
+	    IPSEC_XF_RANDIV || (xf->flags & IPSEC_XF_IV32))
 		return esp_random(iv, xf->ivlen);
 	return crypto_iv_generate(xf->enc, seq, iv);
 }
@@ -133,17 +135,18 @@ static int
 seal(struct ipsec_sa *sa, struct ipsec_xform *xf, uint8_t *esp, size_t len,
     uint64_t seq, uint8_t *icv)
 {
-	uint8_t aad[12], hi[4], *iv = esp + ESP_HDRLEN;
-	uint8_t *body = iv + xf->ivlen;
+	uint8_t aad[12], hi[4], ivbuf[8];
+	uint8_t *body = esp + xf->hdrlen + xf->ivlen;
 	size_t aadlen;
 	int rc;
 
 	aadlen = esp_aad(sa, xf, seq, aad);
-	rc = crypto_encrypt(xf->enc, iv, aad, aadlen, body, len, icv);
+	rc = crypto_encrypt(xf->enc, esp_iv(xf, esp, ivbuf), aad, aadlen,
+	    body, len, icv);
 	if (rc != CRYPTO_OK || !(xf->flags & IPSEC_XF_AUTH))
 		return rc;
 	crypto_auth_init(xf->auth);
-	crypto_auth_update(xf->auth, esp, ESP_HDRLEN + xf->ivlen + len);
+	crypto_auth_update(xf->auth, esp, xf->hdrlen + xf->ivlen + len);
 	if (xf->flags & IPSEC_XF_ESN) {
 		ipsec_put32(hi, (uint32_t)(seq >> 32));
 		crypto_auth_update(xf->auth, hi, sizeof(hi));
@@ -153,30 +156,28 @@ seal(struct ipsec_sa *sa, struct ipsec_xform *xf, uint8_t *esp, size_t len,
 
 enum ipsec_verdict
 esp_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
-    size_t protoff)
+    size_t protoff, int *why)
 {
 	struct ipsec_xform *xf = ipsec_xform_of(sa);
 	size_t plen, padlen, hdrlen;
 	uint8_t *esp, *tail, nxt;
 	uint64_t seq;
 
-	if (xf == NULL || xf->ops != &esp_xform_ops) {
-		espstat_counters[ESPS_NOXFORM]++;
-		return IPSEC_DROP;
-	}
 	if (skip > pb->len || protoff >= skip)
-		return esp_drop(xf, ESPS_HDROPS);
+		return esp_drop_out(why, ESPS_HDROPS);
 	plen = pb->len - skip;
-	hdrlen = ESP_HDRLEN + xf->ivlen;
+	hdrlen = xf->hdrlen + xf->ivlen;
 	padlen = pad_length(xf, ipsec_ip_family(pb->data, skip), plen);
 	if (pbuf_headroom(pb) < hdrlen || pbuf_tailroom(pb) <
 	    padlen + ESP_TRAILERLEN + xf->icvlen ||
 	    pb->len + hdrlen + padlen + ESP_TRAILERLEN + xf->icvlen > 65535)
-		return esp_drop(xf, ESPS_TOOBIG);
+		return esp_drop_out(why, ESPS_TOOBIG);
 	if (key_sa_account(sa, plen) < 0)
-		return esp_drop(xf, ESPS_INVALID);
-	if (seq_next(sa, xf, &seq) < 0)
-		return esp_drop(xf, ESPS_WRAP);
+		return esp_drop_out(why, ESPS_INVALID);
+	/* RFC 1827 ESP has no sequence number to run out of. */
+	seq = 0;
+	if (!(xf->flags & IPSEC_XF_OLD) && seq_next(sa, xf, &seq) < 0)
+		return esp_drop_out(why, ESPS_WRAP);
 	nxt = pb->data[protoff];
 	tail = pbuf_put(pb, padlen + ESP_TRAILERLEN);
 	pad_fill(xf, tail, padlen);
@@ -184,17 +185,16 @@ esp_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
 	tail[padlen + 1] = nxt;
 	esp = pbuf_insert(pb, skip, hdrlen);
 	memcpy(esp, &sa->spi, 4);
-	ipsec_put32(esp + 4, (uint32_t)seq);
-	if (make_iv(xf, seq, esp + ESP_HDRLEN) != 0)
-		return esp_drop(xf, ESPS_CRYPTO);
+	if (!(xf->flags & IPSEC_XF_OLD))
+		ipsec_put32(esp + 4, (uint32_t)seq);
+	if (make_iv(xf, seq, esp + xf->hdrlen) != 0)
+		return esp_drop_out(why, ESPS_CRYPTO);
 	if (seal(sa, xf, esp, plen + padlen + ESP_TRAILERLEN, seq,
 	    pbuf_put(pb, xf->icvlen)) != CRYPTO_OK)
-		return esp_drop(xf, ESPS_CRYPTO);
+		return esp_drop_out(why, ESPS_CRYPTO);
 	pb->data[protoff] = IPPROTO_ESP;
-	if (ipsec_fix_iplen(pb) != 0)
-		return esp_drop(xf, ESPS_TOOBIG);
 	espstat_counters[ESPS_OUTPUT]++;
 	espstat_counters[ESPS_OBYTES] += plen;
-	espstat_hist[xf->alg_enc]++;
+	espstat_hist[xf->alg]++;
 	return IPSEC_PASS;
 }

@@ -82,45 +82,55 @@ const char *espstat_name(enum espstat_counter c);
 /* The most padding the one-byte pad length can say. */
 #define ESP_PADMAX	255
 
-/*
- * Build the SA's transform state (struct ipsec_xform) from its algorithms,
- * keys, flags and replay window and hang it on sa->xform, replacing any
- * earlier state.  0, or EINVAL (algorithm unknown or unavailable, key
- * length wrong, AEAD combined with an auth algorithm, window too large),
- * EOPNOTSUPP (RFC 1827 "old" ESP, derived or 4-byte IVs), ENOMEM.
- */
-int	esp_init(struct ipsec_sa *sa);
+/* RFC 1827 ESP: the SPI alone in front of the IV. */
+#define ESP_OLD_HDRLEN	4
 
 /*
- * Protect the packet in pb: insert the ESP header and IV after skip
- * bytes, pad, encrypt, append the ICV, set the byte at protoff to
- * IPPROTO_ESP and fix the IP length (and IPv4 checksum) in front.
+ * The ESP row of the transform table (see ipsec_xform.h).  Its init
+ * refuses (EINVAL) an algorithm unknown or unavailable, a wrong key
+ * length, AEAD combined with an auth algorithm, a window too large, an
+ * RFC 1827 SA with authentication or a cipher other than CBC or null,
+ * and a 4-byte or derived IV on a cipher without 64-bit CBC blocks.
+ *
+ * The KAME variants, chosen per SA: RFC 1827 "old" ESP
+ * (SADB_X_EXT_OLD: SPI and IV, no sequence number, no ICV, no replay
+ * window; with SADB_X_EXT_IV4B a 32-bit IV on the wire) and the derived
+ * IV of draft-ietf-ipsec-ciph-des-derived (SADB_X_EXT_DERIV: RFC 2406
+ * header whose sequence number is the 32-bit IV).  A 32-bit IV v is used
+ * as the 64-bit CBC IV v || ~v (RFC 1829 section 2.1).
+ *
+ * esp_output: insert the ESP header and IV after skip bytes, pad,
+ * encrypt, append the ICV, set the byte at protoff to IPPROTO_ESP.
+ * esp_input: replay check, ICV, decryption, padding, replay commit; then
+ * strip header, IV, trailer and ICV and write the inner protocol at
+ * protoff and in *nxt.  Neither touches the IP length fields.
  */
 enum ipsec_verdict esp_output(struct ipsec_sa *sa, struct pbuf *pb,
-	    size_t skip, size_t protoff);
-
-/*
- * Check and remove ESP from the packet in pb whose ESP header starts at
- * skip: replay check, ICV, decryption, padding, replay commit; then strip
- * header, IV, trailer and ICV, write the inner protocol at protoff and in
- * *nxt, and fix the IP length in front.
- */
+	    size_t skip, size_t protoff, int *why);
 enum ipsec_verdict esp_input(struct ipsec_sa *sa, struct pbuf *pb,
-	    size_t skip, size_t protoff, uint8_t *nxt);
+	    size_t skip, size_t protoff, uint8_t *nxt, int *why);
 
 extern const struct ipsec_xform_ops esp_xform_ops;
 
 /*
- * Shared by esp_output.c and esp_input.c.  esp_drop() counts a drop
- * reason, records it in xf->last_drop and returns IPSEC_DROP.
+ * Shared by esp_output.c and esp_input.c.  esp_drop_in() and
+ * esp_drop_out() count an espstat drop reason, set *why to the ipsecstat
+ * counter it means for the policy engine and return IPSEC_DROP.
  * esp_random() fills p with n unpredictable bytes (0, or -1 when OpenSSL's
  * generator fails) without a DRBG call per packet.  esp_aad()
  * writes the AEAD additional data of a packet with (full) sequence number
  * seq into aad (12 bytes of room) and returns its length.
  */
-enum ipsec_verdict esp_drop(struct ipsec_xform *xf,
-	    enum espstat_counter why);
+enum ipsec_verdict esp_drop_in(int *why, enum espstat_counter c);
+enum ipsec_verdict esp_drop_out(int *why, enum espstat_counter c);
 int	esp_random(void *p, size_t n);
+/*
+ * The CBC IV of the packet whose ESP header is at esp: the explicit IV
+ * behind the header, or a 32-bit IV (RFC 1827 IV4B, or the derived
+ * sequence number) widened into buf (8 bytes).
+ */
+const uint8_t *esp_iv(const struct ipsec_xform *xf, const uint8_t *esp,
+	    uint8_t *buf);
 size_t	esp_aad(const struct ipsec_sa *sa, const struct ipsec_xform *xf,
 	    uint64_t seq, uint8_t *aad);
 

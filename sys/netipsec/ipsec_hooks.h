@@ -7,13 +7,19 @@
  * protected.  Both consult the SPD and the SAD and run the transforms.
  *
  * Decisions (see ipsec_policy.h for levels and the inbound check):
- *  - ESP is the only transform.  A policy that needs AH or IPComp (level
- *    require/unique, or an SA for it exists) drops with out_notsupp; AH
- *    and IPComp headers on input drop with in_notsupp.  Nothing is faked.
- *  - An SA's transform state is built on its first use by a packet
- *    (esp_init()), not at SADB_ADD: the key engine stays free of the
- *    packet layer, and an SA whose algorithms cannot be set up drops
- *    its packets with out_inval / in_inval.
+ *  - Transforms are dispatched through the transform table
+ *    (ipsec_xform.h), one row per protocol.  A policy that needs a
+ *    protocol without a row (level require/unique, or an SA for it
+ *    exists) drops with out_notsupp; such a header on input drops with
+ *    in_notsupp.  Nothing is faked.
+ *  - An SA's transform state is built when the SA is installed (the key
+ *    engine calls the installer at SADB_ADD/UPDATE), never by a packet;
+ *    an SA found without state drops with out_inval / in_inval and the
+ *    protocol's noxform counter.
+ *  - IP lengths and the IPv4 header checksum are fixed once per IP
+ *    header, not by each transform: on output before a tunnel header
+ *    goes around the packet and after the last transform, on input after
+ *    the last transform.
  *  - Outbound: no matching policy means the family's def_policy
  *    (discard: out_polvio); discard drops (out_polvio); none passes
  *    clear; ipsec applies the SA bundle, request 0 innermost.  A missing
@@ -26,8 +32,9 @@
  *    is at least 68 (IPv4) or 1280 (IPv6), the verdict is IPSEC_TOOBIG
  *    (out_toobig).  Otherwise the packet is protected and the caller
  *    fragments the outer packet.
- *  - Inbound: ESP headers come off one after the other (SA by dst, ESP
- *    and SPI: none is in_nosa, one not MATURE/DYING is in_badspi); a
+ *  - Inbound: transform headers come off one after the other through
+ *    one AF-agnostic loop (SA by dst, protocol and SPI, or the CPI for
+ *    IPComp: none is in_nosa, one not MATURE/DYING is in_badspi); a
  *    tunnel-mode (or any-mode) SA whose inner protocol is IPv4 or IPv6
  *    is decapsulated.  Then the inbound policy of the final packet: none
  *    accepts protected packets too (as KAME); discard and a missing
@@ -39,7 +46,7 @@
  * belongs to the caller, who frees it (after quoting it in an ICMP error
  * for TOOBIG: its bytes are then still the original ones).  res->drop
  * names the ipsecstat counter that moved for a drop (the transform's own
- * counter, espstat's, may have moved too).
+ * counter, espstat's for instance, may have moved too).
  *
  * Threads: the packet path is single-threaded and serialised with the
  * key engine's control path (one event loop).  No allocation per packet
@@ -104,8 +111,9 @@ enum ipsec_verdict ipsec_output(struct pbuf **pbp,
 
 /*
  * Remove the transforms from the datagram in *pbp (while its next header
- * is ESP; tunnels are decapsulated) and apply the inbound policy to what
- * is left.  hi is the parsed view of the packet as received (NULL: the
+ * is a protocol of the transform table; tunnels are decapsulated) and
+ * apply the inbound policy to what is left.  hi is the parsed view of the
+ * packet as received (NULL: the
  * hook parses it).
  */
 enum ipsec_verdict ipsec_input(struct pbuf **pbp,

@@ -1,17 +1,18 @@
 /*
- * The inbound IPsec hook (see ipsec_hooks.h): remove ESP layer by layer,
- * decapsulate tunnels, keep the history of what was removed, then check
- * the final packet against the inbound policy.
+ * The inbound IPsec hook (see ipsec_hooks.h): remove the transforms
+ * layer by layer through the transform table, decapsulate tunnels, keep
+ * the history of what was removed, then check the final packet against
+ * the inbound policy.
  */
 #include <netinet/in.h>
 #include <string.h>
 
 #include "net/pfkeyv2.h"
 #include "sys/net/pbuf.h"
-#include "sys/netipsec/esp_var.h"
 #include "sys/netipsec/ipsec_hooks.h"
 #include "sys/netipsec/ipsec_policy.h"
 #include "sys/netipsec/ipsec_stat.h"
+#include "sys/netipsec/ipsec_util.h"
 #include "sys/netipsec/ipsec_var.h"
 #include "sys/netipsec/xform_ipip.h"
 #include "sys/netkey/key_sad.h"
@@ -19,14 +20,6 @@
 
 /* Destination options headers walked after a removed ESP, at most. */
 #define DSTOPTS_MAX	4
-
-/* What an ESP input drop means to the policy engine's counters. */
-static const enum ipsecstat_counter esp_in_reason[ESPS_NCOUNTERS] = {
-	[ESPS_NOTDB] = IPSECS_IN_NOSA,
-	[ESPS_INVALID] = IPSECS_IN_NOSA,
-	[ESPS_REPLAY] = IPSECS_IN_ESPREPLAY,
-	[ESPS_BADAUTH] = IPSECS_IN_ESPAUTHFAIL,
-};
 
 /* Mark a drop of af's counter c; the return value is the counter. */
 static int
@@ -36,13 +29,13 @@ in_fail(int af, enum ipsecstat_counter c)
 }
 
 /*
- * The offset of the next-header byte that names the ESP header at
+ * The offset of the next-header byte that names the transform header at
  * hi->ulp_off.  The parser's protoff is the transport-mode insertion
- * point's; IPv6 destination options between that point and ESP move it
- * on, one header at a time.
+ * point's; IPv6 destination options between that point and the header
+ * move it on, one header at a time.
  */
 static size_t
-esp_protoff(const uint8_t *pkt, const struct ip_hdr_info *hi)
+xform_protoff(const uint8_t *pkt, const struct ip_hdr_info *hi)
 {
 	size_t off = hi->ins_off, protoff = hi->protoff;
 
@@ -56,9 +49,9 @@ esp_protoff(const uint8_t *pkt, const struct ip_hdr_info *hi)
 }
 
 /*
- * After transport-mode ESP came off, the parsed view moves on to what
- * was inside it: the protocol, the length and, for IPv6, destination
- * options that followed ESP; then the selectors.
+ * After a transport-mode transform came off, the parsed view moves on to
+ * what was inside it: the protocol, the length and, for IPv6, destination
+ * options that followed the transform; then the selectors.
  */
 static int
 continue_parse(const struct pbuf *pb, struct ip_hdr_info *hi, uint8_t nxt)
@@ -88,25 +81,28 @@ record(struct ipsec_in_result *res, const struct ipsec_sa *sa, int af)
 {
 	const struct ipsec_xform *xf = ipsec_xform_of(sa);
 	struct ipsecstat_set *st = ipsecstat_of(af);
+	uint64_t *hist = ipsecstat_hist(af, sa->proto, false);
 
 	st->c[IPSECS_IN_SUCCESS]++;
-	if (xf->flags & (IPSEC_XF_AEAD | IPSEC_XF_AUTH))
-		st->c[IPSECS_IN_ESPAUTHSUCC]++;
-	st->in_esphist[sa->alg_enc]++;
+	if (xf->ops->in_authsucc >= 0 &&
+	    (xf->flags & (IPSEC_XF_AEAD | IPSEC_XF_AUTH)))
+		st->c[xf->ops->in_authsucc]++;
+	if (hist != NULL)
+		hist[xf->alg]++;
 	return ipsec_history_add(&res->hist, sa->proto, sa->mode, sa->reqid,
 	    sa->spi, &sa->src.sa, &sa->dst.sa);
 }
 
 /* Take the inner packet out of a tunnel and parse it. */
 static int
-decapsulate(struct pbuf *pb, struct ipsec_in_result *res, size_t off,
-    uint8_t nxt)
+decapsulate(const struct ipsec_xform_ops *ops, struct pbuf *pb,
+    struct ipsec_in_result *res, size_t off, uint8_t nxt)
 {
 	enum ipsecstat_counter why;
 	int af = res->hi.af;
 
 	if (ipip_input(pb, off, nxt, &why) != 0) {
-		espstat_counters[ESPS_TUNNEL]++;
+		ops->counters[ops->c_tunnel]++;
 		return in_fail(af, why);
 	}
 	/*
@@ -115,62 +111,71 @@ decapsulate(struct pbuf *pb, struct ipsec_in_result *res, size_t off,
 	 * it carries (no ports past the first fragment).
 	 */
 	if (ip_hdr_parse(pb->data, pb->len, &res->hi) != 0) {
-		espstat_counters[ESPS_TUNNEL]++;
+		ops->counters[ops->c_tunnel]++;
 		return in_fail(af, IPSECS_IN_TUNNEL);
 	}
 	return -1;
 }
 
-/* The SA for the ESP header at off, referenced; or a failure counter. */
+/*
+ * The SPI of the transform header at p: 32 bits as on the wire, or a
+ * 16-bit CPI widened to the 32-bit network-order SPI the SAD keeps.
+ */
+static uint32_t
+header_spi(const struct ipsec_xform_ops *ops, const uint8_t *p)
+{
+	uint32_t spi;
+	uint16_t cpi;
+
+	if (ops->spilen == 2) {
+		memcpy(&cpi, p + ops->spioff, sizeof(cpi));
+		return htonl(ntohs(cpi));
+	}
+	memcpy(&spi, p + ops->spioff, sizeof(spi));
+	return spi;
+}
+
+/* The SA for the transform header at off, referenced; or NULL, *why. */
 static struct ipsec_sa *
-esp_sa(const struct pbuf *pb, const struct ip_hdr_info *hi, size_t off,
-    int *why)
+header_sa(const struct ipsec_xform_ops *ops, const struct pbuf *pb,
+    const struct ip_hdr_info *hi, size_t off, int *why)
 {
 	struct ipsec_sa *sa;
-	uint32_t spi;
 
-	if (hi->len < off + ESP_HDRLEN) {
-		espstat_counters[ESPS_HDROPS]++;
+	if (hi->len < off + ops->hdrmin) {
+		ops->counters[ops->c_hdrops]++;
 		*why = in_fail(hi->af, IPSECS_IN_INVAL);
 		return NULL;
 	}
-	memcpy(&spi, pb->data + off, sizeof(spi));
-	sa = key_sad_lookup(&hi->dst.sa, IPPROTO_ESP, spi);
+	sa = key_sad_lookup(&hi->dst.sa, ops->proto,
+	    header_spi(ops, pb->data + off));
 	if (sa == NULL) {
-		espstat_counters[ESPS_NOTDB]++;
+		ops->counters[ops->c_notdb]++;
 		*why = in_fail(hi->af, IPSECS_IN_NOSA);
 		return NULL;
 	}
 	if (sa->state != SADB_SASTATE_MATURE &&
 	    sa->state != SADB_SASTATE_DYING) {
-		espstat_counters[ESPS_NOTDB]++;
+		ops->counters[ops->c_notdb]++;
 		*why = in_fail(hi->af, IPSECS_IN_BADSPI);
 		return NULL;
 	}
-	if (ipsec_sa_ready(sa) != 0) {
-		espstat_counters[ESPS_NOXFORM]++;
+	if (ipsec_xform_of(sa) == NULL) {
+		ops->counters[ops->c_noxform]++;
 		*why = in_fail(hi->af, IPSECS_IN_INVAL);
 		return NULL;
 	}
 	return key_sa_get(sa);
 }
 
-/* The counter of a failed esp_input(). */
-static int
-esp_failure(const struct ipsec_sa *sa, int af)
-{
-	const struct ipsec_xform *xf = ipsec_xform_of(sa);
-	enum ipsecstat_counter c = esp_in_reason[xf->last_drop];
-
-	return in_fail(af, c != IPSECS_IN_SUCCESS ? c : IPSECS_IN_INVAL);
-}
-
 /*
- * Remove the ESP header at res->hi.ulp_off.  -1 when done (res->hi
+ * ipsec_common_input: remove the transform header of protocol ops->proto
+ * at res->hi.ulp_off, whatever the family.  -1 when done (res->hi
  * describes what is left), or the counter of the drop.
  */
 static int
-remove_esp(struct pbuf *pb, struct ipsec_in_result *res)
+ipsec_common_input(const struct ipsec_xform_ops *ops, struct pbuf *pb,
+    struct ipsec_in_result *res)
 {
 	struct ip_hdr_info *hi = &res->hi;
 	struct ipsec_history_entry *e;
@@ -181,20 +186,19 @@ remove_esp(struct pbuf *pb, struct ipsec_in_result *res)
 
 	if (res->hist.n >= IPSEC_HISTORY_MAX || (hi->flags & IP_HDR_F_FRAG))
 		return in_fail(af, IPSECS_IN_INVAL);
-	sa = esp_sa(pb, hi, off, &why);
+	sa = header_sa(ops, pb, hi, off, &why);
 	if (sa == NULL)
 		return why;
-	if (esp_input(sa, pb, off, esp_protoff(pb->data, hi), &nxt) !=
-	    IPSEC_PASS) {
-		why = esp_failure(sa, af);
+	if (ops->input(sa, pb, off, xform_protoff(pb->data, hi), &nxt,
+	    &why) != IPSEC_PASS) {
 		key_sa_put(sa);
-		return why;
+		return in_fail(af, (enum ipsecstat_counter)why);
 	}
 	e = record(res, sa, af);
 	if ((nxt == IPPROTO_IPIP || nxt == IPPROTO_IPV6) &&
 	    (sa->mode == IPSEC_MODE_TUNNEL || sa->mode == IPSEC_MODE_ANY)) {
 		e->decap = true;
-		why = decapsulate(pb, res, off, nxt);
+		why = decapsulate(ops, pb, res, off, nxt);
 	} else if (continue_parse(pb, hi, nxt) != 0) {
 		why = in_fail(af, IPSECS_IN_INVAL);
 	} else if (hi->proto == IPPROTO_NONE) {
@@ -240,6 +244,7 @@ enum ipsec_verdict
 ipsec_input(struct pbuf **pbp, const struct ip_hdr_info *hi,
     struct ipsec_in_result *res)
 {
+	const struct ipsec_xform_ops *ops;
 	struct pbuf *pb = *pbp;
 	int why = -1;
 
@@ -253,11 +258,15 @@ ipsec_input(struct pbuf **pbp, const struct ip_hdr_info *hi,
 	}
 	if (pb->len > res->hi.len)
 		pbuf_trim(pb, pb->len - res->hi.len);
-	while (why < 0 && res->hi.proto == IPPROTO_ESP)
-		why = remove_esp(pb, res);
+	while (why < 0 && (ops = ipsec_xform_lookup(res->hi.proto)) != NULL)
+		why = ipsec_common_input(ops, pb, res);
 	if (why < 0 && (res->hi.proto == IPPROTO_AH ||
 	    res->hi.proto == IPPROTO_COMP))
 		why = in_fail(res->hi.af, IPSECS_IN_NOTSUPP);
+	/* The lengths of the header that is left, once for all layers. */
+	if (why < 0 && ipsec_history_protected(&res->hist) &&
+	    ipsec_fix_iplen(pb) != 0)
+		why = in_fail(res->hi.af, IPSECS_IN_INVAL);
 	if (why < 0)
 		why = check_policy(res);
 	res->drop = why;

@@ -8,48 +8,19 @@
 #include "net/pfkeyv2.h"
 #include "sys/net/pbuf.h"
 #include "sys/netinet/ip_frag.h"
-#include "sys/netipsec/esp_var.h"
 #include "sys/netipsec/ipsec_hooks.h"
 #include "sys/netipsec/ipsec_policy.h"
 #include "sys/netipsec/ipsec_stat.h"
+#include "sys/netipsec/ipsec_util.h"
 #include "sys/netipsec/ipsec_var.h"
 #include "sys/netipsec/xform_ipip.h"
 #include "sys/netkey/key_spd.h"
-
-/* What an ESP output drop means to the policy engine's counters. */
-static const enum ipsecstat_counter esp_out_reason[ESPS_NCOUNTERS] = {
-	[ESPS_HDROPS] = IPSECS_OUT_INVAL,
-	[ESPS_NOXFORM] = IPSECS_OUT_INVAL,
-	[ESPS_WRAP] = IPSECS_OUT_INVAL,
-	[ESPS_INVALID] = IPSECS_OUT_NOSA,
-	[ESPS_TOOBIG] = IPSECS_OUT_NOMEM,
-	[ESPS_CRYPTO] = IPSECS_OUT_INVAL,
-};
 
 static enum ipsec_verdict
 out_drop(int af, struct ipsec_out_result *res, enum ipsecstat_counter c)
 {
 	res->drop = ipsecstat_inc(af, c);
 	return IPSEC_DROP;
-}
-
-/*
- * The worst-case ESP trailer for plen payload bytes: padding to the SA's
- * boundary plus pad length and next header, or esp_randpad's padding of
- * short packets when that is larger (capped by the one-byte pad length).
- */
-static size_t
-esp_trailer_max(const struct ipsec_xform *xf, int af, size_t plen)
-{
-	size_t trailer = ESP_TRAILERLEN + xf->padbound - 1;
-	int randpad = ipsec_af_vars(af)->esp_randpad;
-
-	if (randpad > 0 && plen + trailer < (size_t)randpad) {
-		trailer = (size_t)randpad - plen;
-		if (trailer > ESP_PADMAX + ESP_TRAILERLEN)
-			trailer = ESP_PADMAX + ESP_TRAILERLEN;
-	}
-	return trailer;
 }
 
 /*
@@ -74,8 +45,7 @@ bundle_size(const struct ip_hdr_info *hi, const struct ipsec_bundle *b,
 			skip = ipip_hdrlen(af);
 			len += skip;
 		}
-		len += ESP_HDRLEN + xf->ivlen + xf->icvlen +
-		    esp_trailer_max(xf, af, len - skip);
+		len += xf->ops->overhead(xf, af, len - skip);
 	}
 	*dfp = af == AF_INET && df;
 	return len;
@@ -110,33 +80,46 @@ too_big(const struct ip_hdr_info *hi, const struct ipsec_bundle *b,
 	return true;
 }
 
-/* Apply one step of the bundle to pb; the counter of a failure, or -1. */
+/*
+ * Apply one step of the bundle to pb; the counter of a failure, or -1.
+ * The IP header a tunnel goes around is finished first: its lengths are
+ * fixed once, after every transform that worked inside it.
+ */
 static int
 apply_step(struct pbuf *pb, const struct ipsec_bundle_step *st,
     size_t *skip, size_t *protoff)
 {
 	const struct ipsec_request *r = st->req;
-	struct ipsec_xform *xf;
+	struct ipsec_xform *xf = ipsec_xform_of(st->sa);
+	int why = IPSECS_OUT_INVAL;
 
 	if (r->mode == IPSEC_MODE_TUNNEL) {
+		if (ipsec_fix_iplen(pb) != 0)
+			return IPSECS_OUT_INVAL;
 		if (ipip_output(pb, &r->tun_src.sa, &r->tun_dst.sa) != 0)
 			return IPSECS_OUT_NOMEM;
 		*skip = ipip_hdrlen(r->tun_dst.sa.sa_family);
 		*protoff = r->tun_dst.sa.sa_family == AF_INET6 ? 6 : 9;
 	}
-	if (esp_output(st->sa, pb, *skip, *protoff) == IPSEC_PASS)
+	if (xf->ops->output(st->sa, pb, *skip, *protoff, &why) == IPSEC_PASS)
 		return -1;
-	xf = ipsec_xform_of(st->sa);
-	if (xf == NULL || esp_out_reason[xf->last_drop] == 0)
-		return IPSECS_OUT_INVAL;
-	return esp_out_reason[xf->last_drop];
+	return why;
+}
+
+/* The histogram of the transform that was applied. */
+static void
+count_step(int af, const struct ipsec_sa *sa)
+{
+	uint64_t *hist = ipsecstat_hist(af, sa->proto, true);
+
+	if (hist != NULL)
+		hist[ipsec_xform_of(sa)->alg]++;
 }
 
 static enum ipsec_verdict
 protect(const struct ipsec_policy *p, const struct ip_hdr_info *hi,
     struct pbuf *pb, struct ipsec_out_result *res)
 {
-	struct ipsecstat_set *st = ipsecstat_of(hi->af);
 	size_t skip = hi->ins_off, protoff = hi->protoff, i;
 	enum ipsecstat_counter why;
 	struct ipsec_bundle b;
@@ -144,10 +127,7 @@ protect(const struct ipsec_policy *p, const struct ip_hdr_info *hi,
 
 	if (ipsec_policy_bundle(p, hi, &b, &why) != 0)
 		return out_drop(hi->af, res, why);
-	for (i = 0; i < b.n && rc < 0; i++)
-		if (ipsec_sa_ready(b.step[i].sa) != 0)
-			rc = IPSECS_OUT_INVAL;
-	if (rc < 0 && too_big(hi, &b, res)) {
+	if (too_big(hi, &b, res)) {
 		ipsec_bundle_release(&b);
 		ipsecstat_inc(hi->af, IPSECS_OUT_TOOBIG);
 		return IPSEC_TOOBIG;
@@ -155,11 +135,13 @@ protect(const struct ipsec_policy *p, const struct ip_hdr_info *hi,
 	for (i = 0; i < b.n && rc < 0; i++) {
 		rc = apply_step(pb, &b.step[i], &skip, &protoff);
 		if (rc < 0) {
-			st->out_esphist[b.step[i].sa->alg_enc]++;
+			count_step(hi->af, b.step[i].sa);
 			res->nxform++;
 		}
 	}
 	ipsec_bundle_release(&b);
+	if (rc < 0 && res->nxform > 0 && ipsec_fix_iplen(pb) != 0)
+		rc = IPSECS_OUT_INVAL;
 	if (rc >= 0)
 		return out_drop(hi->af, res, (enum ipsecstat_counter)rc);
 	res->protected = res->nxform > 0;

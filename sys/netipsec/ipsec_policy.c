@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "net/pfkeyv2.h"
-#include "sys/netipsec/esp_var.h"
 #include "sys/netipsec/ipsec_policy.h"
 #include "sys/netipsec/ipsec_var.h"
+#include "sys/netipsec/ipsec_xform.h"
 #include "sys/netkey/key_acquire.h"
 #include "sys/netkey/key_msg_spd.h"
 #include "sys/netkey/key_sad.h"
@@ -73,16 +73,6 @@ ipsec_policy_level(int af, const struct ipsec_request *req)
 	return IPSEC_LEVEL_USE;
 }
 
-int
-ipsec_sa_ready(struct ipsec_sa *sa)
-{
-	if (sa->xform != NULL)
-		return 0;
-	if (sa->proto != IPPROTO_ESP)
-		return EPROTONOSUPPORT;
-	return esp_init(sa);
-}
-
 void
 ipsec_bundle_release(struct ipsec_bundle *b)
 {
@@ -130,6 +120,7 @@ ipsec_policy_bundle(const struct ipsec_policy *p,
     enum ipsecstat_counter *why)
 {
 	const struct sockaddr *src = &hi->src.sa, *dst = &hi->dst.sa;
+	const struct ipsec_xform_ops *ops;
 	const struct sockaddr *s, *d;
 	const struct ipsec_request *r;
 	struct ipsec_sa *sa;
@@ -149,11 +140,11 @@ ipsec_policy_bundle(const struct ipsec_policy *p,
 		sa = key_sad_select(s, d, r->proto, r->mode,
 		    level == IPSEC_LEVEL_UNIQUE ? r->reqid : 0);
 		/*
-		 * AH and IPComp are not implemented: an SA we cannot apply,
-		 * or a level that insists on one, drops the packet rather
-		 * than sending it with less protection than configured.
+		 * A protocol without a transform: an SA we cannot apply, or
+		 * a level that insists on one, drops the packet rather than
+		 * sending it with less protection than configured.
 		 */
-		if (r->proto != IPPROTO_ESP) {
+		if ((ops = ipsec_xform_lookup(r->proto)) == NULL) {
 			if (sa != NULL || level != IPSEC_LEVEL_USE)
 				return bundle_fail(b, why,
 				    IPSECS_OUT_NOTSUPP);
@@ -164,6 +155,10 @@ ipsec_policy_bundle(const struct ipsec_policy *p,
 			if (level == IPSEC_LEVEL_USE)
 				continue;
 			return bundle_fail(b, why, IPSECS_OUT_NOSA);
+		}
+		if (ipsec_xform_of(sa) == NULL) {
+			ops->counters[ops->c_noxform]++;
+			return bundle_fail(b, why, IPSECS_OUT_INVAL);
 		}
 		b->step[b->n].sa = key_sa_get(sa);
 		b->step[b->n++].req = r;

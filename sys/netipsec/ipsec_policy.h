@@ -77,10 +77,4 @@ void	ipsec_bundle_release(struct ipsec_bundle *b);
 bool	ipsec_policy_check_in(const struct ipsec_policy *p,
 	    const struct ip_hdr_info *hi, const struct ipsec_history *h);
 
-/*
- * Make sure the SA has its transform state (built on first use, see
- * ipsec_hooks.h); 0 or the transform's errno.
- */
-int	ipsec_sa_ready(struct ipsec_sa *sa);
-
 #endif

@@ -3,6 +3,7 @@
  */
 #include <stddef.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "sys/netipsec/ipsec_stat.h"
@@ -53,6 +54,23 @@ ipsecstat_inc(int af, enum ipsecstat_counter c)
 	return (int)c;
 }
 
+uint64_t *
+ipsecstat_hist(int af, uint8_t proto, bool out)
+{
+	struct ipsecstat_set *s = ipsecstat_of(af);
+
+	switch (proto) {
+	case IPPROTO_ESP:
+		return out ? s->out_esphist : s->in_esphist;
+	case IPPROTO_AH:
+		return out ? s->out_ahhist : s->in_ahhist;
+	case IPPROTO_COMP:
+		return out ? s->out_comphist : s->in_comphist;
+	default:
+		return NULL;
+	}
+}
+
 uint64_t
 ipsecstat_value(int af, enum ipsecstat_counter c)
 {
@@ -98,6 +116,10 @@ ipsecstat_get(int af, struct ipsecstat *st)
 			    sizeof(s->c[i]));
 	memcpy(st->in_esphist, s->in_esphist, sizeof(st->in_esphist));
 	memcpy(st->out_esphist, s->out_esphist, sizeof(st->out_esphist));
+	memcpy(st->in_ahhist, s->in_ahhist, sizeof(st->in_ahhist));
+	memcpy(st->out_ahhist, s->out_ahhist, sizeof(st->out_ahhist));
+	memcpy(st->in_comphist, s->in_comphist, sizeof(st->in_comphist));
+	memcpy(st->out_comphist, s->out_comphist, sizeof(st->out_comphist));
 }
 
 void

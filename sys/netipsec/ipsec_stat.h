@@ -11,6 +11,7 @@
 #ifndef SYS_NETIPSEC_IPSEC_STAT_H
 #define SYS_NETIPSEC_IPSEC_STAT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define IPSEC_HIST_MAX	256	/* one bucket per SADB algorithm id */
@@ -47,8 +48,7 @@ enum ipsecstat_counter {
 /*
  * KAME's struct ipsecstat (netinet6/ipsec.h), field for field.  There is
  * no SPD cache here (the SPD's index is the lookup), so spdcachelookup and
- * spdcachemiss stay zero; the AH and IPComp histograms stay zero until
- * those transforms exist.
+ * spdcachemiss stay zero.
  */
 struct ipsecstat {
 	uint64_t	in_success;
@@ -79,11 +79,15 @@ struct ipsecstat {
 	uint64_t	spdcachemiss;
 };
 
-/* One family's counters and histograms. */
+/* One family's counters and histograms (by SADB algorithm id). */
 struct ipsecstat_set {
 	uint64_t	c[IPSECS_NCOUNTERS];
 	uint64_t	in_esphist[IPSEC_HIST_MAX];
 	uint64_t	out_esphist[IPSEC_HIST_MAX];
+	uint64_t	in_ahhist[IPSEC_HIST_MAX];
+	uint64_t	out_ahhist[IPSEC_HIST_MAX];
+	uint64_t	in_comphist[IPSEC_HIST_MAX];
+	uint64_t	out_comphist[IPSEC_HIST_MAX];
 };
 
 extern struct ipsecstat_set ipsecstat_inet;	/* net.inet.ipsec */
@@ -94,6 +98,12 @@ struct ipsecstat_set *ipsecstat_of(int af);
 
 /* Count one event of af; returns c so a drop can say which moved. */
 int	ipsecstat_inc(int af, enum ipsecstat_counter c);
+
+/*
+ * The histogram of af for transform protocol proto (IPPROTO_ESP, _AH,
+ * _COMP) in one direction; NULL for any other protocol.
+ */
+uint64_t *ipsecstat_hist(int af, uint8_t proto, bool out);
 
 /* A counter's value for af, for tests and the sysctl front end. */
 uint64_t ipsecstat_value(int af, enum ipsecstat_counter c);

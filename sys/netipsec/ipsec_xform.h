@@ -1,19 +1,36 @@
 /*
- * The packet layer's per-SA transform state and the verdicts its
- * transforms return.
+ * The transform table of the packet layer: one row of operations per
+ * IPsec protocol (ESP, AH, IPComp), the per-SA state those operations
+ * share, and the verdicts they return.
  *
- * An SA's transform state is built once, when the SA is installed
- * (esp_init() and its AH/IPComp siblings), from the SA's algorithms, keys
- * and flags; it hangs off sa->xform with sa->xform_free as its one free
- * path (see key_sa.h).  Everything a packet needs to know about its SA's
- * behaviour (AEAD or cipher plus HMAC, ESN or not, padding mode, replay
- * window) is decided there, never per packet.
+ * When state is built: an SA's transform state is built once, when the
+ * SA is installed.  The key engine calls the installer the packet layer
+ * registered (key_sa_set_installer(), see key_sa.h) for every SA that
+ * becomes MATURE through SADB_ADD or SADB_UPDATE, before the SA is
+ * linked; ipsec_xform_install() picks the row for the SA's protocol,
+ * allocates the state and lets the row's init fill it.  An SA whose
+ * state cannot be built is refused there (EINVAL, as KAME's key_mature
+ * refuses it) and the SAD is left unchanged.  The packet path only reads
+ * the state: it never builds one and never allocates.
  *
- * Ownership: the state belongs to the SA and dies with it.  The crypto
- * sessions inside hold the only expanded copies of the keys; the replay
- * window is owned by the state.  A transform function never frees the
+ * Ownership: the state belongs to the SA and dies with it through the
+ * one free path, ipsec_xform_free() (hung on sa->xform_free), which frees
+ * every crypto session (each wipes its key bytes) and the replay window,
+ * then wipes the state itself.  A transform function never frees the
  * packet it is given: on IPSEC_DROP the caller frees it (its bytes are
  * then unspecified), on IPSEC_PASS the caller continues with it.
+ *
+ * Lengths: a transform keeps pb->len right but never rewrites the IP
+ * header's length fields or its checksum; the policy engine fixes them
+ * once for each IP header, when it is done with that header (before a
+ * tunnel header is put in front of it on output, after the last
+ * transform on input).  AH, whose ICV covers the length fields, computes
+ * them from pb->len itself.
+ *
+ * Drops: a transform counts its own protocol's statistics (espstat,
+ * ahstat, ipcompstat) and tells the engine, through *why, which counter
+ * of ipsecstat explains the drop to the policy layer.  Nothing about a
+ * drop is kept in the SA.
  *
  * Threads: one packet at a time per SA (the packet path serialises on
  * the SA); nothing here is locked.
@@ -29,14 +46,11 @@
 
 struct crypto_enc;
 struct crypto_auth;
+struct crypto_comp;
 struct ipsec_replay;
 struct pbuf;
 
-/*
- * What the packet path does next.  A drop always comes with a counter of
- * the transform's statistics (enum espstat_counter for ESP) that says why;
- * the transform bumps it and records it in the state's last_drop.
- */
+/* What the packet path does next. */
 enum ipsec_verdict {
 	IPSEC_PASS = 0,		/* transformed; continue with the packet */
 	IPSEC_CONSUMED,		/* queued or handed on; caller lets go */
@@ -58,44 +72,112 @@ enum ipsec_padmode {
 #define IPSEC_XF_CYCSEQ		0x0008	/* 32-bit sequence may wrap */
 #define IPSEC_XF_RANDIV		0x0010	/* IV from the random pool (CBC) */
 #define IPSEC_XF_TESTIV		0x0020	/* a test hook fixed the IV */
+#define IPSEC_XF_OLD		0x0040	/* RFC 1826/1827: no sequence */
+#define IPSEC_XF_RAWCPI		0x0080	/* IPComp: CPI not well-known */
+#define IPSEC_XF_IV32		0x0100	/* ESP: 32-bit IV and complement */
 
 struct ipsec_xform_ops;
 
+/*
+ * One SA's transform state.  Which fields a protocol uses is its own
+ * business; the free path frees whatever sessions are set.
+ */
 struct ipsec_xform {
 	const struct ipsec_xform_ops *ops;
-	struct crypto_enc	*enc;		/* NULL for AH */
-	struct crypto_auth	*auth;		/* NULL without separate ICV */
+	struct crypto_enc	*enc;		/* ESP cipher or AEAD */
+	struct crypto_auth	*auth;		/* ESP HMAC, AH */
+	struct crypto_comp	*comp;		/* IPComp */
 	struct ipsec_replay	*replay;	/* NULL: no window, no ESN */
 	uint32_t		 flags;		/* IPSEC_XF_* */
 	enum ipsec_padmode	 padmode;
+	uint8_t			 hdrlen;	/* header bytes before the IV */
 	uint8_t			 ivlen;		/* explicit IV bytes */
 	uint8_t			 icvlen;	/* ICV bytes on the wire */
 	uint8_t			 blocksize;	/* cipher block (1: stream) */
 	uint8_t			 padbound;	/* payload+trailer alignment */
-	uint8_t			 alg_enc;	/* for the histograms */
-	uint16_t		 last_drop;	/* counter of the last drop */
+	uint8_t			 alg;		/* histogram bucket: SADB id */
 };
 
 /*
- * One transform (ESP, AH, IPComp): the table entry the policy engine
- * dispatches through.  skip is the number of bytes in front of the
- * transform's header (IP header and the extension headers before it);
- * protoff is the offset of the byte naming the next protocol (the IPv4
- * protocol field or the last IPv6 next-header field), which output sets
- * to the transform's protocol and input sets to the inner protocol,
- * returned in *nxt.
+ * One transform: the table row the policy engine dispatches through.
+ *
+ * Header geometry, for the common input path: a header shorter than
+ * hdrmin bytes is counted as hdrops; the SA is found by the spilen bytes
+ * at spioff (a 16-bit CPI is widened to a 32-bit SPI in network order,
+ * as the SAD keeps IPComp SAs).
+ *
+ * init fills xf (zeroed, ops set) from the SA: 0 or an errno; whatever it
+ * set is freed by the common free path on failure too.
+ *
+ * overhead is the most bytes output adds behind skip to a packet whose
+ * payload behind skip is plen bytes, for the MTU decision made before
+ * any transform runs.
+ *
+ * output: skip is the number of bytes in front of the transform's header
+ * (IP header and the extension headers before it); protoff is the offset
+ * of the byte naming the next protocol (the IPv4 protocol field or the
+ * last IPv6 next-header field), which output sets to the transform's
+ * protocol.  input: the header starts at skip; the inner protocol goes to
+ * protoff and *nxt.  On IPSEC_DROP *why is the enum ipsecstat_counter
+ * of the drop.
+ *
+ * counters points to the protocol's statistics array; c_* are the
+ * indexes the common input path moves itself.  in_authsucc is the
+ * ipsecstat counter of an authenticated packet (-1: none for this
+ * protocol).
  */
 struct ipsec_xform_ops {
 	uint8_t		 proto;		/* IPPROTO_ESP, ... */
 	const char	*name;
-	int		(*init)(struct ipsec_sa *sa);
+	uint8_t		 hdrmin;
+	uint8_t		 spioff;
+	uint8_t		 spilen;	/* 4, or 2 for a CPI */
+	int		(*init)(struct ipsec_sa *sa, struct ipsec_xform *xf);
+	size_t		(*overhead)(const struct ipsec_xform *xf, int af,
+			    size_t plen);
 	enum ipsec_verdict (*output)(struct ipsec_sa *sa, struct pbuf *pb,
-			    size_t skip, size_t protoff);
+			    size_t skip, size_t protoff, int *why);
 	enum ipsec_verdict (*input)(struct ipsec_sa *sa, struct pbuf *pb,
-			    size_t skip, size_t protoff, uint8_t *nxt);
+			    size_t skip, size_t protoff, uint8_t *nxt,
+			    int *why);
+	uint64_t	*counters;
+	uint16_t	 c_hdrops;	/* header too short */
+	uint16_t	 c_notdb;	/* no SA, or not usable */
+	uint16_t	 c_noxform;	/* SA without transform state */
+	uint16_t	 c_tunnel;	/* inner packet of a tunnel bad */
+	int		 in_authsucc;
 };
 
-/* The state esp_init() (or a sibling) hung on the SA; NULL if none. */
+/* The row for an IP protocol; NULL for one that is not a transform. */
+const struct ipsec_xform_ops *ipsec_xform_lookup(uint8_t proto);
+
+/*
+ * Build and hang the SA's transform state (the installer the packet
+ * layer registers with the key engine).  0, EINVAL (the SA cannot be
+ * used: algorithm unknown or unavailable, key or flags the transform
+ * refuses), or ENOMEM.  An earlier state is replaced only on success.
+ * An SA of a protocol without a row (TCP-MD5) is left without state: it
+ * is kept for PF_KEY clients, and no packet is transformed with it.
+ */
+int	ipsec_xform_install(struct ipsec_sa *sa);
+
+/* Register ipsec_xform_install() with the key engine (start-up). */
+void	ipsec_xform_attach(void);
+
+/* The one free path of a state (sa->xform_free). */
+void	ipsec_xform_free(void *xform);
+
+/*
+ * One transform alone, the IP header's lengths (and IPv4 checksum) fixed
+ * after it: for tools and tests that drive a transform without the
+ * policy engine.  why may be NULL.
+ */
+enum ipsec_verdict ipsec_xform_output(struct ipsec_sa *sa, struct pbuf *pb,
+	    size_t skip, size_t protoff, int *why);
+enum ipsec_verdict ipsec_xform_input(struct ipsec_sa *sa, struct pbuf *pb,
+	    size_t skip, size_t protoff, uint8_t *nxt, int *why);
+
+/* The state hung on the SA; NULL if none. */
 static inline struct ipsec_xform *
 ipsec_xform_of(const struct ipsec_sa *sa)
 {

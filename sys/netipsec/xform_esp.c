@@ -1,6 +1,7 @@
 /*
  * ESP (RFC 4303, KAME/RFC 2406 behaviour): the per-SA transform state,
- * made once when the SA is installed, and the ESP statistics.  The packet
+ * made once when the SA is installed (its row of the transform table),
+ * and the ESP statistics.  The packet
  * paths are esp_output.c and esp_input.c.
  *
  * Everything that varies between SAs is settled here: which crypto
@@ -11,6 +12,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +22,8 @@
 #include "net/pfkeyv2.h"
 #include "sys/crypto/crypto.h"
 #include "sys/netipsec/esp_var.h"
+#include "sys/netipsec/ipsec_stat.h"
+#include "sys/netipsec/ipsec_var.h"
 #include "sys/netipsec/replay.h"
 #include "sys/netkey/key_sa.h"
 
@@ -79,11 +83,35 @@ espstat_name(enum espstat_counter c)
 	return espstat_names[c];
 }
 
+/*
+ * What an ESP drop means to the policy engine's counters, by direction;
+ * a reason without an entry is an invalid packet or SA.
+ */
+static const enum ipsecstat_counter esp_in_reason[ESPS_NCOUNTERS] = {
+	[ESPS_NOTDB] = IPSECS_IN_NOSA,
+	[ESPS_INVALID] = IPSECS_IN_NOSA,
+	[ESPS_REPLAY] = IPSECS_IN_ESPREPLAY,
+	[ESPS_BADAUTH] = IPSECS_IN_ESPAUTHFAIL,
+};
+
+static const enum ipsecstat_counter esp_out_reason[ESPS_NCOUNTERS] = {
+	[ESPS_INVALID] = IPSECS_OUT_NOSA,
+	[ESPS_TOOBIG] = IPSECS_OUT_NOMEM,
+};
+
 enum ipsec_verdict
-esp_drop(struct ipsec_xform *xf, enum espstat_counter why)
+esp_drop_in(int *why, enum espstat_counter c)
 {
-	espstat_counters[why]++;
-	xf->last_drop = (uint16_t)why;
+	espstat_counters[c]++;
+	*why = esp_in_reason[c] != 0 ? esp_in_reason[c] : IPSECS_IN_INVAL;
+	return IPSEC_DROP;
+}
+
+enum ipsec_verdict
+esp_drop_out(int *why, enum espstat_counter c)
+{
+	espstat_counters[c]++;
+	*why = esp_out_reason[c] != 0 ? esp_out_reason[c] : IPSECS_OUT_INVAL;
 	return IPSEC_DROP;
 }
 
@@ -114,6 +142,20 @@ rnd_setup(void)
 	pthread_atfork(NULL, NULL, rnd_forget);
 }
 
+const uint8_t *
+esp_iv(const struct ipsec_xform *xf, const uint8_t *esp, uint8_t *buf)
+{
+	size_t i;
+
+	if (!(xf->flags & IPSEC_XF_IV32))
+		return esp + xf->hdrlen;
+	for (i = 0; i < 4; i++) {
+		buf[i] = esp[4 + i];
+		buf[4 + i] = (uint8_t)~esp[4 + i];
+	}
+	return buf;
+}
+
 int
 esp_random(void *p, size_t n)
 {
@@ -127,21 +169,6 @@ esp_random(void *p, size_t n)
 	memcpy(p, rnd_pool + rnd_off, n);
 	rnd_off += n;
 	return 0;
-}
-
-/* The one free path of an ESP state: sessions wipe their keys. */
-static void
-esp_zeroize(void *p)
-{
-	struct ipsec_xform *xf = p;
-
-	if (xf == NULL)
-		return;
-	crypto_enc_free(xf->enc);
-	crypto_auth_free(xf->auth);
-	ipsec_replay_free(xf->replay);
-	OPENSSL_cleanse(xf, sizeof(*xf));
-	free(xf);
 }
 
 /*
@@ -197,6 +224,37 @@ key_bytes(const struct ipsec_sa_key *k)
 	return k->data != NULL ? k->data : none;
 }
 
+/*
+ * The header layout of the SA: RFC 4303 (SPI and sequence number), or
+ * one of KAME's RFC 1827/1829 variants (see esp_var.h).  The 32-bit IVs
+ * exist for DES-style 64-bit CBC blocks only.
+ */
+static int
+esp_variant(const struct ipsec_sa *sa, struct ipsec_xform *xf,
+    const struct crypto_alg *ealg, const struct crypto_alg *aalg)
+{
+	bool iv32 = (sa->flags & SADB_X_EXT_DERIV) ||
+	    ((sa->flags & SADB_X_EXT_OLD) && (sa->flags & SADB_X_EXT_IV4B));
+
+	xf->hdrlen = ESP_HDRLEN;
+	if (sa->flags & SADB_X_EXT_OLD) {
+		/* RFC 1827 knows CBC ciphers alone, without an ICV. */
+		if (aalg != NULL || (sa->flags & SADB_X_EXT_DERIV) ||
+		    (ealg->mode != CRYPTO_MODE_CBC &&
+		    ealg->mode != CRYPTO_MODE_NULL))
+			return EINVAL;
+		xf->flags |= IPSEC_XF_OLD;
+		xf->hdrlen = ESP_OLD_HDRLEN;
+	}
+	if (iv32) {
+		if (ealg->mode != CRYPTO_MODE_CBC || ealg->ivlen != 8)
+			return EINVAL;
+		xf->flags |= IPSEC_XF_IV32;
+		xf->ivlen = (sa->flags & SADB_X_EXT_OLD) ? 4 : 0;
+	}
+	return 0;
+}
+
 static int
 esp_sessions(struct ipsec_sa *sa, struct ipsec_xform *xf,
     const struct crypto_alg *ealg, const struct crypto_alg *aalg)
@@ -210,7 +268,8 @@ esp_sessions(struct ipsec_sa *sa, struct ipsec_xform *xf,
 		    sa->key_auth.len, 0, &xf->auth);
 	if (error != 0)
 		return error;
-	if (sa->replay != 0 || (sa->flags & SADB_X_SAFLAGS_ESN)) {
+	if ((sa->replay != 0 || (sa->flags & SADB_X_SAFLAGS_ESN)) &&
+	    !(xf->flags & IPSEC_XF_OLD)) {
 		xf->replay = ipsec_replay_new(sa->replay,
 		    (sa->flags & SADB_X_SAFLAGS_ESN) != 0);
 		if (xf->replay == NULL)
@@ -219,28 +278,17 @@ esp_sessions(struct ipsec_sa *sa, struct ipsec_xform *xf,
 	return 0;
 }
 
-int
-esp_init(struct ipsec_sa *sa)
+static int
+esp_init(struct ipsec_sa *sa, struct ipsec_xform *xf)
 {
 	const struct crypto_alg *ealg, *aalg;
-	struct ipsec_xform *xf;
 	int error;
 
 	pthread_once(&rnd_once, rnd_setup);
-	if (sa->flags & (SADB_X_EXT_OLD | SADB_X_EXT_IV4B | SADB_X_EXT_DERIV))
-		return EOPNOTSUPP;
-	error = esp_algs(sa, &ealg, &aalg);
-	if (error != 0)
+	if ((error = esp_algs(sa, &ealg, &aalg)) != 0 ||
+	    (error = esp_variant(sa, xf, ealg, aalg)) != 0 ||
+	    (error = esp_sessions(sa, xf, ealg, aalg)) != 0)
 		return error;
-	xf = calloc(1, sizeof(*xf));
-	if (xf == NULL)
-		return ENOMEM;
-	error = esp_sessions(sa, xf, ealg, aalg);
-	if (error != 0) {
-		esp_zeroize(xf);
-		return error;
-	}
-	xf->ops = &esp_xform_ops;
 	if (ealg->mode == CRYPTO_MODE_AEAD || ealg->mode == CRYPTO_MODE_GMAC)
 		xf->flags |= IPSEC_XF_AEAD;
 	if (xf->auth != NULL)
@@ -249,21 +297,38 @@ esp_init(struct ipsec_sa *sa)
 		xf->flags |= IPSEC_XF_ESN;
 	if (sa->flags & SADB_X_EXT_CYCSEQ)
 		xf->flags |= IPSEC_XF_CYCSEQ;
-	if (ealg->mode == CRYPTO_MODE_CBC)
+	if (ealg->mode == CRYPTO_MODE_CBC && !(sa->flags & SADB_X_EXT_DERIV))
 		xf->flags |= IPSEC_XF_RANDIV;
 	xf->padmode = esp_padmode(sa->flags);
-	xf->ivlen = (uint8_t)crypto_enc_ivlen(xf->enc);
+	if (!(xf->flags & IPSEC_XF_IV32))
+		xf->ivlen = (uint8_t)crypto_enc_ivlen(xf->enc);
 	xf->icvlen = (uint8_t)(xf->auth != NULL ?
 	    crypto_auth_icvlen(xf->auth) : crypto_enc_icvlen(xf->enc));
 	/* RFC 4303 2.4: the cipher's block, and 4 bytes at least. */
 	xf->blocksize = ealg->blocksize > 0 ? ealg->blocksize : 1;
 	xf->padbound = ealg->blocksize > 4 ? ealg->blocksize : 4;
-	xf->alg_enc = sa->alg_enc;
-	if (sa->xform_free != NULL)
-		sa->xform_free(sa->xform);
-	sa->xform = xf;
-	sa->xform_free = esp_zeroize;
+	xf->alg = sa->alg_enc;
 	return 0;
+}
+
+/*
+ * The most ESP adds to plen payload bytes: header, IV and ICV, padding
+ * to the SA's boundary plus pad length and next header, or esp_randpad's
+ * padding of short packets when that is larger (capped by the one-byte
+ * pad length).
+ */
+static size_t
+esp_overhead(const struct ipsec_xform *xf, int af, size_t plen)
+{
+	size_t trailer = ESP_TRAILERLEN + xf->padbound - 1;
+	int randpad = ipsec_af_vars(af)->esp_randpad;
+
+	if (randpad > 0 && plen + trailer < (size_t)randpad) {
+		trailer = (size_t)randpad - plen;
+		if (trailer > ESP_PADMAX + ESP_TRAILERLEN)
+			trailer = ESP_PADMAX + ESP_TRAILERLEN;
+	}
+	return xf->hdrlen + xf->ivlen + xf->icvlen + trailer;
 }
 
 void
@@ -283,7 +348,17 @@ esp_test_set_output(struct ipsec_sa *sa, const uint8_t *iv,
 const struct ipsec_xform_ops esp_xform_ops = {
 	.proto = IPPROTO_ESP,
 	.name = "esp",
+	.hdrmin = ESP_HDRLEN,
+	.spioff = 0,
+	.spilen = 4,
 	.init = esp_init,
+	.overhead = esp_overhead,
 	.output = esp_output,
 	.input = esp_input,
+	.counters = espstat_counters,
+	.c_hdrops = ESPS_HDROPS,
+	.c_notdb = ESPS_NOTDB,
+	.c_noxform = ESPS_NOXFORM,
+	.c_tunnel = ESPS_TUNNEL,
+	.in_authsucc = IPSECS_IN_ESPAUTHSUCC,
 };

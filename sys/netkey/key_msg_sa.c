@@ -185,7 +185,8 @@ sa_from_msg(const struct key_msg *m, const struct sa_index *ix,
 
 	if ((sa = key_sa_alloc(ix->satype, ix->src, ix->dst)) == NULL)
 		return errno == ENOMEM ? ENOMEM : EINVAL;
-	if ((error = key_sa_setval(sa, m)) != 0) {
+	if ((error = key_sa_setval(sa, m)) != 0 ||
+	    (error = key_sa_install(sa)) != 0) {
 		key_sa_put(sa);
 		return error;
 	}

@@ -139,6 +139,25 @@ blob_free(struct key_blob *b)
 	b->len = 0;
 }
 
+static key_sa_installer_fn installer;
+
+void
+key_sa_set_installer(key_sa_installer_fn fn)
+{
+	installer = fn;
+}
+
+int
+key_sa_install(struct ipsec_sa *sa)
+{
+	int error;
+
+	if (installer == NULL)
+		return 0;
+	error = installer(sa);
+	return error == 0 || error == ENOMEM ? error : EINVAL;
+}
+
 /*
  * The one free path.  The transform goes first because its contexts may
  * have been built from, or point into, the key bytes.

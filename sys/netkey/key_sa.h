@@ -21,7 +21,9 @@
  *    (keys, lifetimes, algorithms, mode, reqid, extension copies) belong to
  *    the PF_KEY message layer, which fills them before insert or on UPDATE.
  *  - xform/xform_free belong to the packet layer.  The key engine never
- *    looks inside xform; it only calls xform_free on the free path.
+ *    looks inside xform: it asks the installer the packet layer
+ *    registered (key_sa_set_installer()) to build it when an SA becomes
+ *    MATURE, and calls xform_free on the free path.
  *  - The socket manager's control path is single-threaded: references and
  *    the SAD are not locked.  A packet path on other threads must take its
  *    SAs through a layer that serialises with the control path.
@@ -200,5 +202,21 @@ uint8_t	key_proto_to_satype(uint8_t proto);
  * one did): drop the packet.
  */
 int	key_sa_account(struct ipsec_sa *sa, size_t bytes);
+
+/*
+ * The packet layer's installer: builds sa->xform (and sets xform_free)
+ * for an SA about to become MATURE; 0, EINVAL or ENOMEM.  Registered
+ * once at start-up; with none registered (a key engine without a packet
+ * path) SAs are installed without transform state.
+ */
+typedef int (*key_sa_installer_fn)(struct ipsec_sa *sa);
+void	key_sa_set_installer(key_sa_installer_fn fn);
+
+/*
+ * Run the installer for sa.  0, or the errno the SA is refused with:
+ * EINVAL when the transform cannot be built from it (KAME's key_mature
+ * answer), ENOMEM.
+ */
+int	key_sa_install(struct ipsec_sa *sa);
 
 #endif

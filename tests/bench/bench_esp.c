@@ -28,6 +28,7 @@
 #include "sys/net/pbuf.h"
 #include "sys/netinet/in_cksum.h"
 #include "sys/netipsec/esp_var.h"
+#include "sys/netipsec/ipsec_xform.h"
 #include "sys/netkey/key_sa.h"
 
 #define RUNS		5
@@ -81,7 +82,7 @@ make_sa(const struct config *c)
 	sa->flags = SADB_X_SAFLAGS_ESN;	/* never runs out of numbers */
 	if (key_sa_set_key(&sa->key_enc, key, c->ekeylen * 8) != 0 ||
 	    key_sa_set_key(&sa->key_auth, key + 32, c->akeylen * 8) != 0 ||
-	    esp_init(sa) != 0) {
+	    ipsec_xform_install(sa) != 0) {
 		fprintf(stderr, "bench_esp: %s: esp_init failed\n", c->name);
 		exit(1);
 	}
@@ -125,7 +126,8 @@ run_encap(struct ipsec_sa *sa, struct pbuf *pb, size_t size)
 				pb->data = data0;
 				pb->len = 20 + size;
 				memcpy(data0, hdr, 20);
-				if (esp_output(sa, pb, 20, 9) != IPSEC_PASS)
+				if (ipsec_xform_output(sa, pb, 20, 9,
+				    NULL) != IPSEC_PASS)
 					exit(1);
 			}
 			t = now() - t0;
@@ -148,7 +150,7 @@ run_decap(struct ipsec_sa *tx, struct ipsec_sa *rx, struct pbuf *pb,
 	int r;
 
 	fill_packet(pb, data0, size);
-	if (esp_output(tx, pb, 20, 9) != IPSEC_PASS)
+	if (ipsec_xform_output(tx, pb, 20, 9, NULL) != IPSEC_PASS)
 		exit(1);
 	start = pb->data;
 	len = pb->len;
@@ -162,7 +164,8 @@ run_decap(struct ipsec_sa *tx, struct ipsec_sa *rx, struct pbuf *pb,
 				pb->data = start;
 				pb->len = len;
 				memcpy(start, saved, len);
-				if (esp_input(rx, pb, 20, 9, &nxt) !=
+				if (ipsec_xform_input(rx, pb, 20, 9, &nxt,
+				    NULL) !=
 				    IPSEC_PASS)
 					exit(1);
 			}

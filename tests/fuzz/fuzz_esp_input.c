@@ -22,6 +22,7 @@
 #include "sys/crypto/crypto.h"
 #include "sys/net/pbuf.h"
 #include "sys/netipsec/esp_var.h"
+#include "sys/netipsec/ipsec_xform.h"
 #include "sys/netkey/key_sa.h"
 
 #define NSAS	4
@@ -61,7 +62,7 @@ make_sa(int i)
 	if (key_sa_set_key(&sa->key_enc, key, specs[i].ekeylen * 8) != 0 ||
 	    key_sa_set_key(&sa->key_auth, key + 32,
 	    specs[i].akeylen * 8) != 0 ||
-	    esp_init(sa) != 0)
+	    ipsec_xform_install(sa) != 0)
 		abort();
 	return sa;
 }
@@ -121,7 +122,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!(sel & 0x20) && size - 1 >= 4)
 		memcpy(p + hlen, &sa->spi, 4);
 	memcpy(before, espstat_counters, sizeof(before));
-	if (esp_input(sa, pb, hlen, hlen == 40 ? 6 : 9, &nxt) == IPSEC_PASS) {
+	if (ipsec_xform_input(sa, pb, hlen, hlen == 40 ? 6 : 9, &nxt,
+	    NULL) == IPSEC_PASS) {
 		if (pb->len >= hlen + size - 1)
 			abort();
 	} else {

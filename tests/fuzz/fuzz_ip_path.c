@@ -46,6 +46,7 @@
 #include "sys/netinet/ip_hdr.h"
 #include "sys/netinet/ip_path.h"
 #include "sys/netinet/ip_reass.h"
+#include "sys/netipsec/ipsec_xform.h"
 #include "sys/netkey/key_build.h"
 #include "sys/netkey/key_dispatch.h"
 #include "sys/netkey/key_msg_sa.h"
@@ -233,6 +234,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (crypto_init() != 0 || key_sad_init() != 0)
 		abort();
 	key_msg_sa_init();
+	ipsec_xform_attach();
 	key_msg_spd_init();
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) != 0 ||
 	    (so = keysock_attach(sv[0], getpid())) == NULL)

@@ -27,6 +27,7 @@
 #include "sys/crypto/crypto.h"
 #include "sys/net/pbuf.h"
 #include "sys/netipsec/esp_var.h"
+#include "sys/netipsec/ipsec_xform.h"
 #include "sys/netipsec/replay.h"
 #include "sys/netkey/key_sa.h"
 
@@ -111,7 +112,7 @@ make_sa(const struct opts *o)
 	if (error == 0)
 		error = set_key(&sa->key_auth, o->akey);
 	if (error == 0)
-		error = esp_init(sa);
+		error = ipsec_xform_install(sa);
 	if (error != 0) {
 		fprintf(stderr, "esp_tool: SA refused: %s\n", strerror(error));
 		key_sa_put(sa);
@@ -147,7 +148,9 @@ run_line(struct ipsec_sa *sa, struct pbuf_pool *pool, const struct opts *o,
     const char *line)
 {
 	uint8_t buf[PBUF_SMALL_DATA], nxt;
+	uint64_t before[ESPS_NCOUNTERS];
 	size_t len, skip, protoff, i;
+	int c;
 	enum ipsec_verdict v;
 	struct pbuf *pb;
 
@@ -162,15 +165,19 @@ run_line(struct ipsec_sa *sa, struct pbuf_pool *pool, const struct opts *o,
 		pbuf_free(pb);
 		return;
 	}
-	v = o->output ? esp_output(sa, pb, skip, protoff) :
-	    esp_input(sa, pb, skip, protoff, &nxt);
+	memcpy(before, espstat_counters, sizeof(before));
+	v = o->output ? ipsec_xform_output(sa, pb, skip, protoff, NULL) :
+	    ipsec_xform_input(sa, pb, skip, protoff, &nxt, NULL);
 	if (v == IPSEC_PASS) {
 		for (i = 0; i < pb->len; i++)
 			printf("%02x", pb->data[i]);
 		printf("\n");
 	} else {
-		printf("drop %s\n",
-		    espstat_name(ipsec_xform_of(sa)->last_drop));
+		for (c = 0; c < ESPS_NCOUNTERS; c++)
+			if (espstat_counters[c] != before[c])
+				break;
+		printf("drop %s\n", c < ESPS_NCOUNTERS ?
+		    espstat_name((enum espstat_counter)c) : "unknown");
 	}
 	fflush(stdout);
 	pbuf_free(pb);

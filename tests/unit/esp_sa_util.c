@@ -59,7 +59,7 @@ esp_sa_make(const struct esp_sa_spec *spec, int *errp)
 		error = key_sa_set_key(&sa->key_auth, spec->akey,
 		    (uint16_t)(spec->akeylen * 8));
 	if (error == 0)
-		error = esp_init(sa);
+		error = ipsec_xform_install(sa);
 	*errp = error;
 	if (error != 0) {
 		key_sa_put(sa);

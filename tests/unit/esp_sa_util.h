@@ -25,8 +25,8 @@ struct esp_sa_spec {
 };
 
 /*
- * An SA (state MATURE, addresses 192.0.2.1 -> 192.0.2.2) with esp_init()
- * done; NULL with *errp set when esp_init() refused.
+ * An SA (state MATURE, addresses 192.0.2.1 -> 192.0.2.2) with
+ * ipsec_xform_install() done; NULL with *errp set when it refused.
  */
 struct ipsec_sa *esp_sa_make(const struct esp_sa_spec *spec, int *errp);
 

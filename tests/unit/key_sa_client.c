@@ -10,6 +10,7 @@
 #include "net/pfkeyv2.h"
 #include "sys/crypto/crypto.h"
 #include "sys/net/net_event.h"
+#include "sys/netipsec/ipsec_xform.h"
 #include "sys/netkey/key_acquire.h"
 #include "sys/netkey/key_dispatch.h"
 #include "sys/netkey/key_msg_sa.h"
@@ -178,6 +179,7 @@ sa_suite_init(void)
 	if (crypto_init() != 0 || key_sad_init() != 0)
 		return -1;
 	key_msg_sa_init();
+	ipsec_xform_attach();
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "sys/net/pbuf.h"
 #include "sys/netinet/in_cksum.h"
 #include "sys/netipsec/esp_var.h"
+#include "sys/netipsec/ipsec_xform.h"
 #include "sys/netipsec/ipsec_var.h"
 #include "esp_sa_util.h"
 #include "testlib.h"
@@ -81,13 +82,14 @@ round_trip(struct sa_pair *p, int af, size_t len)
 	pb = esp_pkt_make(esp_pool, af, IPPROTO_UDP, payload, len, &skip,
 	    &protoff);
 	orig = esp_pkt_copy(esp_pool, pb);
-	if (esp_output(p->out, pb, skip, protoff) != IPSEC_PASS)
+	if (ipsec_xform_output(p->out, pb, skip, protoff, NULL) != IPSEC_PASS)
 		ok = 0;
 	enclen = pb->len - skip - ESP_HDRLEN - xf->ivlen - xf->icvlen;
 	if (ok && (pb->data[protoff] != IPPROTO_ESP ||
 	    enclen % xf->padbound != 0 || (af == AF_INET && !ipv4_ok(pb))))
 		ok = 0;
-	if (ok && (esp_input(p->in, pb, skip, protoff, &nxt) != IPSEC_PASS ||
+	if (ok && (ipsec_xform_input(p->in, pb, skip, protoff, &nxt,
+	    NULL) != IPSEC_PASS ||
 	    nxt != IPPROTO_UDP || pb->len != orig->len ||
 	    memcmp(pb->data, orig->data, pb->len) != 0))
 		ok = 0;
@@ -199,7 +201,7 @@ sent_padlen(struct sa_pair *p, struct pbuf *pb, size_t skip,
 	size_t plen = before - skip - ESP_HDRLEN -
 	    ipsec_xform_of(p->in)->ivlen - ipsec_xform_of(p->in)->icvlen;
 
-	CU_ASSERT_EQUAL(esp_input(p->in, pb, skip, protoff, &nxt),
+	CU_ASSERT_EQUAL(ipsec_xform_input(p->in, pb, skip, protoff, &nxt, NULL),
 	    IPSEC_PASS);
 	return plen - (pb->len - skip) - ESP_TRAILERLEN;
 }
@@ -219,7 +221,8 @@ test_randpad(void)
 	for (i = 0; i < 200; i++) {
 		pb = esp_pkt_make(esp_pool, AF_INET, IPPROTO_UDP, payload, 30,
 		    &skip, &protoff);
-		CU_ASSERT_EQUAL(esp_output(p.out, pb, skip, protoff),
+		CU_ASSERT_EQUAL(ipsec_xform_output(p.out, pb, skip, protoff,
+		    NULL),
 		    IPSEC_PASS);
 		pad = sent_padlen(&p, pb, skip, protoff);
 		/* 30 + 2 needs 0 mod 16 padding: 0, 16, ... up to 200. */
@@ -234,13 +237,15 @@ test_randpad(void)
 	/* IPv6 has its own knob, still off. */
 	pb = esp_pkt_make(esp_pool, AF_INET6, IPPROTO_UDP, payload, 30, &skip,
 	    &protoff);
-	CU_ASSERT_EQUAL(esp_output(p.out, pb, skip, protoff), IPSEC_PASS);
+	CU_ASSERT_EQUAL(ipsec_xform_output(p.out, pb, skip, protoff, NULL),
+	    IPSEC_PASS);
 	CU_ASSERT_EQUAL(sent_padlen(&p, pb, skip, protoff), 0);
 	pbuf_free(pb);
 	/* Longer than the knob: minimal padding only. */
 	pb = esp_pkt_make(esp_pool, AF_INET, IPPROTO_UDP, payload, 62, &skip,
 	    &protoff);
-	CU_ASSERT_EQUAL(esp_output(p.out, pb, skip, protoff), IPSEC_PASS);
+	CU_ASSERT_EQUAL(ipsec_xform_output(p.out, pb, skip, protoff, NULL),
+	    IPSEC_PASS);
 	ipsec_vars_reset();
 	pbuf_free(pb);
 	pair_free(&p);
@@ -266,12 +271,14 @@ test_ipv6_ext(void)
 	pb = esp_pkt_make(esp_pool, AF_INET6, IPPROTO_HOPOPTS, payload,
 	    sizeof(payload), &skip, &protoff);
 	orig = esp_pkt_copy(esp_pool, pb);
-	CU_ASSERT_EQUAL(esp_output(p.out, pb, 48, 40), IPSEC_PASS);
+	CU_ASSERT_EQUAL(ipsec_xform_output(p.out, pb, 48, 40, NULL),
+	    IPSEC_PASS);
 	CU_ASSERT_EQUAL(pb->data[6], IPPROTO_HOPOPTS);
 	CU_ASSERT_EQUAL(pb->data[40], IPPROTO_ESP);
 	CU_ASSERT_EQUAL(in_cksum_get(pb->data + 4), pb->len - 40);
 	CU_ASSERT_EQUAL(memcmp(pb->data + 41, hbh + 1, 7), 0);
-	CU_ASSERT_EQUAL(esp_input(p.in, pb, 48, 40, &nxt), IPSEC_PASS);
+	CU_ASSERT_EQUAL(ipsec_xform_input(p.in, pb, 48, 40, &nxt, NULL),
+	    IPSEC_PASS);
 	CU_ASSERT_EQUAL(nxt, IPPROTO_UDP);
 	CU_ASSERT(pb->len == orig->len &&
 	    memcmp(pb->data, orig->data, pb->len) == 0);

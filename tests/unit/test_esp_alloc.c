@@ -17,6 +17,7 @@
 #include "sys/crypto/crypto.h"
 #include "sys/net/pbuf.h"
 #include "sys/netipsec/esp_var.h"
+#include "sys/netipsec/ipsec_xform.h"
 #include "sys/netipsec/ipsec_var.h"
 #include "esp_sa_util.h"
 #include "testlib.h"
@@ -92,9 +93,10 @@ run_pair(const struct crypto_alg *e, const struct crypto_alg *a)
 		pb = esp_pkt_make(esp_pool, i % 2 ? AF_INET6 : AF_INET,
 		    IPPROTO_UDP, payload, (size_t)(i + 1) % 300, &skip,
 		    &protoff);
-		CU_ASSERT_EQUAL(esp_output(tx, pb, skip, protoff),
+		CU_ASSERT_EQUAL(ipsec_xform_output(tx, pb, skip, protoff, NULL),
 		    IPSEC_PASS);
-		CU_ASSERT_EQUAL(esp_input(rx, pb, skip, protoff, &nxt),
+		CU_ASSERT_EQUAL(ipsec_xform_input(rx, pb, skip, protoff, &nxt,
+		    NULL),
 		    IPSEC_PASS);
 		pbuf_free(pb);
 	}

@@ -148,7 +148,7 @@ kat_prepare(const struct kat *k)
 	sa = key_sad_lookup(&dst.sa, IPPROTO_ESP, htonl(k->spi));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sa);
 	if (ipsec_xform_of(sa) == NULL)
-		CU_ASSERT_EQUAL_FATAL(esp_init(sa), 0);
+		CU_ASSERT_EQUAL_FATAL(ipsec_xform_install(sa), 0);
 	esp_test_set_output(sa, k->iv, k->seq);
 	ipsec_replay_reset(ipsec_xform_of(sa)->replay, k->seq - 1);
 }

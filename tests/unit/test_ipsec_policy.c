@@ -13,6 +13,7 @@
 #include "netipsec/ipsec.h"
 #include "sys/net/pbuf.h"
 #include "sys/netipsec/esp_var.h"
+#include "sys/netipsec/ipsec_xform.h"
 #include "sys/netipsec/ipsec_hooks.h"
 #include "sys/netipsec/ipsec_policy.h"
 #include "sys/netipsec/ipsec_stat.h"
@@ -608,13 +609,14 @@ dummy(const char *a, const char *b, uint8_t mode)
 	ipt_reset();
 	ipt_add_sa(&(struct ipt_sa){ 0x2001, a, b, mode, 0, 0 });
 	sa = ipt_sa_lookup(b, 0x2001);
-	CU_ASSERT_FATAL(sa != NULL && ipsec_sa_ready(sa) == 0);
+	CU_ASSERT_FATAL(sa != NULL && ipsec_xform_of(sa) != NULL);
 	pb = ipt_udp(a, b, 0, 0, 64, false, buf, &n);
 	CU_ASSERT_FATAL(pb != NULL);
 	skip = af_of(a) == AF_INET ? 20 : 40;
 	protoff = af_of(a) == AF_INET ? 9 : 6;
 	pb->data[protoff] = IPPROTO_NONE;
-	CU_ASSERT_FATAL(esp_output(sa, pb, skip, protoff) == IPSEC_PASS);
+	CU_ASSERT_FATAL(ipsec_xform_output(sa, pb, skip, protoff,
+	    NULL) == IPSEC_PASS);
 	CU_ASSERT(ipsec_input(&pb, NULL, &in) == IPSEC_DROP);
 	CU_ASSERT(in.drop == IPSECS_IN_DUMMY);
 	CU_ASSERT(stat_of(a, IPSECS_IN_DUMMY) == 1);

@@ -153,6 +153,36 @@ static void e_old_deriv(struct sa_req *r)
 {
 	r->flags = SADB_X_EXT_OLD | SADB_X_EXT_DERIV;
 }
+/* RFC 1827 ESP: the transform's rules, checked when it is built. */
+static void e_old_auth(struct sa_req *r) { r->flags = SADB_X_EXT_OLD; }
+static void e_old(struct sa_req *r)
+{
+	e_old_auth(r);
+	r->auth = 0;
+	r->akeybits = 0;
+}
+static void e_old_gcm(struct sa_req *r)
+{
+	e_old(r);
+	r->enc = SADB_X_EALG_AESGCM16;
+	r->ekeybits = 160;
+}
+static void e_iv4b_aes(struct sa_req *r)
+{
+	e_old(r);
+	r->flags |= SADB_X_EXT_IV4B;
+}
+static void e_iv4b_des(struct sa_req *r)
+{
+	e_iv4b_aes(r);
+	r->enc = SADB_EALG_3DESCBC;
+	r->ekeybits = 192;
+}
+static void e_deriv_des(struct sa_req *r)
+{
+	e_iv4b_des(r);
+	r->flags = SADB_X_EXT_DERIV;
+}
 static void e_ah_enc(struct sa_req *r)
 {
 	r->satype = SADB_SATYPE_AH;
@@ -259,6 +289,12 @@ static const struct add_case add_cases[] = {
 	{ "null encryption with a key", e_null_key, EINVAL },
 	{ "auth key without auth algorithm", e_auth_key_no_alg, EINVAL },
 	{ "OLD and DERIV", e_old_deriv, EINVAL },
+	{ "old ESP with authentication", e_old_auth, EINVAL },
+	{ "old ESP with AES-GCM", e_old_gcm, EINVAL },
+	{ "old ESP, 4-byte IV on AES", e_iv4b_aes, EINVAL },
+	{ "old ESP", e_old, 0 },
+	{ "old ESP, 4-byte IV on 3DES", e_iv4b_des, 0 },
+	{ "derived IV on 3DES", e_deriv_des, 0 },
 	{ "AH with an encryption algorithm", e_ah_enc, EINVAL },
 	{ "AH without an auth algorithm", e_ah_no_auth, EINVAL },
 	{ "AH with DERIV", e_ah_deriv, EINVAL },
