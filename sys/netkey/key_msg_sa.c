@@ -23,6 +23,8 @@
  *    path, so the key manager deletes and adds instead).
  *  - GETSPI that finds no SPI, or finds the one asked for taken, is
  *    EINVAL (KAME), not the RFC's EEXIST.
+ *  - GETSPI and ADD when the SAD holds net.key.sad_max SAs are ENOBUFS,
+ *    counted in pfkeystat.out_sadfull; UPDATE replaces, so it may.
  *
  * Addresses compare as the SAD compares them (key_sockaddr_equal(), from
  * key_sockaddr.h: one rule for "same address" in the engine).
@@ -43,6 +45,8 @@
 #include "sys/netkey/key_parse.h"
 #include "sys/netkey/key_sad.h"
 #include "sys/netkey/key_sockaddr.h"
+#include "sys/netkey/key_stat.h"
+#include "sys/netkey/key_var.h"
 #include "sys/netkey/keysock.h"
 
 #define ECHO_NO_KEYS	(KEY_EXT_ALL & ~(KEY_EXT_BIT(SADB_EXT_KEY_AUTH) | \
@@ -85,6 +89,16 @@ msg_lookup(const struct key_msg *m, const struct sa_index *ix, bool *other)
 		return NULL;
 	}
 	return sa;
+}
+
+/* Whether the SAD is at net.key.sad_max: the request is counted. */
+static bool
+sad_full(void)
+{
+	if (key_sad_count(SADB_SATYPE_UNSPEC) < (size_t)key_vars.sad_max)
+		return false;
+	pfkeystat.out_sadfull++;
+	return true;
 }
 
 /* End the message in b, deliver it to target and wipe it. */
@@ -153,6 +167,8 @@ key_getspi(struct keysock *from, const struct key_msg *m)
 	int error;
 
 	msg_index(m, &ix);
+	if (sad_full())
+		return ENOBUFS;
 	error = key_sad_getspi(ix.dst, ix.proto, r ? r->sadb_spirange_min : 0,
 	    r ? r->sadb_spirange_max : 0, &spi);
 	if (error == EAGAIN || error == EEXIST)
@@ -321,6 +337,8 @@ key_add(struct keysock *from, const struct key_msg *m)
 	msg_index(m, &ix);
 	if (key_sad_lookup(ix.dst, ix.proto, s->sadb_sa_spi) != NULL)
 		return EEXIST;
+	if (sad_full())
+		return ENOBUFS;
 	if ((error = sa_from_msg(m, &ix, &sa)) != 0)
 		return error;
 	error = key_sad_insert(sa);

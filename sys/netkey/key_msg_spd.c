@@ -18,6 +18,8 @@
 #include "sys/netkey/key_msg_spd.h"
 #include "sys/netkey/key_parse.h"
 #include "sys/netkey/key_spd.h"
+#include "sys/netkey/key_stat.h"
+#include "sys/netkey/key_var.h"
 #include "sys/netkey/keysock.h"
 
 static int
@@ -61,13 +63,15 @@ reply_added(struct keysock *from, const struct key_msg *m,
  * when there is none.  SPDSETIDX alone may install an IPSEC policy
  * without requests, which makes the packet path ask for them with
  * SADB_X_SPDACQUIRE.  A built-in persistent policy cannot be replaced
- * (EPERM, KAME's readonly policies).
+ * (EPERM, KAME's readonly policies).  A request that would add a policy
+ * to an SPD of net.key.spd_max policies is ENOBUFS, counted in
+ * pfkeystat.out_spdfull; replacing one is not.
  */
 int
 key_spdadd(struct keysock *from, const struct key_msg *m)
 {
 	uint8_t type = m->hdr->sadb_msg_type;
-	struct ipsec_policy *p, *old;
+	struct ipsec_policy *p, *old = NULL;
 	int error;
 
 	error = key_policy_from_msg(m, type == SADB_X_SPDSETIDX, &p);
@@ -78,6 +82,11 @@ key_spdadd(struct keysock *from, const struct key_msg *m)
 		if (old != NULL && old->persistent)
 			error = EPERM;
 		key_policy_put(old);
+	}
+	if (error == 0 && old == NULL &&
+	    key_spd_count(IPSEC_DIR_ANY) >= (size_t)key_vars.spd_max) {
+		pfkeystat.out_spdfull++;
+		error = ENOBUFS;
 	}
 	if (error == 0)
 		error = key_spd_insert(p, type == SADB_X_SPDUPDATE);

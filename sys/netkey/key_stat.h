@@ -30,6 +30,8 @@ struct pfkeystat {
 	uint64_t out_invexttype;	/* unknown or misplaced extension */
 	uint64_t out_invsatype;
 	uint64_t out_invaddr;		/* bad address extension(s) */
+	uint64_t out_sadfull;		/* SA refused: net.key.sad_max */
+	uint64_t out_spdfull;		/* policy refused: net.key.spd_max */
 	/* key engine -> user land */
 	uint64_t in_total;
 	uint64_t in_bytes;

@@ -1,6 +1,7 @@
 /*
  * net.key.* variables and their defaults (KAME key.c / key_var.h; FreeBSD
- * keysock.c for the socket buffer sizes).
+ * keysock.c for the socket buffer sizes; sad_max and spd_max, the sizes
+ * of the databases beyond which PF_KEY adds are ENOBUFS, are ours).
  */
 #include <errno.h>
 #include <string.h>
@@ -21,6 +22,8 @@
 	.preferred_oldsa = 1,						\
 	.sendspace = 8192,						\
 	.recvspace = 8192,						\
+	.sad_max = 1 << 20,						\
+	.spd_max = 1 << 20,						\
 }
 
 struct key_vars key_vars = KEY_VARS_DEFAULT;
@@ -47,6 +50,8 @@ static const struct key_var_desc key_var_descs[] = {
 	VAR("prefered_oldsa", 12, preferred_oldsa, 0, 1),
 	VAR("sendspace", 0, sendspace, 1024, 64 << 20),
 	VAR("recvspace", 0, recvspace, 1024, 64 << 20),
+	VAR("sad_max", 0, sad_max, 1, 0x7fffffff),
+	VAR("spd_max", 0, spd_max, 1, 0x7fffffff),
 };
 
 const struct key_var_desc *

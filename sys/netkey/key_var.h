@@ -22,6 +22,8 @@ struct key_vars {
 	int	preferred_oldsa;	/* outbound: prefer the older SA */
 	int	sendspace;		/* PF_KEY send buffer bytes */
 	int	recvspace;		/* PF_KEY receive buffer bytes */
+	int	sad_max;		/* SAs the SAD holds at most */
+	int	spd_max;		/* policies the SPD holds at most */
 };
 
 extern struct key_vars key_vars;
