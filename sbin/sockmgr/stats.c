@@ -14,8 +14,8 @@
 #include "sys/netinet/ip_path.h"
 #include "sys/netinet/ip_var.h"
 #include "sys/netinet6/ip6_var.h"
-#include "sys/netipsec/esp_var.h"
 #include "sys/netipsec/ipsec_stat.h"
+#include "sys/netipsec/ipsec_xform.h"
 
 /*
  * The non-zero counters of one table under the heading title, printed
@@ -51,10 +51,11 @@ ipsec_name(size_t i, const void *arg)
 }
 
 static const char *
-esp_name(size_t i, const void *arg)
+xform_name(size_t i, const void *arg)
 {
-	(void)arg;
-	return espstat_name((enum espstat_counter)i);
+	const struct ipsec_xform_ops *ops = arg;
+
+	return ops->counter_name(i);
 }
 
 static const char *
@@ -86,6 +87,10 @@ print_ipsec(const char *title, int af)
 	if (head) {
 		print_hist("in_esphist", set->in_esphist);
 		print_hist("out_esphist", set->out_esphist);
+		print_hist("in_ahhist", set->in_ahhist);
+		print_hist("out_ahhist", set->out_ahhist);
+		print_hist("in_comphist", set->in_comphist);
+		print_hist("out_comphist", set->out_comphist);
 	}
 }
 
@@ -113,15 +118,28 @@ print_ip(const struct ip_path *path, int af)
 		    ICMP6STAT_NSTATS, table_name, icmp6stat_names);
 }
 
+/* Each transform's own statistics, headed by its name (esp, ah, ...). */
+static void
+print_xforms(void)
+{
+	const struct ipsec_xform_ops *ops;
+	bool head;
+	size_t i;
+
+	for (i = 0; (ops = ipsec_xform_at(i)) != NULL; i++) {
+		head = false;
+		if (ops->counter_name != NULL)
+			sockmgr_print_counters(ops->name, &head,
+			    ops->counters, ops->ncounters, xform_name, ops);
+	}
+}
+
 void
 sockmgr_print_stats(const struct ip_path *path)
 {
-	bool head = false;
-
 	print_ipsec("ipsec", AF_INET);
 	print_ipsec("ipsec6", AF_INET6);
-	sockmgr_print_counters("esp", &head, espstat_counters, ESPS_NCOUNTERS,
-	    esp_name, NULL);
+	print_xforms();
 	print_ip(path, AF_INET);
 	print_ip(path, AF_INET6);
 }

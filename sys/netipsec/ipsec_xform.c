@@ -31,6 +31,14 @@ ipsec_xform_lookup(uint8_t proto)
 	return NULL;
 }
 
+const struct ipsec_xform_ops *
+ipsec_xform_at(size_t i)
+{
+	if (i >= sizeof(xform_table) / sizeof(xform_table[0]))
+		return NULL;
+	return xform_table[i];
+}
+
 void
 ipsec_xform_free(void *p)
 {

@@ -121,8 +121,9 @@ struct ipsec_xform {
  * protoff and *nxt.  On IPSEC_DROP *why is the enum ipsecstat_counter
  * of the drop.
  *
- * counters points to the protocol's statistics array; c_* are the
- * indexes the common input path moves itself.  in_authsucc is the
+ * counters points to the protocol's statistics array (ncounters of
+ * them, named by counter_name: "esps_hdrops", ...); c_* are the indexes
+ * the common input path moves itself.  in_authsucc is the
  * ipsecstat counter of an authenticated packet (-1: none for this
  * protocol).
  */
@@ -141,6 +142,8 @@ struct ipsec_xform_ops {
 			    size_t skip, size_t protoff, uint8_t *nxt,
 			    int *why);
 	uint64_t	*counters;
+	size_t		 ncounters;
+	const char	*(*counter_name)(size_t i);
 	uint16_t	 c_hdrops;	/* header too short */
 	uint16_t	 c_notdb;	/* no SA, or not usable */
 	uint16_t	 c_noxform;	/* SA without transform state */
@@ -150,6 +153,9 @@ struct ipsec_xform_ops {
 
 /* The row for an IP protocol; NULL for one that is not a transform. */
 const struct ipsec_xform_ops *ipsec_xform_lookup(uint8_t proto);
+
+/* The rows in table order (ESP, AH, IPComp); NULL past the last. */
+const struct ipsec_xform_ops *ipsec_xform_at(size_t i);
 
 /*
  * Build and hang the SA's transform state (the installer the packet

@@ -83,6 +83,12 @@ espstat_name(enum espstat_counter c)
 	return espstat_names[c];
 }
 
+static const char *
+esp_counter_name(size_t i)
+{
+	return espstat_name((enum espstat_counter)i);
+}
+
 /*
  * What an ESP drop means to the policy engine's counters, by direction;
  * a reason without an entry is an invalid packet or SA.
@@ -356,6 +362,8 @@ const struct ipsec_xform_ops esp_xform_ops = {
 	.output = esp_output,
 	.input = esp_input,
 	.counters = espstat_counters,
+	.ncounters = ESPS_NCOUNTERS,
+	.counter_name = esp_counter_name,
 	.c_hdrops = ESPS_HDROPS,
 	.c_notdb = ESPS_NOTDB,
 	.c_noxform = ESPS_NOXFORM,
