@@ -41,7 +41,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 DEB_PKGS = build-essential pkg-config libssl-dev zlib1g-dev libpcap-dev \
 	   libcunit1-dev libjansson-dev clang libclang-rt-14-dev mandoc \
 	   python3 python3-scapy python3-cryptography tshark iproute2 nftables ethtool netbase \
-	   iputils-ping iperf3 bsdutils
+	   iputils-ping iperf3 bsdutils procps
 
 SYS_SRCS	:= $(sort $(wildcard sys/*/*.c))
 OBJ		= $(BUILD)/obj

@@ -24,7 +24,11 @@
 
 #include "sys/crypto/crypto.h"
 #include "sbin/sockmgr/sockmgr.h"
+#include "sys/net/mib.h"
+#include "sys/net/mib_sock.h"
 #include "sys/net/net_event.h"
+#include "sys/netipsec/ipsec_var.h"
+#include "sys/netkey/key_var.h"
 #include "sys/netkey/keysock.h"
 
 #define SOCKMGR_DIR_DEFAULT	"/var/run/sockmgr"
@@ -32,6 +36,7 @@
 
 static bool	 log_stderr = true;
 static char	 sock_path[SOCKMGR_PATH_MAX];
+static char	 ctl_path[SOCKMGR_PATH_MAX];
 static char	 pid_path[SOCKMGR_PATH_MAX + 16];
 
 static void
@@ -60,12 +65,13 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: sockmgr [-d] [-S dir] [-f script] "
-	    "[-a addr] ...\n"
-	    "       sockmgr [-d] [-S dir] [-f script] -i wire_if -t tun_if\n"
+	    "[-o name=value] [-a addr] ...\n"
+	    "       sockmgr [-d] [-S dir] [-f script] [-o name=value] "
+	    "-i wire_if -t tun_if\n"
 	    "               -a addr/plen ... [-g gateway] ...\n"
-	    "       sockmgr [-f script] [-a addr] ... "
-	    "[-r host:file] [-r wire:file]\n"
-	    "               [-w host:file] [-w wire:file]\n");
+	    "       sockmgr [-f script] [-o name=value] [-a addr] ... "
+	    "[-r host:file]\n"
+	    "               [-r wire:file] [-w host:file] [-w wire:file]\n");
 	exit(EX_USAGE);
 }
 
@@ -155,7 +161,7 @@ parse_options(int argc, char **argv, struct sockmgr_options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->dir = SOCKMGR_DIR_DEFAULT;
-	while ((ch = getopt(argc, argv, "a:df:g:i:r:S:t:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:df:g:i:o:r:S:t:w:")) != -1) {
 		switch (ch) {
 		case 'a':
 			add_addr(o, optarg);
@@ -173,6 +179,11 @@ parse_options(int argc, char **argv, struct sockmgr_options *o)
 			break;
 		case 'i':
 			o->wire_if = optarg;
+			break;
+		case 'o':
+			if (o->nsets == SOCKMGR_SETS_MAX)
+				usage();
+			o->sets[o->nsets++] = optarg;
 			break;
 		case 'r':
 			set_side(optarg, &o->read_host, &o->read_wire);
@@ -276,6 +287,42 @@ setup_signals(void)
 	return net_event_add(fd, EPOLLIN, signal_event, NULL);
 }
 
+/*
+ * Register the MIB of every module and apply the -o settings through it,
+ * with sysctl's checks: 0, or -1 after saying what was refused.
+ */
+static int
+start_mib(const struct sockmgr_options *o)
+{
+	char name[MIB_NAME_MAX];
+	const char *eq;
+	size_t i;
+	int error;
+
+	if (mib_register(key_var_mib, key_var_mib_count) != 0 ||
+	    mib_register(ipsec_var_mib, ipsec_var_mib_count) != 0) {
+		sockmgr_log(LOG_ERR, "MIB: %s", strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < o->nsets; i++) {
+		eq = strchr(o->sets[i], '=');
+		if (eq == NULL || (size_t)(eq - o->sets[i]) >= sizeof(name))
+			error = EINVAL;
+		else {
+			memcpy(name, o->sets[i], (size_t)(eq - o->sets[i]));
+			name[eq - o->sets[i]] = '\0';
+			error = mib_set_string(name, eq + 1);
+		}
+		if (error != 0) {
+			sockmgr_log(LOG_ERR, "-o %s: %s", o->sets[i],
+			    error == ENOENT ? "unknown oid" : error == EROFS ?
+			    "read only" : strerror(error));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 start_crypto(void)
 {
@@ -298,6 +345,8 @@ setup_paths(const char *dir)
 {
 	if ((size_t)snprintf(sock_path, sizeof(sock_path), "%s/pfkey", dir) >=
 	    sizeof(sock_path) ||
+	    (size_t)snprintf(ctl_path, sizeof(ctl_path), "%s/ctl", dir) >=
+	    sizeof(ctl_path) ||
 	    (size_t)snprintf(pid_path, sizeof(pid_path), "%s/sockmgr.pid",
 	    dir) >= sizeof(pid_path)) {
 		errno = ENAMETOOLONG;
@@ -314,6 +363,8 @@ start(const struct sockmgr_options *o)
 		sockmgr_log(LOG_ERR, "%s: %s", o->dir, strerror(errno));
 		exit(EX_OSERR);
 	}
+	if (start_mib(o) != 0)
+		exit(EX_USAGE);
 	if (start_crypto() != 0)
 		exit(EX_SOFTWARE);
 	if (sockmgr_sad_start() != 0 || sockmgr_spd_start() != 0) {
@@ -326,9 +377,15 @@ start(const struct sockmgr_options *o)
 		sockmgr_log(LOG_ERR, "%s: %s", sock_path, strerror(errno));
 		exit(EX_UNAVAILABLE);
 	}
+	if (mib_sock_listen(ctl_path) != 0) {
+		sockmgr_log(LOG_ERR, "%s: %s", ctl_path, strerror(errno));
+		keysock_shutdown();
+		exit(EX_UNAVAILABLE);
+	}
 	if (!o->foreground) {
 		if (daemon(0, 0) != 0) {
 			sockmgr_log(LOG_ERR, "daemon: %s", strerror(errno));
+			mib_sock_shutdown();
 			keysock_shutdown();
 			exit(EX_OSERR);
 		}
@@ -342,6 +399,7 @@ start(const struct sockmgr_options *o)
 	 */
 	if (setup_signals() != 0) {
 		sockmgr_log(LOG_ERR, "signals: %s", strerror(errno));
+		mib_sock_shutdown();
 		keysock_shutdown();
 		exit(EX_OSERR);
 	}
@@ -358,6 +416,8 @@ offline(const struct sockmgr_options *o)
 {
 	int rc = 0;
 
+	if (start_mib(o) != 0)
+		return EX_USAGE;
 	if (start_crypto() != 0)
 		return EX_SOFTWARE;
 	if (sockmgr_sad_start() != 0 || sockmgr_spd_start() != 0) {
@@ -397,6 +457,7 @@ main(int argc, char **argv)
 		}
 	}
 	sockmgr_live_stop();
+	mib_sock_shutdown();
 	keysock_shutdown();
 	unlink(pid_path);
 	net_event_shutdown();

@@ -10,13 +10,16 @@
 
 #include "sys/netinet/ip_hdr.h"
 
-/* The most -a options. */
+/* The most -a options, and -o options. */
 #define SOCKMGR_ADDRS_MAX	64
+#define SOCKMGR_SETS_MAX	64
 
 struct sockmgr_options {
 	const char	*dir;		/* -S: control directory */
 	bool		 foreground;	/* -d: log to stderr */
 	const char	*script;	/* -f: setkey script */
+	size_t		 nsets;		/* -o name=value: MIB settings */
+	const char	*sets[SOCKMGR_SETS_MAX];
 	const char	*read_host;	/* -r host:FILE */
 	const char	*read_wire;	/* -r wire:FILE */
 	const char	*write_host;	/* -w host:FILE */

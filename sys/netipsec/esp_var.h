@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sys/net/mib.h"
 #include "sys/netipsec/ipsec_xform.h"
 
 #define ESP_ALG_MAX	256	/* histogram size: one per SADB_EALG id */
@@ -72,6 +73,8 @@ extern uint64_t espstat_hist[ESP_ALG_MAX];
 /* Snapshot in FreeBSD's layout; reset to zero (tests, sysctl -w). */
 void	espstat_get(struct espstat *st);
 void	espstat_reset(void);
+/* For net.inet.esp.stats: every counter, then non-zero esps_hist. */
+void	espstat_walk(mib_counter_fn fn, void *arg);
 /* "esps_hdrops", ...; NULL out of range. */
 const char *espstat_name(enum espstat_counter c);
 

@@ -129,6 +129,34 @@ ipsecstat_reset(void)
 	memset(&ipsecstat_inet6, 0, sizeof(ipsecstat_inet6));
 }
 
+void
+ipsecstat_reset_af(int af)
+{
+	memset(ipsecstat_of(af), 0, sizeof(struct ipsecstat_set));
+}
+
+static void
+walk_hist(mib_counter_fn fn, void *arg, const char *name, const uint64_t *h)
+{
+	size_t i;
+
+	for (i = 0; i < IPSEC_HIST_MAX; i++)
+		if (h[i] != 0)
+			fn(arg, name, (int)i, h[i]);
+}
+
+void
+ipsecstat_walk(int af, mib_counter_fn fn, void *arg)
+{
+	const struct ipsecstat_set *s = ipsecstat_of(af);
+	size_t i;
+
+	for (i = 0; i < IPSECS_NCOUNTERS; i++)
+		fn(arg, counter_names[i], -1, s->c[i]);
+	walk_hist(fn, arg, "in_esphist", s->in_esphist);
+	walk_hist(fn, arg, "out_esphist", s->out_esphist);
+}
+
 const char *
 ipsecstat_name(enum ipsecstat_counter c)
 {

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sys/net/mib.h"
+
 #define IPSEC_HIST_MAX	256	/* one bucket per SADB algorithm id */
 
 enum ipsecstat_counter {
@@ -111,6 +113,13 @@ uint64_t ipsecstat_value(int af, enum ipsecstat_counter c);
 /* Snapshot of af's set in KAME's layout; reset both families. */
 void	ipsecstat_get(int af, struct ipsecstat *st);
 void	ipsecstat_reset(void);
+
+/*
+ * For the MIB's stats nodes: every counter of af by name, then the
+ * non-zero buckets of in_esphist and out_esphist; zero one family.
+ */
+void	ipsecstat_walk(int af, mib_counter_fn fn, void *arg);
+void	ipsecstat_reset_af(int af);
 
 /* "in_success", ...; NULL out of range. */
 const char *ipsecstat_name(enum ipsecstat_counter c);

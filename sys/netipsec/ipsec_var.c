@@ -1,18 +1,21 @@
 /*
  * net.inet.ipsec.*, net.inet6.ipsec6.*, net.inet.esp.* and
- * net.inet.ipcomp.* variables and their defaults (KAME netinet6/ipsec.c;
- * FreeBSD ipsec.c, xform_esp.c and xform_ipcomp.c for esp_enable and
- * ipcomp_enable), and the two source-route switches of net.inet.ip
- * (FreeBSD ip_input.c, both 0).  The ranges are those the BSD handlers accept:
+ * net.inet.ipcomp.*: the packet layer's tunables with their KAME defaults
+ * (KAME netinet6/ipsec.c; FreeBSD ipsec.c, xform_esp.c and xform_ipcomp.c
+ * for esp_enable and ipcomp_enable), the two source-route switches of
+ * net.inet.ip (FreeBSD ip_input.c, both 0), and the statistics nodes, as
+ * one MIB table.  The ranges are those the BSD handlers accept:
  * def_policy only discard or none, levels only use or require, dfbit 0-2,
- * ecn -1..1.
+ * ecn -1..1.  FreeBSD's spellings (ipsecstats, net.inet.ah.ah_cleartos)
+ * are aliases of the same nodes.
  */
-#include <errno.h>
 #include <limits.h>
-#include <string.h>
 #include <sys/socket.h>
 
 #include "netipsec/ipsec.h"
+#include "sys/net/mib.h"
+#include "sys/netipsec/esp_var.h"
+#include "sys/netipsec/ipsec_stat.h"
 #include "sys/netipsec/ipsec_var.h"
 
 #define IPSEC_AF_VARS_DEFAULT {						\
@@ -26,48 +29,106 @@
 	.esp_randpad = -1,						\
 }
 
-#define IPSEC_VARS_DEFAULT {						\
-	.inet = IPSEC_AF_VARS_DEFAULT,					\
-	.inet6 = IPSEC_AF_VARS_DEFAULT,					\
-	.ah_cleartos = 1,						\
-	.ah_offsetmask = 0,						\
-	.dfbit = 0,							\
-	.esp_enable = 1,						\
-	.ip_sourceroute = 0,						\
-	.ip_accept_sourceroute = 0,					\
-	.ipcomp_enable = 1,						\
+/* The initial values; ipsec_var_mib[] repeats them, a unit test compares. */
+struct ipsec_vars ipsec_vars = {
+	.inet = IPSEC_AF_VARS_DEFAULT,
+	.inet6 = IPSEC_AF_VARS_DEFAULT,
+	.ah_cleartos = 1,
+	.ah_offsetmask = 0,
+	.dfbit = 0,
+	.esp_enable = 1,
+	.ip_sourceroute = 0,
+	.ip_accept_sourceroute = 0,
+	.ipcomp_enable = 1,
+};
+
+static void
+walk_inet(mib_counter_fn fn, void *arg)
+{
+	ipsecstat_walk(AF_INET, fn, arg);
 }
 
-struct ipsec_vars ipsec_vars = IPSEC_VARS_DEFAULT;
+static void
+walk_inet6(mib_counter_fn fn, void *arg)
+{
+	ipsecstat_walk(AF_INET6, fn, arg);
+}
 
-#define VAR(n, i, f, lo, hi) \
-	{ n, i, offsetof(struct ipsec_vars, f), lo, hi }
+static void
+reset_inet(void)
+{
+	ipsecstat_reset_af(AF_INET);
+}
+
+static void
+reset_inet6(void)
+{
+	ipsecstat_reset_af(AF_INET6);
+}
+
+static const struct mib_stats_ops inet_ops = { walk_inet, reset_inet };
+static const struct mib_stats_ops inet6_ops = { walk_inet6, reset_inet6 };
+static const struct mib_stats_ops esp_ops = { espstat_walk, espstat_reset };
+
+#define VAR(n, a, f, lo, hi, d, text) {					\
+	.name = n, .alias = a, .kind = MIB_INT, .writable = true,	\
+	.var = &ipsec_vars.f, .min = lo, .max = hi, .def = d,		\
+	.descr = text }
+#define STATS(n, a, ops, text) {					\
+	.name = n, .alias = a, .kind = MIB_STATS, .stats = ops,		\
+	.descr = text }
+
 #define AFVARS(node, af)						\
-	VAR(node "def_policy", 2, af.def_policy,			\
-	    IPSEC_POLICY_DISCARD, IPSEC_POLICY_NONE),			\
-	VAR(node "esp_trans_deflev", 3, af.esp_trans_deflev,		\
-	    IPSEC_LEVEL_USE, IPSEC_LEVEL_REQUIRE),			\
-	VAR(node "esp_net_deflev", 4, af.esp_net_deflev,		\
-	    IPSEC_LEVEL_USE, IPSEC_LEVEL_REQUIRE),			\
-	VAR(node "ah_trans_deflev", 5, af.ah_trans_deflev,		\
-	    IPSEC_LEVEL_USE, IPSEC_LEVEL_REQUIRE),			\
-	VAR(node "ah_net_deflev", 6, af.ah_net_deflev,			\
-	    IPSEC_LEVEL_USE, IPSEC_LEVEL_REQUIRE),			\
-	VAR(node "ecn", 11, af.ecn, -1, 1),				\
-	VAR(node "debug", 12, af.debug, 0, INT_MAX),			\
-	VAR(node "esp_randpad", 13, af.esp_randpad, -1, INT_MAX)
+	VAR(node "def_policy", NULL, af.def_policy,			\
+	    IPSEC_POLICY_DISCARD, IPSEC_POLICY_NONE, IPSEC_POLICY_NONE,	\
+	    "Policy when no SP matches: 0 discard, 1 none (bypass)"),	\
+	VAR(node "esp_trans_deflev", NULL, af.esp_trans_deflev,		\
+	    IPSEC_LEVEL_USE, IPSEC_LEVEL_REQUIRE, IPSEC_LEVEL_USE,	\
+	    "Level of 'default' ESP transport requests: 1 use, 2 require"), \
+	VAR(node "esp_net_deflev", NULL, af.esp_net_deflev,		\
+	    IPSEC_LEVEL_USE, IPSEC_LEVEL_REQUIRE, IPSEC_LEVEL_USE,	\
+	    "Level of 'default' ESP tunnel requests: 1 use, 2 require"), \
+	VAR(node "ah_trans_deflev", NULL, af.ah_trans_deflev,		\
+	    IPSEC_LEVEL_USE, IPSEC_LEVEL_REQUIRE, IPSEC_LEVEL_USE,	\
+	    "Level of 'default' AH transport requests: 1 use, 2 require"), \
+	VAR(node "ah_net_deflev", NULL, af.ah_net_deflev,		\
+	    IPSEC_LEVEL_USE, IPSEC_LEVEL_REQUIRE, IPSEC_LEVEL_USE,	\
+	    "Level of 'default' AH tunnel requests: 1 use, 2 require"),	\
+	VAR(node "ecn", NULL, af.ecn, -1, 1, 0,				\
+	    "ECN of tunnels: -1 ignore, 0 forbidden, 1 allowed (RFC 6040)"), \
+	VAR(node "debug", NULL, af.debug, 0, INT_MAX, 0,		\
+	    "Debug messages (accepted; nothing logs by it)"),		\
+	VAR(node "esp_randpad", NULL, af.esp_randpad, -1, INT_MAX, -1,	\
+	    "Pad short ESP payloads at random up to this many bytes; -1 off")
 
-static const struct ipsec_var_desc ipsec_var_descs[] = {
+const struct mib_node ipsec_var_mib[] = {
+	STATS("net.inet.ipsec.stats", "net.inet.ipsec.ipsecstats",
+	    &inet_ops, "IPv4 IPsec statistics (KAME struct ipsecstat)"),
 	AFVARS("net.inet.ipsec.", inet),
-	VAR("net.inet.ipsec.ah_cleartos", 8, ah_cleartos, 0, 1),
-	VAR("net.inet.ipsec.ah_offsetmask", 9, ah_offsetmask, 0, 0xffff),
-	VAR("net.inet.ipsec.dfbit", 10, dfbit, 0, 2),
+	VAR("net.inet.ipsec.ah_cleartos", "net.inet.ah.ah_cleartos",
+	    ah_cleartos, 0, 1, 1,
+	    "AH ICV computed with the IPv4 TOS zeroed (RFC 2402)"),
+	VAR("net.inet.ipsec.ah_offsetmask", NULL, ah_offsetmask, 0, 0xffff,
+	    0, "Mask of the IPv4 fragment field included in the AH ICV"),
+	VAR("net.inet.ipsec.dfbit", NULL, dfbit, 0, 2, 0,
+	    "DF of IPv4 tunnel headers: 0 clear, 1 set, 2 copy the inner"),
+	STATS("net.inet6.ipsec6.stats", "net.inet6.ipsec6.ipsecstats",
+	    &inet6_ops, "IPv6 IPsec statistics (KAME struct ipsecstat)"),
 	AFVARS("net.inet6.ipsec6.", inet6),
-	VAR("net.inet.esp.esp_enable", 0, esp_enable, 0, 1),
-	VAR("net.inet.ip.sourceroute", 0, ip_sourceroute, 0, 1),
-	VAR("net.inet.ip.accept_sourceroute", 0, ip_accept_sourceroute, 0, 1),
-	VAR("net.inet.ipcomp.ipcomp_enable", 0, ipcomp_enable, 0, 1),
+	VAR("net.inet.esp.esp_enable", NULL, esp_enable, 0, 1, 1,
+	    "Accept inbound ESP packets"),
+	STATS("net.inet.esp.stats", NULL, &esp_ops,
+	    "ESP statistics (FreeBSD struct espstat)"),
+	VAR("net.inet.ipcomp.ipcomp_enable", NULL, ipcomp_enable, 0, 1, 1,
+	    "Accept inbound IPComp packets"),
+	VAR("net.inet.ip.sourceroute", NULL, ip_sourceroute, 0, 1, 0,
+	    "Forward IPv4 source-routed packets still to be routed on"),
+	VAR("net.inet.ip.accept_sourceroute", NULL, ip_accept_sourceroute,
+	    0, 1, 0, "Accept IPv4 source-routed packets whose route ends here"),
 };
+
+const size_t ipsec_var_mib_count =
+    sizeof(ipsec_var_mib) / sizeof(ipsec_var_mib[0]);
 
 const struct ipsec_af_vars *
 ipsec_af_vars(int af)
@@ -75,46 +136,8 @@ ipsec_af_vars(int af)
 	return af == AF_INET6 ? &ipsec_vars.inet6 : &ipsec_vars.inet;
 }
 
-const struct ipsec_var_desc *
-ipsec_var_lookup(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(ipsec_var_descs) / sizeof(ipsec_var_descs[0]);
-	    i++)
-		if (strcmp(ipsec_var_descs[i].name, name) == 0)
-			return &ipsec_var_descs[i];
-	return NULL;
-}
-
-const struct ipsec_var_desc *
-ipsec_var_table(size_t *countp)
-{
-	*countp = sizeof(ipsec_var_descs) / sizeof(ipsec_var_descs[0]);
-	return ipsec_var_descs;
-}
-
-int *
-ipsec_var_ptr(const struct ipsec_var_desc *d)
-{
-	return (int *)((char *)&ipsec_vars + d->offset);
-}
-
-int
-ipsec_var_set(const struct ipsec_var_desc *d, int value)
-{
-	if (value < d->min || value > d->max) {
-		errno = EINVAL;
-		return -1;
-	}
-	*ipsec_var_ptr(d) = value;
-	return 0;
-}
-
 void
 ipsec_vars_reset(void)
 {
-	static const struct ipsec_vars defaults = IPSEC_VARS_DEFAULT;
-
-	ipsec_vars = defaults;
+	mib_reset_defaults(ipsec_var_mib, ipsec_var_mib_count);
 }

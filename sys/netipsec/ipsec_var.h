@@ -1,15 +1,18 @@
 /*
  * Tunables of the IPsec packet layer: the net.inet.ipsec.*,
  * net.inet6.ipsec6.*, net.inet.esp.* and net.inet.ipcomp.* sysctl
- * variables with their KAME defaults.  The sysctl front end reads and
- * writes them by full name through ipsec_var_lookup(); the packet path
- * reads the fields of ipsec_vars directly (ipsec_af_vars() picks the
- * family's set).
+ * variables with their KAME defaults, and the IPv4 source-route switches
+ * of net.inet.ip.  The packet path reads the fields of ipsec_vars directly
+ * (ipsec_af_vars() picks the family's set), so a value written through
+ * the MIB (ipsec_var_mib[], registered by the socket manager) applies to
+ * the next packet.
  */
 #ifndef SYS_NETIPSEC_IPSEC_VAR_H
 #define SYS_NETIPSEC_IPSEC_VAR_H
 
 #include <stddef.h>
+
+#include "sys/net/mib.h"
 
 /* The variables IPv4 and IPv6 each have (KAME ids 2-6, 11-13). */
 struct ipsec_af_vars {
@@ -37,23 +40,16 @@ struct ipsec_vars {
 
 extern struct ipsec_vars ipsec_vars;
 
-struct ipsec_var_desc {
-	const char	*name;		/* full name: net.inet.ipsec.dfbit */
-	int		 id;		/* KAME IPSECCTL_* id, 0 if none */
-	size_t		 offset;	/* into struct ipsec_vars */
-	int		 min, max;	/* accepted range */
-};
+/*
+ * The MIB nodes of the tunables above and the statistics nodes
+ * net.inet.ipsec.stats, net.inet6.ipsec6.stats and net.inet.esp.stats;
+ * for mib_register().
+ */
+extern const struct mib_node ipsec_var_mib[];
+extern const size_t ipsec_var_mib_count;
 
 /* The set of af (AF_INET or AF_INET6; anything else gets AF_INET's). */
 const struct ipsec_af_vars *ipsec_af_vars(int af);
-
-/* Find a variable by full name; NULL when unknown. */
-const struct ipsec_var_desc *ipsec_var_lookup(const char *name);
-const struct ipsec_var_desc *ipsec_var_table(size_t *countp);
-int	*ipsec_var_ptr(const struct ipsec_var_desc *d);
-
-/* Set a value after the range check: 0, or -1 (EINVAL) if out of range. */
-int	ipsec_var_set(const struct ipsec_var_desc *d, int value);
 
 /* Restore every variable to its KAME default. */
 void	ipsec_vars_reset(void);

@@ -75,6 +75,18 @@ espstat_reset(void)
 	memset(espstat_hist, 0, sizeof(espstat_hist));
 }
 
+void
+espstat_walk(mib_counter_fn fn, void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < ESPS_NCOUNTERS; i++)
+		fn(arg, espstat_names[i], -1, espstat_counters[i]);
+	for (i = 0; i < ESP_ALG_MAX; i++)
+		if (espstat_hist[i] != 0)
+			fn(arg, "esps_hist", (int)i, espstat_hist[i]);
+}
+
 const char *
 espstat_name(enum espstat_counter c)
 {

@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 
+#include "sys/net/mib.h"
+
 enum key_sendup_target {
 	KEY_SENDUP_ONE = 0,
 	KEY_SENDUP_ALL = 1,
@@ -42,5 +44,12 @@ struct pfkeystat {
 };
 
 extern struct pfkeystat pfkeystat;
+
+/*
+ * For net.key.stats: every scalar by KAME's field name, in_msgtarget[0-2],
+ * and the non-zero buckets of out_msgtype and in_msgtype; zero them all.
+ */
+void	pfkeystat_walk(mib_counter_fn fn, void *arg);
+void	pfkeystat_reset(void);
 
 #endif

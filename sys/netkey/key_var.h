@@ -1,12 +1,15 @@
 /*
- * Tunables of the key engine: the net.key.* sysctl variables with their
- * KAME defaults.  The sysctl front end reads and writes them by name through
- * key_var_lookup(); the key engine reads the fields of key_vars directly.
+ * Tunables of the key engine: the net.key.* sysctl variables.  The key
+ * engine reads the fields of key_vars directly, so a value written through
+ * the MIB (key_var_mib[], registered by the socket manager) applies to the
+ * next message or timer tick.
  */
 #ifndef SYS_NETKEY_KEY_VAR_H
 #define SYS_NETKEY_KEY_VAR_H
 
 #include <stddef.h>
+
+#include "sys/net/mib.h"
 
 struct key_vars {
 	int	debug;			/* debug bitmask */
@@ -28,24 +31,12 @@ struct key_vars {
 
 extern struct key_vars key_vars;
 
-struct key_var_desc {
-	const char	*name;		/* leaf name under net.key. */
-	int		 id;		/* KAME KEYCTL_* id, 0 if none */
-	size_t		 offset;	/* into struct key_vars */
-	int		 min, max;	/* accepted range */
-};
-
 /*
- * Find a variable by leaf name, accepting both the FreeBSD names
- * (spi_trycnt, preferred_oldsa) and the NetBSD/KEYCTL_NAMES spellings
- * (spi_try, prefered_oldsa).  NULL when unknown.
+ * The net.key.* MIB nodes, both spellings of renamed names included, and
+ * net.key.stats; for mib_register().
  */
-const struct key_var_desc *key_var_lookup(const char *name);
-const struct key_var_desc *key_var_table(size_t *countp);
-int	*key_var_ptr(const struct key_var_desc *d);
-
-/* Set a value after the range check: 0, or -1 (EINVAL) if out of range. */
-int	key_var_set(const struct key_var_desc *d, int value);
+extern const struct mib_node key_var_mib[];
+extern const size_t key_var_mib_count;
 
 /* Restore every variable to its KAME default. */
 void	key_vars_reset(void);

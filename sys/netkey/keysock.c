@@ -22,7 +22,6 @@
 #include <sys/ioctl.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -32,6 +31,7 @@
 
 #include "net/pfkeyv2.h"
 #include "sys/net/net_event.h"
+#include "sys/net/net_unix.h"
 #include "sys/netkey/key_dispatch.h"
 #include "sys/netkey/key_var.h"
 #include "sys/netkey/keysock.h"
@@ -588,53 +588,21 @@ listen_event(int fd, uint32_t events, void *arg)
 		continue;
 }
 
-/* A socket file nobody answers on is left over from a crash. */
-static int
-clear_stale(const struct sockaddr_un *sun)
-{
-	int fd, rc;
-
-	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) < 0)
-		return -1;
-	rc = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
-	close(fd);
-	if (rc == 0) {
-		errno = EADDRINUSE;
-		return -1;
-	}
-	if (errno == ENOENT)
-		return 0;
-	return unlink(sun->sun_path);
-}
-
 int
 keysock_listen(const char *path)
 {
-	struct sockaddr_un sun;
 	int fd;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (path == NULL || strlen(path) >= sizeof(sun.sun_path)) {
-		errno = ENAMETOOLONG;
+	if (listen_fd >= 0 || strlen(path) >= sizeof(listen_path)) {
+		errno = listen_fd >= 0 ? EBUSY : ENAMETOOLONG;
 		return -1;
 	}
-	strcpy(sun.sun_path, path);
-	if (listen_fd >= 0 || clear_stale(&sun) != 0)
-		return -1;
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
 	/*
 	 * The directory (mode 0700) is the first gate; SO_PEERCRED is the
 	 * second, so the socket file itself may be open to all.
 	 */
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
-	    chmod(path, 0666) != 0 || listen(fd, 64) != 0 ||
-	    net_event_add(fd, EPOLLIN, listen_event, NULL) != 0) {
-		close(fd);
+	if ((fd = net_unix_listen(path, listen_event, NULL)) < 0)
 		return -1;
-	}
 	listen_fd = fd;
 	strcpy(listen_path, path);
 	spare_open();

@@ -8,6 +8,7 @@
  * grow both tables until the daemon ran out of memory.
  */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "net/pfkeyv2.h"
@@ -41,13 +42,27 @@ suite_fini(void)
 	return sa_suite_fini();
 }
 
+/* The net.key MIB node called name ("sad_max"). */
+static const struct mib_node *
+node(const char *name)
+{
+	char full[MIB_NAME_MAX];
+	size_t i;
+
+	snprintf(full, sizeof(full), "net.key.%s", name);
+	for (i = 0; i < key_var_mib_count; i++)
+		if (strcmp(key_var_mib[i].name, full) == 0)
+			return &key_var_mib[i];
+	return NULL;
+}
+
 static void
 set_var(const char *name, int value)
 {
-	const struct key_var_desc *d = key_var_lookup(name);
+	const struct mib_node *d = node(name);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-	CU_ASSERT_EQUAL_FATAL(key_var_set(d, value), 0);
+	CU_ASSERT_EQUAL_FATAL(mib_set(d, value), 0);
 }
 
 static int
@@ -155,9 +170,9 @@ test_defaults(void)
 	key_vars_reset();
 	CU_ASSERT(key_vars.sad_max >= 1000000);
 	CU_ASSERT(key_vars.spd_max >= 1000000);
-	CU_ASSERT_PTR_NOT_NULL(key_var_lookup("sad_max"));
-	CU_ASSERT_PTR_NOT_NULL(key_var_lookup("spd_max"));
-	CU_ASSERT_EQUAL(key_var_set(key_var_lookup("sad_max"), 0), -1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(node("sad_max"));
+	CU_ASSERT_PTR_NOT_NULL(node("spd_max"));
+	CU_ASSERT_EQUAL(mib_set(node("sad_max"), 0), EINVAL);
 }
 
 static const struct test_case limit_cases[] = {
