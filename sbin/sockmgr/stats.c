@@ -9,12 +9,13 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "lib/libipsec/ipsec_netstat.h"
 #include "sbin/sockmgr/sockmgr.h"
+#include "sys/net/mib.h"
 #include "sys/net/netif.h"
 #include "sys/netinet/ip_path.h"
 #include "sys/netinet/ip_var.h"
 #include "sys/netinet6/ip6_var.h"
-#include "sys/netipsec/ipsec_stat.h"
 #include "sys/netipsec/ipsec_xform.h"
 
 /*
@@ -44,13 +45,6 @@ table_name(size_t i, const void *arg)
 }
 
 static const char *
-ipsec_name(size_t i, const void *arg)
-{
-	(void)arg;
-	return ipsecstat_name((enum ipsecstat_counter)i);
-}
-
-static const char *
 xform_name(size_t i, const void *arg)
 {
 	const struct ipsec_xform_ops *ops = arg;
@@ -64,33 +58,26 @@ path_name(size_t i, const void *arg)
 	return ip_path_stat_name(*(const int *)arg, (enum ip_path_counter)i);
 }
 
-/* A histogram by SADB algorithm id: "in_esphist[12]". */
+/*
+ * The IPsec, ESP, AH, IPComp and PF_KEY nodes of the MIB, through the
+ * printer netstat uses, in the report's "\tN name" form.
+ */
 static void
-print_hist(const char *name, const uint64_t *h)
+print_mib(void)
 {
+	static struct mib_counters cs;
+	const struct ipsec_netstat_proto *p;
+	const struct mib_node *node;
+	bool head;
 	size_t i;
 
-	for (i = 0; i < IPSEC_HIST_MAX; i++)
-		if (h[i] != 0)
-			printf("\t%llu %s[%zu]\n", (unsigned long long)h[i],
-			    name, i);
-}
-
-static void
-print_ipsec(const char *title, int af)
-{
-	const struct ipsecstat_set *set = ipsecstat_of(af);
-	bool head = false;
-
-	sockmgr_print_counters(title, &head, set->c, IPSECS_NCOUNTERS,
-	    ipsec_name, NULL);
-	if (head) {
-		print_hist("in_esphist", set->in_esphist);
-		print_hist("out_esphist", set->out_esphist);
-		print_hist("in_ahhist", set->in_ahhist);
-		print_hist("out_ahhist", set->out_ahhist);
-		print_hist("in_comphist", set->in_comphist);
-		print_hist("out_comphist", set->out_comphist);
+	for (i = 0; (p = ipsec_netstat_at(i)) != NULL; i++) {
+		if ((node = mib_lookup(ipsec_netstat_node(p))) == NULL)
+			continue;
+		mib_counters_from_node(&cs, node);
+		head = false;
+		ipsec_netstat_print_names(stdout, ipsec_netstat_name(p), &head,
+		    &cs);
 	}
 }
 
@@ -118,17 +105,22 @@ print_ip(const struct ip_path *path, int af)
 		    ICMP6STAT_NSTATS, table_name, icmp6stat_names);
 }
 
-/* Each transform's own statistics, headed by its name (esp, ah, ...). */
+/*
+ * The statistics of a transform without a MIB node of its own
+ * (net.inet.NAME.stats), from its table row, headed by its name.
+ */
 static void
 print_xforms(void)
 {
 	const struct ipsec_xform_ops *ops;
+	char node[MIB_NAME_MAX];
 	bool head;
 	size_t i;
 
 	for (i = 0; (ops = ipsec_xform_at(i)) != NULL; i++) {
 		head = false;
-		if (ops->counter_name != NULL)
+		snprintf(node, sizeof(node), "net.inet.%s.stats", ops->name);
+		if (ops->counter_name != NULL && mib_lookup(node) == NULL)
 			sockmgr_print_counters(ops->name, &head,
 			    ops->counters, ops->ncounters, xform_name, ops);
 	}
@@ -137,8 +129,7 @@ print_xforms(void)
 void
 sockmgr_print_stats(const struct ip_path *path)
 {
-	print_ipsec("ipsec", AF_INET);
-	print_ipsec("ipsec6", AF_INET6);
+	print_mib();
 	print_xforms();
 	print_ip(path, AF_INET);
 	print_ip(path, AF_INET6);
