@@ -24,7 +24,7 @@ struct row {
 	enum row_kind	 kind;
 	const char	*counter;	/* in the node's walk */
 	int		 index;		/* -1 for a plain scalar */
-	const char	*key;		/* JSON key (libxo's where it has one) */
+	const char	*key;		/* JSON key, libxo's where it has one */
 	const char	*text;		/* "%s" takes the plural "s" */
 	bucket_name_fn	 bucket;	/* ROW_HIST */
 };
@@ -36,15 +36,34 @@ struct ipsec_netstat_proto {
 	size_t		 nrows;
 };
 
+/* Histogram buckets by algorithm: the names setkey -D prints. */
 static const char *
-enc_name(int i, char *buf, size_t len)
+alg_name(enum crypto_kind kind, int i, char *buf, size_t len)
 {
-	const struct crypto_alg *a = crypto_alg_byid(CRYPTO_KIND_ENC, i);
+	const struct crypto_alg *a = crypto_alg_byid(kind, (unsigned)i);
 
 	if (a != NULL)
 		return a->print_name;
 	snprintf(buf, len, "#%d", i);
 	return buf;
+}
+
+static const char *
+enc_name(int i, char *buf, size_t len)
+{
+	return alg_name(CRYPTO_KIND_ENC, i, buf, len);
+}
+
+static const char *
+auth_name(int i, char *buf, size_t len)
+{
+	return alg_name(CRYPTO_KIND_AUTH, i, buf, len);
+}
+
+static const char *
+comp_name(int i, char *buf, size_t len)
+{
+	return alg_name(CRYPTO_KIND_COMP, i, buf, len);
 }
 
 static const char *const msgtype_names[] = {
@@ -87,7 +106,8 @@ static const struct row ipsec_rows[] = {
 	S("in_inval", "inbound-invalid", "invalid inbound packet%s"),
 	S("in_nomem", "inbound-no-memory",
 	    "inbound packet%s failed due to insufficient memory"),
-	S("in_badspi", "inbound-bad-spi", "inbound packet%s failed getting SPI"),
+	S("in_badspi", "inbound-bad-spi",
+	    "inbound packet%s failed getting SPI"),
 	S("in_ahreplay", "inbound-ah-replay",
 	    "inbound packet%s failed on AH replay check"),
 	S("in_espreplay", "inbound-esp-replay",
@@ -107,11 +127,11 @@ static const struct row ipsec_rows[] = {
 	S("in_ecn", "inbound-ecn-forbidden",
 	    "inbound packet%s with a forbidden ECN combination"),
 	S("in_dummy", "inbound-dummy", "inbound dummy packet%s discarded"),
-	H("in_ahhist", "ah-input-histogram", "AH input histogram", NULL),
+	H("in_ahhist", "ah-input-histogram", "AH input histogram", auth_name),
 	H("in_esphist", "esp-input-histogram", "ESP input histogram",
 	    enc_name),
 	H("in_comphist", "ipcomp-input-histogram", "IPComp input histogram",
-	    NULL),
+	    comp_name),
 	S("out_success", "outbound-success",
 	    "outbound packet%s processed successfully"),
 	S("out_polvio", "outbound-policy-violation",
@@ -121,16 +141,18 @@ static const struct row ipsec_rows[] = {
 	S("out_inval", "outbound-invalid", "invalid outbound packet%s"),
 	S("out_nomem", "outbound-no-memory",
 	    "outbound packet%s failed due to insufficient memory"),
-	S("out_noroute", "outbound-no-route", "outbound packet%s with no route"),
+	S("out_noroute", "outbound-no-route",
+	    "outbound packet%s with no route"),
 	S("out_notsupp", "outbound-not-supported",
 	    "outbound packet%s needing a transform not supported"),
 	S("out_toobig", "outbound-too-big",
 	    "outbound packet%s too big, answered with ICMP"),
-	H("out_ahhist", "ah-output-histogram", "AH output histogram", NULL),
+	H("out_ahhist", "ah-output-histogram", "AH output histogram",
+	    auth_name),
 	H("out_esphist", "esp-output-histogram", "ESP output histogram",
 	    enc_name),
-	H("out_comphist", "ipcomp-output-histogram", "IPComp output histogram",
-	    NULL),
+	H("out_comphist", "ipcomp-output-histogram",
+	    "IPComp output histogram", comp_name),
 };
 
 /* FreeBSD netstat's esp_stats(), with its libxo keys. */
@@ -161,10 +183,75 @@ static const struct row esp_rows[] = {
 	    "packet%s dropped; larger than IP_MAXPACKET"),
 	S("esps_pdrops", "dropped-policy-violation",
 	    "packet%s blocked due to policy"),
-	S("esps_crypto", "dropped-crypto-failed", "crypto processing failure%s"),
+	S("esps_crypto", "dropped-crypto-failed",
+	    "crypto processing failure%s"),
 	S("esps_tunnel", "dropped-tunnel-failed",
 	    "tunnel sanity check failure%s"),
 	H("esps_hist", "esp-histogram", "ESP output histogram", enc_name),
+};
+
+/* FreeBSD netstat's ah_stats(). */
+static const struct row ah_rows[] = {
+	S("ahs_hdrops", "dropped-short-header",
+	    "packet%s shorter than header shows"),
+	S("ahs_nopf", "dropped-bad-protocol",
+	    "packet%s dropped; protocol family not supported"),
+	S("ahs_notdb", "dropped-no-tdb", "packet%s dropped; no TDB"),
+	S("ahs_badkcr", "dropped-bad-kcr", "packet%s dropped; bad KCR"),
+	S("ahs_qfull", "dropped-queue-full", "packet%s dropped; queue full"),
+	S("ahs_noxform", "dropped-no-transform",
+	    "packet%s dropped; no transform"),
+	S("ahs_wrap", "replay-counter-wraps", "replay counter wrap%s"),
+	S("ahs_badauth", "dropped-bad-auth",
+	    "packet%s dropped; bad authentication detected"),
+	S("ahs_badauthl", "dropped-bad-auth-length",
+	    "packet%s dropped; bad authentication length"),
+	S("ahs_replay", "dropped-possible-replay",
+	    "possible replay packet%s detected"),
+	S("ahs_input", "received-packets", "packet%s in"),
+	S("ahs_output", "send-packets", "packet%s out"),
+	S("ahs_invalid", "dropped-bad-tdb", "packet%s dropped; invalid TDB"),
+	S("ahs_ibytes", "received-bytes", "byte%s in"),
+	S("ahs_obytes", "send-bytes", "byte%s out"),
+	S("ahs_toobig", "dropped-too-large",
+	    "packet%s dropped; larger than IP_MAXPACKET"),
+	S("ahs_pdrops", "dropped-policy-violation",
+	    "packet%s blocked due to policy"),
+	S("ahs_crypto", "crypto-failures", "crypto processing failure%s"),
+	S("ahs_tunnel", "tunnel-failures", "tunnel sanity check failure%s"),
+	H("ahs_hist", "ah-histogram", "AH output histogram", auth_name),
+};
+
+/* FreeBSD netstat's ipcomp_stats(). */
+static const struct row ipcomp_rows[] = {
+	S("ipcomps_hdrops", "dropped-short-header",
+	    "packet%s shorter than header shows"),
+	S("ipcomps_nopf", "dropped-bad-protocol",
+	    "packet%s dropped; protocol family not supported"),
+	S("ipcomps_notdb", "dropped-no-tdb", "packet%s dropped; no TDB"),
+	S("ipcomps_badkcr", "dropped-bad-kcr", "packet%s dropped; bad KCR"),
+	S("ipcomps_qfull", "dropped-queue-full",
+	    "packet%s dropped; queue full"),
+	S("ipcomps_noxform", "dropped-no-transform",
+	    "packet%s dropped; no transform"),
+	S("ipcomps_wrap", "replay-counter-wraps", "replay counter wrap%s"),
+	S("ipcomps_input", "received-packets", "packet%s in"),
+	S("ipcomps_output", "sent-packets", "packet%s out"),
+	S("ipcomps_invalid", "dropped-bad-tdb",
+	    "packet%s dropped; invalid TDB"),
+	S("ipcomps_ibytes", "received-bytes", "byte%s in"),
+	S("ipcomps_obytes", "sent-bytes", "byte%s out"),
+	S("ipcomps_toobig", "dropped-too-large",
+	    "packet%s dropped; larger than IP_MAXPACKET"),
+	S("ipcomps_pdrops", "dropped-policy-violation",
+	    "packet%s blocked due to policy"),
+	S("ipcomps_crypto", "crypto-failure", "crypto processing failure%s"),
+	H("ipcomps_hist", "ipcomp-histogram", "COMP output histogram",
+	    comp_name),
+	S("ipcomps_threshold", "sent-uncompressed-small-packets",
+	    "packet%s sent uncompressed; size < compr. algo. threshold"),
+	S("ipcomps_uncompr", "sent-uncompressed-useless",
+	    "packet%s sent uncompressed; compression was useless"),
 };
 
 /* KAME netstat's pfkey_stats(). */
@@ -211,6 +298,8 @@ static const struct ipsec_netstat_proto protos[] = {
 	PROTO("ipsec", "net.inet.ipsec.stats", ipsec_rows),
 	PROTO("ipsec6", "net.inet6.ipsec6.stats", ipsec_rows),
 	PROTO("esp", "net.inet.esp.stats", esp_rows),
+	PROTO("ah", "net.inet.ah.stats", ah_rows),
+	PROTO("ipcomp", "net.inet.ipcomp.stats", ipcomp_rows),
 	PROTO("pfkey", "net.key.stats", pfkey_rows),
 };
 
@@ -269,7 +358,8 @@ has_row(const struct ipsec_netstat_proto *p, const struct mib_counter *c)
 
 	for (i = 0; i < p->nrows; i++)
 		if (strcmp(p->rows[i].counter, c->name) == 0 &&
-		    (p->rows[i].kind == ROW_HIST || p->rows[i].index == c->index))
+		    (p->rows[i].kind == ROW_HIST ||
+		    p->rows[i].index == c->index))
 			return true;
 	return false;
 }
@@ -288,9 +378,8 @@ print_hist(FILE *f, const struct row *r, const struct mib_counters *cs)
 		if (!head)
 			fprintf(f, "\t%s:\n", r->text);
 		head = true;
-		fprintf(f, "\t\t%s: %" PRIu64 "\n", r->bucket != NULL ?
-		    r->bucket(cs->c[i].index, buf, sizeof(buf)) :
-		    (snprintf(buf, sizeof(buf), "#%d", cs->c[i].index), buf),
+		fprintf(f, "\t\t%s: %" PRIu64 "\n",
+		    r->bucket(cs->c[i].index, buf, sizeof(buf)),
 		    cs->c[i].value);
 	}
 }
@@ -347,9 +436,7 @@ json_hist(FILE *f, const struct row *r, const struct mib_counters *cs)
 		    cs->c[i].index < 0 || cs->c[i].value == 0)
 			continue;
 		fprintf(f, "%s{\"name\": \"%s\", \"count\": %" PRIu64 "}", sep,
-		    r->bucket != NULL ?
-		    r->bucket(cs->c[i].index, buf, sizeof(buf)) :
-		    (snprintf(buf, sizeof(buf), "#%d", cs->c[i].index), buf),
+		    r->bucket(cs->c[i].index, buf, sizeof(buf)),
 		    cs->c[i].value);
 		sep = ", ";
 	}

@@ -20,9 +20,6 @@ static const char *const system_netstat[] = {
 	"/usr/bin/netstat", "/bin/netstat", NULL
 };
 
-/* Protocols of FreeBSD's netstat that the socket manager may not have. */
-static const char *const later_protos[] = { "ah", "ipcomp" };
-
 struct options {
 	int		 sflag;		/* -s, -ss: also skip zeros */
 	bool		 zero;		/* -z */
@@ -105,15 +102,7 @@ parse(int argc, char **argv, struct options *o)
 	}
 	if (optind != argc || (o->sflag == 0 && !o->zero))
 		return false;
-	if (o->proto == NULL)
-		return true;
-	if (ipsec_netstat_byname(o->proto) != NULL)
-		return true;
-	for (ch = 0; ch < (int)(sizeof(later_protos) /
-	    sizeof(later_protos[0])); ch++)
-		if (strcmp(o->proto, later_protos[ch]) == 0)
-			return true;
-	return false;
+	return o->proto == NULL || ipsec_netstat_byname(o->proto) != NULL;
 }
 
 static struct mib_reply

@@ -29,7 +29,8 @@ mib_register(const struct mib_node *tab, size_t n)
 	}
 	for (i = 0; i < n; i++)
 		if (mib_lookup(tab[i].name) != NULL ||
-		    (tab[i].alias != NULL && mib_lookup(tab[i].alias) != NULL)) {
+		    (tab[i].alias != NULL &&
+		    mib_lookup(tab[i].alias) != NULL)) {
 			errno = EEXIST;
 			return -1;
 		}

@@ -25,7 +25,7 @@ struct ctl_conn {
 
 static struct ctl_conn	conns[MIB_SOCK_CONNS];
 static int		listen_fd = -1;
-static char		listen_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+static char		listen_path[108];	/* sun_path */
 static char		reqbuf[MIB_PROTO_MAX];
 static char		replybuf[MIB_PROTO_MAX];
 

@@ -52,8 +52,6 @@ test_defaults_are_initial_values(void)
 	for (t = 0; t < 2; t++)
 		for (i = 0; i < counts[t]; i++)
 			if (tabs[t][i].kind == MIB_INT) {
-				if (*tabs[t][i].var != tabs[t][i].def)
-					fprintf(stderr, "%s\n", tabs[t][i].name);
 				CU_ASSERT_EQUAL(*tabs[t][i].var,
 				    tabs[t][i].def);
 				CU_ASSERT(tabs[t][i].min <= tabs[t][i].def &&
