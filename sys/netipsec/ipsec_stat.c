@@ -154,7 +154,11 @@ ipsecstat_walk(int af, mib_counter_fn fn, void *arg)
 	for (i = 0; i < IPSECS_NCOUNTERS; i++)
 		fn(arg, counter_names[i], -1, s->c[i]);
 	walk_hist(fn, arg, "in_esphist", s->in_esphist);
+	walk_hist(fn, arg, "in_ahhist", s->in_ahhist);
+	walk_hist(fn, arg, "in_comphist", s->in_comphist);
 	walk_hist(fn, arg, "out_esphist", s->out_esphist);
+	walk_hist(fn, arg, "out_ahhist", s->out_ahhist);
+	walk_hist(fn, arg, "out_comphist", s->out_comphist);
 }
 
 const char *

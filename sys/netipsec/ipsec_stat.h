@@ -116,7 +116,7 @@ void	ipsecstat_reset(void);
 
 /*
  * For the MIB's stats nodes: every counter of af by name, then the
- * non-zero buckets of in_esphist and out_esphist; zero one family.
+ * non-zero buckets of the ESP, AH and IPComp histograms; zero one family.
  */
 void	ipsecstat_walk(int af, mib_counter_fn fn, void *arg);
 void	ipsecstat_reset_af(int af);
