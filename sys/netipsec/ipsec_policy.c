@@ -207,6 +207,13 @@ match_from(const struct ipsec_policy *p, int af, size_t i, size_t j,
 		return true;
 	r = &p->req[i];
 	level = ipsec_policy_level(af, r);
+	/*
+	 * IPComp may be left off any packet it would not shrink (RFC 3173
+	 * section 2.2), so its absence on input is never a violation,
+	 * whatever the level (KAME's ipsec_in_reject skips it too).
+	 */
+	if (r->proto == IPPROTO_COMP)
+		level = IPSEC_LEVEL_USE;
 	if (r->mode == IPSEC_MODE_TUNNEL) {
 		nsrc = &r->tun_src.sa;
 		ndst = &r->tun_dst.sa;

@@ -71,8 +71,9 @@ void	ipsec_bundle_release(struct ipsec_bundle *b);
  * transform, by protocol, mode (a tunnel is a transform after which an
  * inner packet was taken out), the SA's addresses (the tunnel endpoints
  * for tunnel mode, the packet's at that layer for transport mode) and,
- * for unique, the SA's reqid.  Requests of level use may be absent;
- * transforms that no request names are allowed.
+ * for unique, the SA's reqid.  Requests of level use, and IPComp
+ * requests at any level (a sender leaves IPComp off packets it would not
+ * shrink), may be absent; transforms that no request names are allowed.
  */
 bool	ipsec_policy_check_in(const struct ipsec_policy *p,
 	    const struct ip_hdr_info *hi, const struct ipsec_history *h);
