@@ -69,9 +69,10 @@ usage(void)
 	    "       sockmgr [-d] [-S dir] [-f script] [-o name=value] "
 	    "-i wire_if -t tun_if\n"
 	    "               -a addr/plen ... [-g gateway] ...\n"
-	    "       sockmgr [-f script] [-o name=value] [-a addr] ... "
-	    "[-r host:file]\n"
-	    "               [-r wire:file] [-w host:file] [-w wire:file]\n");
+	    "       sockmgr [-k] [-S dir] [-f script] [-o name=value] "
+	    "[-a addr] ...\n"
+	    "               [-r host:file] [-r wire:file] [-w host:file] "
+	    "[-w wire:file]\n");
 	exit(EX_USAGE);
 }
 
@@ -161,7 +162,7 @@ parse_options(int argc, char **argv, struct sockmgr_options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->dir = SOCKMGR_DIR_DEFAULT;
-	while ((ch = getopt(argc, argv, "a:df:g:i:o:r:S:t:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:df:g:i:ko:r:S:t:w:")) != -1) {
 		switch (ch) {
 		case 'a':
 			add_addr(o, optarg);
@@ -179,6 +180,9 @@ parse_options(int argc, char **argv, struct sockmgr_options *o)
 			break;
 		case 'i':
 			o->wire_if = optarg;
+			break;
+		case 'k':
+			o->keep = true;
 			break;
 		case 'o':
 			if (o->nsets == SOCKMGR_SETS_MAX)
@@ -201,7 +205,8 @@ parse_options(int argc, char **argv, struct sockmgr_options *o)
 			usage();
 		}
 	}
-	if (optind != argc || (sockmgr_live(o) && sockmgr_offline(o)))
+	if (optind != argc || (sockmgr_live(o) && sockmgr_offline(o)) ||
+	    (o->keep && !sockmgr_offline(o)))
 		usage();
 }
 
@@ -408,8 +413,38 @@ start(const struct sockmgr_options *o)
 }
 
 /*
- * Offline mode: no control directory and no listener; the script, the
- * captures, the statistics, and exit.
+ * With -k, after the offline run: serve DIR/pfkey and DIR/ctl in the
+ * foreground until a signal, so that sysctl, netstat and setkey can look
+ * at the state the captures left.  0, or an exit status.
+ */
+static int
+keep_serving(const struct sockmgr_options *o)
+{
+	int rc = 0;
+
+	fflush(stdout);
+	if (setup_paths(o->dir) != 0 || prepare_dir(o->dir) != 0) {
+		sockmgr_log(LOG_ERR, "%s: %s", o->dir, strerror(errno));
+		return EX_OSERR;
+	}
+	if (keysock_listen(sock_path) != 0 || mib_sock_listen(ctl_path) != 0 ||
+	    setup_signals() != 0) {
+		sockmgr_log(LOG_ERR, "%s: %s", o->dir, strerror(errno));
+		rc = EX_UNAVAILABLE;
+	} else {
+		sockmgr_log(LOG_NOTICE, "offline run done; serving %s and %s",
+		    sock_path, ctl_path);
+		if (net_event_run() != 0)
+			rc = EX_OSERR;
+	}
+	mib_sock_shutdown();
+	keysock_shutdown();
+	return rc;
+}
+
+/*
+ * Offline mode: no control directory and no listener (unless -k); the
+ * script, the captures, the statistics, and exit.
  */
 static int
 offline(const struct sockmgr_options *o)
@@ -428,6 +463,8 @@ offline(const struct sockmgr_options *o)
 		rc = EX_DATAERR;
 	else if (sockmgr_offline_run(o) != 0)
 		rc = EX_IOERR;
+	else if (o->keep)
+		rc = keep_serving(o);
 	net_event_shutdown();
 	sockmgr_spd_stop();
 	sockmgr_sad_stop();

@@ -17,6 +17,7 @@
 struct sockmgr_options {
 	const char	*dir;		/* -S: control directory */
 	bool		 foreground;	/* -d: log to stderr */
+	bool		 keep;		/* -k: serve on after an offline run */
 	const char	*script;	/* -f: setkey script */
 	size_t		 nsets;		/* -o name=value: MIB settings */
 	const char	*sets[SOCKMGR_SETS_MAX];

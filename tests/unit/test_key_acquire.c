@@ -12,6 +12,8 @@
 #include "net/pfkeyv2.h"
 #include "netipsec/ipsec.h"
 #include "sys/crypto/crypto.h"
+#include "sys/net/mib.h"
+#include "sys/net/mib_proto.h"
 #include "sys/net/net_clock.h"
 #include "sys/netkey/key_acquire.h"
 #include "sys/netkey/key_sad.h"
@@ -254,6 +256,42 @@ test_blocking(void)
 	teardown();
 }
 
+/*
+ * net.key.blockacq_count written as sysctl writes it (the control
+ * protocol's set, as root) applies to the next trigger; an out-of-range
+ * write is refused and keeps the value.
+ */
+static void
+test_blockacq_count_by_sysctl(void)
+{
+	static const char set2[] = "set net.key.blockacq_count=2";
+	static const char bad[] = "set net.key.blockacq_count=-1";
+	uint64_t buf[SA_MSGBUF_WORDS];
+	struct key_acquire_req r = req(IPPROTO_ESP);
+	char reply[256];
+	size_t n;
+	int i;
+
+	setup(SADB_SATYPE_ESP);
+	mib_unregister_all();
+	CU_ASSERT_FATAL(mib_register(key_var_mib, key_var_mib_count) == 0);
+	n = mib_proto_serve(set2, sizeof(set2) - 1, 0, reply, sizeof(reply));
+	CU_ASSERT(n > 0 && strncmp(reply, "0\n", 2) == 0);
+	n = mib_proto_serve(bad, sizeof(bad) - 1, 0, reply, sizeof(reply));
+	CU_ASSERT(n > 2 && strncmp(reply, "22 ", 3) == 0);
+	CU_ASSERT_EQUAL(key_vars.blockacq_count, 2);
+	CU_ASSERT_EQUAL(key_acquire(&r), 0);
+	CU_ASSERT(read_acquire(&A, buf) != 0);
+	/* Three triggers absorbed (count 0, 1, 2), the fourth sends. */
+	for (i = 0; i < 3; i++)
+		CU_ASSERT_EQUAL(key_acquire(&r), 0);
+	CU_ASSERT_EQUAL(sa_client_drain(&A), 0);
+	CU_ASSERT_EQUAL(key_acquire(&r), 0);
+	CU_ASSERT(read_acquire(&A, buf) != 0);
+	mib_unregister_all();
+	teardown();
+}
+
 static int
 send_hdr(struct sa_client *c, uint8_t type, uint8_t satype, uint32_t seq,
     uint8_t error, uint64_t *buf)
@@ -492,6 +530,7 @@ static const struct test_case acquire_cases[] = {
 	{ "ACQUIRE goes to registered sockets", test_targets_and_message },
 	{ "proposals from the registry", test_proposals },
 	{ "blocking by count and lifetime", test_blocking },
+	{ "blockacq_count set by sysctl", test_blockacq_count_by_sysctl },
 	{ "GETSPI, UPDATE and ADD complete it", test_completion },
 	{ "errno form restarts the block", test_errno_form },
 	{ "user form: ACQUIRE, echo, EEXIST", test_user_form },
