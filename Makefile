@@ -4,6 +4,7 @@
 #   make test         build and run every test; last line "N passed, N failed"
 #   make asan         the same tests under AddressSanitizer + UBSan ($(BUILD)-asan)
 #   make fuzz         build the libFuzzer targets (clang) and run each briefly
+#   make fuzz-long    every libFuzzer target for FUZZ_RUNS (10 M) executions
 #   make bench        build and run the benchmarks in tests/bench
 #   make install      PREFIX=/usr/local DESTDIR= : programs, libraries, headers,
 #                     pkg-config file, man pages
@@ -69,7 +70,7 @@ PROG_BINS	:= $(PROGS:%=$(BUILD)/sbin/%)
 # would be pulled in to resolve the program's own calls.
 LINK_LIBS	:= $(BUILD)/lib/libipsec.a $(BUILD)/libsys.a
 
-.PHONY: all test asan fuzz bench install deps demo clean lint FORCE
+.PHONY: all test asan fuzz fuzz-long bench install deps demo clean lint FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -180,17 +181,34 @@ asan:
 FUZZ_FLAGS = -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	     -D_GNU_SOURCE -Iinclude -I.
 FUZZ_SECONDS ?= 20
+FUZZ_BUILD = n=$$(basename $$f .c); \
+	    $(CLANG) $(FUZZ_FLAGS) -o $(BUILD)/fuzz/$$n $$f $(SYS_SRCS) \
+	        $(LIBIPSEC_SRCS) $(LDLIBS_SYS) -ldl; \
+	    mkdir -p $(BUILD)/fuzz/$$n.corpus
 fuzz:
 	@mkdir -p $(BUILD)/fuzz
 	@set -e; for f in $(FUZZ_SRCS); do \
-	    n=$$(basename $$f .c); \
-	    $(CLANG) $(FUZZ_FLAGS) -o $(BUILD)/fuzz/$$n $$f $(SYS_SRCS) \
-	        $(LIBIPSEC_SRCS) $(LDLIBS_SYS) -ldl; \
-	    mkdir -p $(BUILD)/fuzz/$$n.corpus; \
+	    $(FUZZ_BUILD); \
 	    $(BUILD)/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) \
 	        $(BUILD)/fuzz/$$n.corpus tests/fuzz/$${n#fuzz_}.seeds \
 	        2>$(BUILD)/fuzz/$$n.log || { tail -40 $(BUILD)/fuzz/$$n.log; exit 1; }; \
 	    echo "$$n: $$(grep -c . $(BUILD)/fuzz/$$n.log) log lines, no crash"; \
+	done
+
+# The opt-in campaign: every target FUZZ_RUNS executions (at least 10 M)
+# under ASan+UBSan, one after another; a crash stops it with the input
+# in $(BUILD)/fuzz/NAME-crash-*.  The counts go to $(BUILD)/fuzz/long.txt.
+FUZZ_RUNS ?= 10000000
+fuzz-long:
+	@mkdir -p $(BUILD)/fuzz
+	@set -e; : > $(BUILD)/fuzz/long.txt; for f in $(FUZZ_SRCS); do \
+	    $(FUZZ_BUILD); \
+	    $(BUILD)/fuzz/$$n -runs=$(FUZZ_RUNS) \
+	        -artifact_prefix=$(BUILD)/fuzz/$$n- $(BUILD)/fuzz/$$n.corpus \
+	        tests/fuzz/$${n#fuzz_}.seeds 2>$(BUILD)/fuzz/$$n.long.log || \
+	        { tail -40 $(BUILD)/fuzz/$$n.long.log; exit 1; }; \
+	    sed -n "s/^Done \([0-9]*\) runs in \([0-9]*\) sec.*/$$n: \1 executions in \2 s/p" \
+	        $(BUILD)/fuzz/$$n.long.log | tee -a $(BUILD)/fuzz/long.txt; \
 	done
 
 bench: $(BENCH_BINS)
