@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sys/net/mib.h"
 #include "sys/netipsec/ipsec_xform.h"
 
 #define AH_ALG_MAX	256	/* histogram size: one per SADB_AALG id */
@@ -72,6 +73,8 @@ extern uint64_t ahstat_hist[AH_ALG_MAX];
 /* Snapshot in FreeBSD's layout; reset to zero (tests, sysctl -w). */
 void	ahstat_get(struct ahstat *st);
 void	ahstat_reset(void);
+/* For net.inet.ah.stats: every counter, then non-zero ahs_hist. */
+void	ahstat_walk(mib_counter_fn fn, void *arg);
 /* "ahs_hdrops", ...; NULL out of range. */
 const char *ahstat_name(enum ahstat_counter c);
 

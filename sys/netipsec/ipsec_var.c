@@ -1,8 +1,9 @@
 /*
- * net.inet.ipsec.*, net.inet6.ipsec6.*, net.inet.esp.* and
+ * net.inet.ipsec.*, net.inet6.ipsec6.*, net.inet.esp.*, net.inet.ah.* and
  * net.inet.ipcomp.*: the packet layer's tunables with their KAME defaults
- * (KAME netinet6/ipsec.c; FreeBSD ipsec.c, xform_esp.c and xform_ipcomp.c
- * for esp_enable and ipcomp_enable), the two source-route switches of
+ * (KAME netinet6/ipsec.c; FreeBSD ipsec.c, xform_esp.c, xform_ah.c and
+ * xform_ipcomp.c for esp_enable, ah_enable and ipcomp_enable), the two
+ * source-route switches of
  * net.inet.ip (FreeBSD ip_input.c, both 0), and the statistics nodes, as
  * one MIB table.  The ranges are those the BSD handlers accept:
  * def_policy only discard or none, levels only use or require, dfbit 0-2,
@@ -14,6 +15,7 @@
 
 #include "netipsec/ipsec.h"
 #include "sys/net/mib.h"
+#include "sys/netipsec/ah_var.h"
 #include "sys/netipsec/esp_var.h"
 #include "sys/netipsec/ipsec_stat.h"
 #include "sys/netipsec/ipsec_var.h"
@@ -40,6 +42,7 @@ struct ipsec_vars ipsec_vars = {
 	.ip_sourceroute = 0,
 	.ip_accept_sourceroute = 0,
 	.ipcomp_enable = 1,
+	.ah_enable = 1,
 };
 
 static void
@@ -69,6 +72,7 @@ reset_inet6(void)
 static const struct mib_stats_ops inet_ops = { walk_inet, reset_inet };
 static const struct mib_stats_ops inet6_ops = { walk_inet6, reset_inet6 };
 static const struct mib_stats_ops esp_ops = { espstat_walk, espstat_reset };
+static const struct mib_stats_ops ah_ops = { ahstat_walk, ahstat_reset };
 
 #define VAR(n, a, f, lo, hi, d, text) {					\
 	.name = n, .alias = a, .kind = MIB_INT, .writable = true,	\
@@ -119,6 +123,10 @@ const struct mib_node ipsec_var_mib[] = {
 	    "Accept inbound ESP packets"),
 	STATS("net.inet.esp.stats", NULL, &esp_ops,
 	    "ESP statistics (FreeBSD struct espstat)"),
+	VAR("net.inet.ah.ah_enable", NULL, ah_enable, 0, 1, 1,
+	    "Accept inbound AH packets"),
+	STATS("net.inet.ah.stats", NULL, &ah_ops,
+	    "AH statistics (FreeBSD struct ahstat)"),
 	VAR("net.inet.ipcomp.ipcomp_enable", NULL, ipcomp_enable, 0, 1, 1,
 	    "Accept inbound IPComp packets"),
 	VAR("net.inet.ip.sourceroute", NULL, ip_sourceroute, 0, 1, 0,

@@ -36,6 +36,7 @@ struct ipsec_vars {
 	int	ip_sourceroute;		/* net.inet.ip.sourceroute */
 	int	ip_accept_sourceroute;	/* net.inet.ip.accept_sourceroute */
 	int	ipcomp_enable;		/* net.inet.ipcomp.ipcomp_enable */
+	int	ah_enable;		/* net.inet.ah.ah_enable */
 };
 
 extern struct ipsec_vars ipsec_vars;

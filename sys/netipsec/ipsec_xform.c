@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 
 #include "sys/crypto/crypto.h"
+#include "sys/netipsec/ah_var.h"
 #include "sys/netipsec/esp_var.h"
 #include "sys/netipsec/ipsec_stat.h"
 #include "sys/netipsec/ipsec_util.h"
@@ -18,6 +19,7 @@
 
 static const struct ipsec_xform_ops *const xform_table[] = {
 	&esp_xform_ops,
+	&ah_xform_ops,
 };
 
 const struct ipsec_xform_ops *

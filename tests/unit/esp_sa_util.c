@@ -41,7 +41,8 @@ esp_sa_make(const struct esp_sa_spec *spec, int *errp)
 
 	inet_pton(AF_INET, "192.0.2.1", &src.sin_addr);
 	inet_pton(AF_INET, "192.0.2.2", &dst.sin_addr);
-	sa = key_sa_alloc(SADB_SATYPE_ESP, (struct sockaddr *)&src,
+	sa = key_sa_alloc(spec->satype != 0 ? spec->satype : SADB_SATYPE_ESP,
+	    (struct sockaddr *)&src,
 	    (struct sockaddr *)&dst);
 	if (sa == NULL) {
 		*errp = errno;

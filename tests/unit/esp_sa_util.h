@@ -13,6 +13,7 @@ struct pbuf;
 struct pbuf_pool;
 
 struct esp_sa_spec {
+	uint8_t		 satype;	/* SADB_SATYPE_*; 0 means ESP */
 	uint32_t	 spi;		/* host order */
 	uint8_t		 enc;		/* SADB_EALG_* */
 	const uint8_t	*ekey;

@@ -10,6 +10,7 @@
 #include "sys/net/net_clock.h"
 #include "sys/net/pbuf.h"
 #include "sys/netinet/ip_hdr.h"
+#include "sys/netipsec/ah_var.h"
 #include "sys/netipsec/esp_var.h"
 #include "sys/netipsec/ipsec_hooks.h"
 #include "sys/netipsec/ipsec_stat.h"
@@ -71,6 +72,7 @@ ipt_reset(void)
 	ipsec_vars_reset();
 	ipsecstat_reset();
 	espstat_reset();
+	ahstat_reset();
 	sa_client_drain(&ipt_client);
 }
 
