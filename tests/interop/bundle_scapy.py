@@ -25,6 +25,7 @@ from offline_common import Checker, key, sockmgr  # noqa: E402
 from scapy.layers.inet import IP, UDP  # noqa: E402
 from scapy.layers.inet6 import IPv6, IPv6ExtHdrDestOpt  # noqa: E402
 from scapy.layers.ipsec import AH, ESP, SecurityAssociation  # noqa: E402
+from scapy.layers.ipsec import zero_mutable_fields  # noqa: E402
 from scapy.packet import Raw  # noqa: E402
 
 SOCKMGR = sys.argv[1] if len(sys.argv) > 1 else "sockmgr"
@@ -127,11 +128,51 @@ def ipcomp_unwrap(pkt, cpi):
 
 def as_raw_payload(pkt, fam):
     """pkt with everything behind its IP header as Raw: Scapy's AH signs
-    and verifies wrongly when it finds an ESP layer inside (Scapy 2.5)."""
+    wrongly when it finds an ESP layer inside (Scapy 2.5 tests for ESP
+    before AH), so it must not see one."""
     hdr, _, payload = ip_payload(pkt)
     p = family_cls(fam)(hdr)
     p.remove_payload()
+    if fam == 4:
+        p.len = p.chksum = None
+    else:
+        p.plen = None
     return p / Raw(payload)
+
+
+def ah_resign(sa, pkt):
+    """Scapy's AH ICV for pkt, computed by Scapy's own AH branch of
+    AuthAlgo.sign (mutable fields zeroed by zero_mutable_fields, then the
+    MAC).  sign() never reaches that branch when the dissector sees ESP
+    behind AH: it appends the MAC behind the datagram instead and leaves
+    the ICV zero, so that tail is cut first."""
+    pkt = pkt[:ip_length(pkt)]
+    p = ah_raw_payload(pkt, ip_fam(pkt))
+    room = len(p[AH].icv)       # the ICV and its alignment padding
+    p[AH].icv = b"\0" * room
+    clone = zero_mutable_fields(p.copy(), sending=True)
+    mac = sa.auth_algo.new_mac(sa.auth_key)
+    mac.update(bytes(clone))
+    icv = mac.finalize()[:sa.auth_algo.icv_size]
+    p[AH].icv = icv + b"\0" * (room - len(icv))
+    return bytes(p)
+
+
+def ip_length(pkt):
+    if pkt[0] >> 4 == 4:
+        return struct.unpack("!H", pkt[2:4])[0]
+    return 40 + struct.unpack("!H", pkt[4:6])[0]
+
+
+def ah_raw_payload(pkt, fam):
+    """pkt parsed down to its AH header, what follows AH as Raw: the same
+    Scapy trap on the verifying side."""
+    p = family_cls(fam)(pkt)
+    ah = p[AH]
+    rest = bytes(ah.payload)
+    ah.remove_payload()
+    ah.add_payload(Raw(rest))
+    return p
 
 
 def protect(layers, pkt, fam, spis, seq):
@@ -145,6 +186,8 @@ def protect(layers, pkt, fam, spis, seq):
         if lay.proto == "ah":
             p = as_raw_payload(bytes(p), ip_fam(pkt))
         pkt = bytes(sa.encrypt(p, seq_num=seq))
+        if lay.proto == "ah":
+            pkt = ah_resign(sa, pkt)
     return pkt
 
 
@@ -157,11 +200,12 @@ def unprotect(layers, pkt, fam, spis):
         sa = lay.scapy(spi, lay_fam(lay, fam), out=True)
         p = family_cls(ip_fam(pkt))(pkt)
         if lay.proto == "ah":
-            p = as_raw_payload(pkt, ip_fam(pkt))
+            p = ah_raw_payload(pkt, ip_fam(pkt))
         proto = ip_payload(pkt)[0][9 if ip_fam(pkt) == 4 else 6]
         want = 50 if lay.proto == "esp" else 51
         if proto != want:
             raise ValueError("%s expected, protocol %d" % (lay.proto, proto))
+        # Re-parsed: what Scapy left behind AH is still Raw.
         pkt = bytes(sa.decrypt(p))
     return pkt
 
@@ -220,14 +264,15 @@ def one_bundle(name, layers, fam):
                "%d of %d delivered; %s" % (len(run.host), len(in_clear),
                                            run.stdout.replace("\n", " ")
                                            [:400]))
-    # Without the outermost layer the inbound policy must refuse it.
-    if len(layers) > 1 and layers[-1].proto != "ipcomp":
+    # Without the outermost layer, or clear, the inbound policy must
+    # refuse it.
+    ipsec = "ipsec" if fam == 4 else "ipsec6"
+    if layers[-1].proto != "ipcomp":
         short = [protect(layers[:-1], p, fam, in_spis[:-1], 100 + i)
                  for i, p in enumerate(in_clear)]
         run = sockmgr(SOCKMGR, script(layers, fam), wire_in=short)
         chk.report(run.rc == 0 and run.host == [] and
-                   run.stat("ipsec" if fam == 4 else "ipsec6",
-                            "in_polvio") == len(short),
+                   run.stat(ipsec, "in_polvio") == len(short),
                    "outer layer missing refused " + name,
                    run.stdout.replace("\n", " ")[:300])
 
@@ -243,6 +288,16 @@ def bundles(fam):
     yield "esp transport over esp tunnel", [
         Layer("esp", "tunnel", (g1a, g1b), spi=0x3100),
         Layer("esp", spi=0x3200)]
+    yield "ah tunnel (KAME rejects it under require)", [
+        Layer("ah", "tunnel", (g1a, g1b), spi=0x4100)]
+    yield "ah transport over esp transport", [
+        Layer("esp", spi=0x5100), Layer("ah", spi=0x5200)]
+    yield "ah transport over esp tunnel", [
+        Layer("esp", "tunnel", (g1a, g1b), spi=0x6100),
+        Layer("ah", spi=0x6200)]
+    yield "esp tunnel in ah tunnel", [
+        Layer("esp", "tunnel", (g1a, g1b), spi=0x7100),
+        Layer("ah", "tunnel", (g2a, g2b), spi=0x7200)]
 
 
 def main():
