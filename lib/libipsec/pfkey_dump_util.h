@@ -42,4 +42,12 @@ void	pfkey_dump_host(const struct sockaddr *sa, char *host, size_t hlen,
 int	pfkey_dump_parse(FILE *fp, const struct sadb_msg *msg,
 	    struct key_msg *m);
 
+/*
+ * setkey -j (pfkey_dump_json.c): one SAD or SPD record as a JSON object,
+ * with no separator or newline; errors go to stderr.  0, or -1 for a
+ * malformed record.
+ */
+int	pfkey_sadump_json_fp(FILE *fp, const struct sadb_msg *msg);
+int	pfkey_spdump_json_fp(FILE *fp, const struct sadb_msg *msg);
+
 #endif

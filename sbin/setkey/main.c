@@ -41,6 +41,7 @@ usage(void)
 	    "       setkey [-nv] -f filename\n"
 	    "       setkey [-nv] -e script\n"
 	    "       setkey [-alPpv] -D\n"
+	    "       setkey -j [-aPv] -D\n"
 	    "       setkey [-Pv] -F\n"
 	    "       setkey [-hH] -x\n"
 	    "       setkey -V\n");
@@ -62,7 +63,7 @@ parse_args(int argc, char **argv, struct setkey_args *a)
 	int ch;
 
 	memset(a, 0, sizeof(*a));
-	while ((ch = getopt(argc, argv, "acf:e:DFPlvxhHpnV?")) != -1) {
+	while ((ch = getopt(argc, argv, "acf:e:DFjPlvxhHpnV?")) != -1) {
 		switch (ch) {
 		case 'c': set_mode(a, MODE_STDIN); break;
 		case 'f': set_mode(a, MODE_FILE); a->arg = optarg; break;
@@ -78,10 +79,12 @@ parse_args(int argc, char **argv, struct setkey_args *a)
 		case 'h': case 'H': a->o.hex++; break;
 		case 'p': a->o.ports = true; break;
 		case 'n': a->o.noaction = true; break;
+		case 'j': a->o.json = true; break;
 		default: usage();
 		}
 	}
-	if (optind != argc || a->mode == MODE_NONE)
+	if (optind != argc || a->mode == MODE_NONE ||
+	    (a->o.json && (a->mode != MODE_DUMP || a->o.loop)))
 		usage();
 }
 
@@ -253,6 +256,8 @@ run_command(struct setkey_args *a)
 		return EXIT_FAILURE;
 	if (a->mode == MODE_MONITOR)
 		rv = monitor_run(&s);
+	else if (a->mode == MODE_DUMP && a->o.json)
+		rv = session_dump_json(&s);
 	else if (a->mode == MODE_DUMP && a->o.policy)
 		rv = session_simple(&s, SADB_X_SPDDUMP, SADB_SATYPE_UNSPEC);
 	else if (a->mode == MODE_DUMP && a->o.loop)

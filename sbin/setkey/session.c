@@ -17,6 +17,7 @@
 #include <netipsec/ipsec.h>
 
 #include "lib/libipsec/libpfkey.h"
+#include "lib/libipsec/pfkey_dump_util.h"
 #include "sbin/setkey/setkey.h"
 #include "sys/netkey/key_build.h"
 
@@ -93,6 +94,9 @@ print_error(const struct setkey_session *s, unsigned line,
 {
 	const char *what = strerror(m->sadb_msg_errno);
 
+	/* In JSON an empty database is just an empty array. */
+	if (s->opts->json && m->sadb_msg_errno == ENOENT)
+		return;
 	if (m->sadb_msg_errno == ENOENT) {
 		if (m->sadb_msg_type == SADB_DUMP)
 			what = "No SAD entries";
@@ -107,23 +111,44 @@ print_error(const struct setkey_session *s, unsigned line,
 		printf("%s.\n", what);
 }
 
-static void
-print_record(const struct setkey_session *s, const struct sadb_msg *m)
+/* A DEAD SA, shown with -a only. */
+static bool
+hidden(const struct setkey_session *s, const struct sadb_msg *m)
 {
 	const struct sadb_sa *sa;
 	caddr_t mhp[SADB_EXT_MAX + 1];
+
+	return !s->opts->all && (m->sadb_msg_type == SADB_GET ||
+	    m->sadb_msg_type == SADB_DUMP) &&
+	    pfkey_align((struct sadb_msg *)m, mhp) == 0 &&
+	    (sa = (const struct sadb_sa *)(void *)mhp[SADB_EXT_SA]) != NULL &&
+	    sa->sadb_sa_state == SADB_SASTATE_DEAD;
+}
+
+static void
+print_json(struct setkey_session *s, const struct sadb_msg *m)
+{
+	fputs(s->records++ == 0 ? "\n  " : ",\n  ", stdout);
+	if (m->sadb_msg_type == SADB_X_SPDDUMP)
+		pfkey_spdump_json_fp(stdout, m);
+	else
+		pfkey_sadump_json_fp(stdout, m);
+}
+
+static void
+print_record(struct setkey_session *s, const struct sadb_msg *m)
+{
 	int flags = s->opts->ports ? PFKEY_DUMP_PORTS : 0;
 
+	if (hidden(s, m))
+		return;
+	if (s->opts->json) {
+		print_json(s, m);
+		return;
+	}
 	switch (m->sadb_msg_type) {
 	case SADB_GET:
 	case SADB_DUMP:
-		/* DEAD SAs are shown with -a only. */
-		if (!s->opts->all &&
-		    pfkey_align((struct sadb_msg *)m, mhp) == 0 &&
-		    (sa = (const struct sadb_sa *)(void *)
-		    mhp[SADB_EXT_SA]) != NULL &&
-		    sa->sadb_sa_state == SADB_SASTATE_DEAD)
-			return;
 		if (s->opts->loop)
 			pfkey_sadump_short_fp(stdout, m, flags);
 		else
@@ -228,6 +253,19 @@ session_simple(struct setkey_session *s, uint8_t type, uint8_t satype)
 	req.count = 1;
 	rv = session_send(s, &req);
 	key_buf_free(&b);
+	return rv;
+}
+
+int
+session_dump_json(struct setkey_session *s)
+{
+	int rv;
+
+	s->records = 0;
+	fputs("[", stdout);
+	rv = session_simple(s, s->opts->policy ? SADB_X_SPDDUMP : SADB_DUMP,
+	    SADB_SATYPE_UNSPEC);
+	fputs(s->records > 0 ? "\n]\n" : "]\n", stdout);
 	return rv;
 }
 

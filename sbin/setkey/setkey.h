@@ -21,6 +21,7 @@ struct setkey_opts {
 	bool	 loop;		/* -l */
 	bool	 ports;		/* -p */
 	bool	 noaction;	/* -n */
+	bool	 json;		/* -j: -D and -DP as JSON */
 	int	 verbose;	/* -v */
 	int	 hex;		/* -h, -H */
 	int	 monitor;	/* -x count */
@@ -32,6 +33,7 @@ struct setkey_session {
 	const struct setkey_opts *opts;
 	bool			 script;	/* "The result of line N" */
 	bool			 registered;	/* supported lists read */
+	unsigned		 records;	/* -j: objects printed */
 };
 
 /* session.c */
@@ -45,6 +47,8 @@ int	session_alg_check(void *arg, enum crypto_kind kind, unsigned id,
 /* A bare header message (-D, -F, -DP, -FP); 0 when it worked. */
 int	session_simple(struct setkey_session *s, uint8_t type,
 	    uint8_t satype);
+/* -j -D, -j -DP: one JSON array of the records. */
+int	session_dump_json(struct setkey_session *s);
 /* -D -l: short rows every second, forever. */
 int	session_loop_dump(struct setkey_session *s);
 
