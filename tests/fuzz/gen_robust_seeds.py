@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-# Writes the seeds of fuzz_ip6_exthdr, fuzz_ip_reass and fuzz_pcap_file
-# into tests/fuzz/{ip6_exthdr,ip_reass,pcap_file}.seeds/.  Needs Debian's
+# Writes the seeds of fuzz_ip6_exthdr, fuzz_ip_reass, fuzz_pcap_file and
+# fuzz_pfkey_state into tests/fuzz/{ip6_exthdr,ip_reass,pcap_file,
+# pfkey_state}.seeds/.  Needs Debian's
 # python3-scapy; run as /usr/bin/python3 tests/fuzz/gen_robust_seeds.py.
 import os
 import struct
@@ -77,10 +78,33 @@ def pcap_seeds(d):
                 write(d, name, f.read())
 
 
+def pfkey_state_seeds(d):
+    """4-byte operations: kind | socket << 4, index, parameter, flags."""
+    ADD, DELETE, GET, UPDATE, GETSPI, FLUSH, DUMP, SPDADD, SPDDELETE, \
+        SPDDUMP, SPDFLUSH, REGISTER, PROMISC, READ, RAW, REOPEN = range(16)
+
+    def op(kind, sock=0, idx=0, param=0, flags=0):
+        return bytes([kind | sock << 4, idx, param, flags])
+    write(d, 'add_delete', op(ADD, 0, 1, 7) + op(GET, 1, 1) +
+          op(DELETE, 2, 1) + op(ADD, 0, 2, 9))
+    write(d, 'stalled_dump', b''.join(op(ADD, 0, i, i) for i in range(8)) +
+          op(DUMP, 1) + op(DUMP, 1) + op(DUMP, 1) + op(FLUSH, 2) +
+          op(READ, 1, 0, 3) + op(ADD, 0, 3, 1))
+    write(d, 'spd', op(SPDADD, 0, 1) + op(SPDADD, 1, 2) + op(SPDDUMP, 2) +
+          op(SPDDELETE, 1, 1) + op(SPDFLUSH, 0) + op(SPDADD, 2, 3))
+    write(d, 'promisc_register', op(PROMISC, 1, 0, 1) + op(REGISTER, 2) +
+          op(ADD, 0, 4, 4) + op(UPDATE, 0, 4, 5) + op(GETSPI, 2) +
+          op(REOPEN, 1) + op(DELETE, 0, 4))
+    write(d, 'raw', op(ADD, 0, 5, 5) + op(RAW, 1, 0, 16) +
+          bytes([2, 3, 0, 3, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]) +
+          op(DUMP, 2, 0, 0, 3))
+
+
 def main(base):
     ip6_seeds(os.path.join(base, 'ip6_exthdr.seeds'))
     reass_seeds(os.path.join(base, 'ip_reass.seeds'))
     pcap_seeds(os.path.join(base, 'pcap_file.seeds'))
+    pfkey_state_seeds(os.path.join(base, 'pfkey_state.seeds'))
 
 
 if __name__ == '__main__':
