@@ -9,6 +9,7 @@
 
 #include "net/pfkeyv2.h"
 #include "sys/net/pbuf.h"
+#include "sys/netipsec/ipcomp_var.h"
 #include "sys/netipsec/ipsec_hooks.h"
 #include "sys/netipsec/ipsec_policy.h"
 #include "sys/netipsec/ipsec_stat.h"
@@ -141,14 +142,17 @@ header_sa(const struct ipsec_xform_ops *ops, const struct pbuf *pb,
     const struct ip_hdr_info *hi, size_t off, int *why)
 {
 	struct ipsec_sa *sa;
+	uint32_t spi;
 
 	if (hi->len < off + ops->hdrmin) {
 		ops->counters[ops->c_hdrops]++;
 		*why = in_fail(hi->af, IPSECS_IN_INVAL);
 		return NULL;
 	}
-	sa = key_sad_lookup(&hi->dst.sa, ops->proto,
-	    header_spi(ops, pb->data + off));
+	spi = header_spi(ops, pb->data + off);
+	sa = key_sad_lookup(&hi->dst.sa, ops->proto, spi);
+	if (sa == NULL && ops->lookup != NULL)
+		sa = ops->lookup(&hi->src.sa, &hi->dst.sa, spi);
 	if (sa == NULL) {
 		ops->counters[ops->c_notdb]++;
 		*why = in_fail(hi->af, IPSECS_IN_NOSA);
@@ -214,6 +218,29 @@ ipsec_common_input(const struct ipsec_xform_ops *ops, struct pbuf *pb,
 	return why;
 }
 
+/*
+ * An IPComp tunnel sends a packet that does not compress as plain IP in
+ * IP (RFC 3173 section 2.2).  Take it out of the tunnel as the IPComp SA
+ * between the outer addresses would have, so that the inner packet meets
+ * its policy with the tunnel recorded.  -1 when done, or the counter of
+ * the drop.
+ */
+static int
+remove_plain_tunnel(struct ipsec_sa *sa, struct pbuf *pb,
+    struct ipsec_in_result *res)
+{
+	struct ipsec_history_entry *e;
+
+	e = ipsec_history_add(&res->hist, sa->proto, sa->mode, sa->reqid,
+	    sa->spi, &sa->src.sa, &sa->dst.sa);
+	if (e == NULL)
+		return in_fail(res->hi.af, IPSECS_IN_INVAL);
+	e->decap = true;
+	ipsecstat_of(res->hi.af)->c[IPSECS_IN_SUCCESS]++;
+	return decapsulate(&ipcomp_xform_ops, pb, res, res->hi.ulp_off,
+	    res->hi.proto);
+}
+
 /* The inbound policy for the final packet; -1 (accept) or a counter. */
 static int
 check_policy(const struct ipsec_in_result *res)
@@ -246,6 +273,7 @@ ipsec_input(struct pbuf **pbp, const struct ip_hdr_info *hi,
 {
 	const struct ipsec_xform_ops *ops;
 	struct pbuf *pb = *pbp;
+	struct ipsec_sa *sa;
 	int why = -1;
 
 	res->drop = -1;
@@ -258,8 +286,15 @@ ipsec_input(struct pbuf **pbp, const struct ip_hdr_info *hi,
 	}
 	if (pb->len > res->hi.len)
 		pbuf_trim(pb, pb->len - res->hi.len);
-	while (why < 0 && (ops = ipsec_xform_lookup(res->hi.proto)) != NULL)
-		why = ipsec_common_input(ops, pb, res);
+	while (why < 0) {
+		if ((ops = ipsec_xform_lookup(res->hi.proto)) != NULL)
+			why = ipsec_common_input(ops, pb, res);
+		else if ((sa = ipcomp_tunnel_sa(&res->hi.src.sa,
+		    &res->hi.dst.sa, res->hi.proto)) != NULL)
+			why = remove_plain_tunnel(sa, pb, res);
+		else
+			break;
+	}
 	if (why < 0 && (res->hi.proto == IPPROTO_AH ||
 	    res->hi.proto == IPPROTO_COMP))
 		why = in_fail(res->hi.af, IPSECS_IN_NOTSUPP);

@@ -12,6 +12,7 @@
 #include "sys/crypto/crypto.h"
 #include "sys/netipsec/ah_var.h"
 #include "sys/netipsec/esp_var.h"
+#include "sys/netipsec/ipcomp_var.h"
 #include "sys/netipsec/ipsec_stat.h"
 #include "sys/netipsec/ipsec_util.h"
 #include "sys/netipsec/ipsec_xform.h"
@@ -20,6 +21,7 @@
 static const struct ipsec_xform_ops *const xform_table[] = {
 	&esp_xform_ops,
 	&ah_xform_ops,
+	&ipcomp_xform_ops,
 };
 
 const struct ipsec_xform_ops *

@@ -104,7 +104,9 @@ struct ipsec_xform {
  * Header geometry, for the common input path: a header shorter than
  * hdrmin bytes is counted as hdrops; the SA is found by the spilen bytes
  * at spioff (a 16-bit CPI is widened to a 32-bit SPI in network order,
- * as the SAD keeps IPComp SAs).
+ * as the SAD keeps IPComp SAs).  lookup, where set, is asked for the SA
+ * when the SPI names none in the SAD (IPComp: a well-known CPI is the
+ * algorithm's number, not an SA's); it returns a borrowed SA or NULL.
  *
  * init fills xf (zeroed, ops set) from the SA: 0 or an errno; whatever it
  * set is freed by the common free path on failure too.
@@ -141,6 +143,8 @@ struct ipsec_xform_ops {
 	enum ipsec_verdict (*input)(struct ipsec_sa *sa, struct pbuf *pb,
 			    size_t skip, size_t protoff, uint8_t *nxt,
 			    int *why);
+	struct ipsec_sa *(*lookup)(const struct sockaddr *src,
+			    const struct sockaddr *dst, uint32_t spi);
 	uint64_t	*counters;
 	size_t		 ncounters;
 	const char	*(*counter_name)(size_t i);

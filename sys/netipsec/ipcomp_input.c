@@ -1,0 +1,89 @@
+/*
+ * IPComp input (RFC 3173 section 2.2): decompress the payload behind the
+ * IPComp header and put the result in place of header and payload.
+ *
+ *	before:	| IP hdr (skip) | nh | flags | CPI | deflate(payload) |
+ *	after:	| IP hdr | payload                                  |
+ *
+ * Decompression is bounded: the result goes into the session's buffer,
+ * never more than a 65,535-byte IP packet can carry behind the headers
+ * in front, so a stream that inflates further (a zlib bomb) costs at
+ * most that much work and is dropped.  Only then does the packet grow,
+ * into a larger buffer of its pool when the result does not fit its own.
+ * RFC 3173 section 3 forbids IPComp inside IPComp: such a packet is
+ * dropped rather than decompressed twice.
+ */
+#include <string.h>
+
+#include <netinet/in.h>
+
+#include "sys/crypto/crypto.h"
+#include "sys/net/pbuf.h"
+#include "sys/netipsec/ipcomp_var.h"
+#include "sys/netipsec/ipsec_var.h"
+
+/* Whether the header's CPI is one the SA answers to. */
+static bool
+cpi_ok(const struct ipsec_sa *sa, const struct ipsec_xform *xf,
+    const uint8_t *hdr)
+{
+	uint16_t cpi = (uint16_t)(hdr[2] << 8 | hdr[3]);
+
+	if (cpi == ipcomp_cpi(sa))
+		return true;
+	/* Without -R, the negotiated CPI (the SPI) is the SA's too. */
+	return !(xf->flags & IPSEC_XF_RAWCPI) && cpi == ntohl(sa->spi);
+}
+
+static enum ipcompstat_counter
+inflate_reason(int rc)
+{
+	return rc == CRYPTO_ERR_NOSPACE ? IPCOMPS_TOOBIG : IPCOMPS_CRYPTO;
+}
+
+enum ipsec_verdict
+ipcomp_input(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
+    size_t protoff, uint8_t *nxt, int *why)
+{
+	struct ipsec_xform *xf = ipsec_xform_of(sa);
+	size_t clen, olen;
+	uint8_t *hdr, *buf, inner;
+	int rc;
+
+	if (xf == NULL || xf->ops != &ipcomp_xform_ops)
+		return ipcomp_drop_in(why, IPCOMPS_NOXFORM);
+	/* net.inet.ipcomp.ipcomp_enable=0 refuses IPComp input (FreeBSD). */
+	if (!ipsec_vars.ipcomp_enable)
+		return ipcomp_drop_in(why, IPCOMPS_PDROPS);
+	if (skip > pb->len || protoff >= skip ||
+	    pb->len - skip < IPCOMP_HLENGTH ||
+	    skip >= IPCOMP_IP_MAXPACKET)
+		return ipcomp_drop_in(why, IPCOMPS_HDROPS);
+	hdr = pb->data + skip;
+	if (!cpi_ok(sa, xf, hdr))
+		return ipcomp_drop_in(why, IPCOMPS_NOTDB);
+	inner = hdr[0];
+	if (inner == IPPROTO_COMP)
+		return ipcomp_drop_in(why, IPCOMPS_PDROPS);
+	clen = pb->len - skip - IPCOMP_HLENGTH;
+	buf = crypto_comp_buffer(xf->comp);
+	rc = crypto_decompress(xf->comp, hdr + IPCOMP_HLENGTH, clen, buf,
+	    IPCOMP_IP_MAXPACKET - skip, &olen);
+	if (rc != CRYPTO_OK)
+		return ipcomp_drop_in(why, inflate_reason(rc));
+	if (key_sa_account(sa, olen) < 0)
+		return ipcomp_drop_in(why, IPCOMPS_INVALID);
+	if (pbuf_reserve(pb, skip + olen) != 0)
+		return ipcomp_drop_in(why, IPCOMPS_QFULL);
+	if (skip + olen > pb->len)
+		pbuf_put(pb, skip + olen - pb->len);
+	else
+		pbuf_trim(pb, pb->len - skip - olen);
+	memcpy(pb->data + skip, buf, olen);
+	pb->data[protoff] = inner;
+	*nxt = inner;
+	ipcompstat_counters[IPCOMPS_INPUT]++;
+	ipcompstat_counters[IPCOMPS_IBYTES] += clen;
+	ipcompstat_hist[xf->alg % IPCOMP_ALG_MAX]++;
+	return IPSEC_PASS;
+}
