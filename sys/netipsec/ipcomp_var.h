@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sys/net/mib.h"
 #include "sys/netipsec/ipsec_xform.h"
 
 #define IPCOMP_ALG_MAX		8	/* FreeBSD: histogram by CALG id */
@@ -93,6 +94,8 @@ extern uint64_t ipcompstat_hist[IPCOMP_ALG_MAX];
 /* Snapshot in FreeBSD's layout; reset to zero (tests, sysctl -w). */
 void	ipcompstat_get(struct ipcompstat *st);
 void	ipcompstat_reset(void);
+/* For net.inet.ipcomp.stats: every counter, then non-zero ipcomps_hist. */
+void	ipcompstat_walk(mib_counter_fn fn, void *arg);
 /* "ipcomps_hdrops", ...; NULL out of range. */
 const char *ipcompstat_name(enum ipcompstat_counter c);
 

@@ -17,6 +17,7 @@
 #include "sys/net/mib.h"
 #include "sys/netipsec/ah_var.h"
 #include "sys/netipsec/esp_var.h"
+#include "sys/netipsec/ipcomp_var.h"
 #include "sys/netipsec/ipsec_stat.h"
 #include "sys/netipsec/ipsec_var.h"
 
@@ -73,6 +74,9 @@ static const struct mib_stats_ops inet_ops = { walk_inet, reset_inet };
 static const struct mib_stats_ops inet6_ops = { walk_inet6, reset_inet6 };
 static const struct mib_stats_ops esp_ops = { espstat_walk, espstat_reset };
 static const struct mib_stats_ops ah_ops = { ahstat_walk, ahstat_reset };
+static const struct mib_stats_ops ipcomp_ops = {
+	ipcompstat_walk, ipcompstat_reset,
+};
 
 #define VAR(n, a, f, lo, hi, d, text) {					\
 	.name = n, .alias = a, .kind = MIB_INT, .writable = true,	\
@@ -129,6 +133,8 @@ const struct mib_node ipsec_var_mib[] = {
 	    "AH statistics (FreeBSD struct ahstat)"),
 	VAR("net.inet.ipcomp.ipcomp_enable", NULL, ipcomp_enable, 0, 1, 1,
 	    "Accept inbound IPComp packets"),
+	STATS("net.inet.ipcomp.stats", NULL, &ipcomp_ops,
+	    "IPComp statistics (FreeBSD struct ipcompstat)"),
 	VAR("net.inet.ip.sourceroute", NULL, ip_sourceroute, 0, 1, 0,
 	    "Forward IPv4 source-routed packets still to be routed on"),
 	VAR("net.inet.ip.accept_sourceroute", NULL, ip_accept_sourceroute,

@@ -43,8 +43,8 @@ extern struct ipsec_vars ipsec_vars;
 
 /*
  * The MIB nodes of the tunables above and the statistics nodes
- * net.inet.ipsec.stats, net.inet6.ipsec6.stats and net.inet.esp.stats;
- * for mib_register().
+ * net.inet.ipsec.stats, net.inet6.ipsec6.stats, net.inet.esp.stats and
+ * net.inet.ipcomp.stats; for mib_register().
  */
 extern const struct mib_node ipsec_var_mib[];
 extern const size_t ipsec_var_mib_count;

@@ -75,12 +75,33 @@ ipcompstat_reset(void)
 	memset(ipcompstat_hist, 0, sizeof(ipcompstat_hist));
 }
 
+/* In FreeBSD's order: the histogram between crypto and threshold. */
+void
+ipcompstat_walk(mib_counter_fn fn, void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < IPCOMPS_THRESHOLD; i++)
+		fn(arg, ipcompstat_names[i], -1, ipcompstat_counters[i]);
+	for (i = 0; i < IPCOMP_ALG_MAX; i++)
+		if (ipcompstat_hist[i] != 0)
+			fn(arg, "ipcomps_hist", (int)i, ipcompstat_hist[i]);
+	for (i = IPCOMPS_THRESHOLD; i < IPCOMPS_NCOUNTERS; i++)
+		fn(arg, ipcompstat_names[i], -1, ipcompstat_counters[i]);
+}
+
 const char *
 ipcompstat_name(enum ipcompstat_counter c)
 {
 	if ((unsigned)c >= IPCOMPS_NCOUNTERS)
 		return NULL;
 	return ipcompstat_names[c];
+}
+
+static const char *
+ipcomp_counter_name(size_t i)
+{
+	return ipcompstat_name((enum ipcompstat_counter)i);
 }
 
 /* What an IPComp drop means to the policy engine's counters. */
@@ -211,6 +232,8 @@ const struct ipsec_xform_ops ipcomp_xform_ops = {
 	.input = ipcomp_input,
 	.lookup = ipcomp_lookup,
 	.counters = ipcompstat_counters,
+	.ncounters = IPCOMPS_NCOUNTERS,
+	.counter_name = ipcomp_counter_name,
 	.c_hdrops = IPCOMPS_HDROPS,
 	.c_notdb = IPCOMPS_NOTDB,
 	.c_noxform = IPCOMPS_NOXFORM,

@@ -399,6 +399,39 @@ test_init(void)
 	CU_ASSERT_EQUAL(ipcomp_xform_ops.hdrmin, IPCOMP_HLENGTH);
 }
 
+static size_t walked;
+
+/* The walk: ..., crypto, hist[2], threshold, uncompr, in that order. */
+static void
+walk_one(void *arg, const char *name, int index, uint64_t value)
+{
+	static const char *const order[] = {
+		"ipcomps_crypto", "ipcomps_hist", "ipcomps_threshold",
+		"ipcomps_uncompr",
+	};
+
+	(void)arg;
+	if (walked >= IPCOMPS_CRYPTO && walked - IPCOMPS_CRYPTO < 4)
+		CU_ASSERT_STRING_EQUAL(name, order[walked - IPCOMPS_CRYPTO]);
+	if (strcmp(name, "ipcomps_hist") == 0) {
+		CU_ASSERT(index == SADB_X_CALG_DEFLATE && value == 2);
+	} else {
+		CU_ASSERT_EQUAL(index, -1);
+	}
+	walked++;
+}
+
+static const struct mib_node *
+mib_node(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ipsec_var_mib_count; i++)
+		if (strcmp(ipsec_var_mib[i].name, name) == 0)
+			return &ipsec_var_mib[i];
+	return NULL;
+}
+
 static void
 test_stats(void)
 {
@@ -425,8 +458,20 @@ test_stats(void)
 	CU_ASSERT_EQUAL(st.ipcomps_crypto + st.ipcomps_uncompr +
 	    st.ipcomps_hist[SADB_X_CALG_DEFLATE], 0);
 	CU_ASSERT_EQUAL(ipsec_vars.ipcomp_enable, 1);
-	CU_ASSERT_PTR_NOT_NULL(ipsec_var_lookup(
-	    "net.inet.ipcomp.ipcomp_enable"));
+	/* The MIB walk keeps FreeBSD's order and names the histogram. */
+	ipcompstat_counters[IPCOMPS_CRYPTO] = 1;
+	ipcompstat_hist[SADB_X_CALG_DEFLATE] = 2;
+	ipcompstat_counters[IPCOMPS_UNCOMPR] = 3;
+	walked = 0;
+	ipcompstat_walk(walk_one, NULL);
+	CU_ASSERT_EQUAL(walked, IPCOMPS_NCOUNTERS + 1);
+	ipcompstat_reset();
+	CU_ASSERT(mib_node("net.inet.ipcomp.ipcomp_enable") != NULL &&
+	    mib_node("net.inet.ipcomp.ipcomp_enable")->var ==
+	    &ipsec_vars.ipcomp_enable &&
+	    mib_node("net.inet.ipcomp.ipcomp_enable")->def == 1);
+	CU_ASSERT(mib_node("net.inet.ipcomp.stats") != NULL &&
+	    mib_node("net.inet.ipcomp.stats")->kind == MIB_STATS);
 }
 
 static const struct test_case ipcomp_cases[] = {
