@@ -26,28 +26,6 @@
 #include "sys/netipsec/ah_var.h"
 #include "sys/netipsec/ipsec_util.h"
 
-static int
-seq_next(struct ipsec_sa *sa, const struct ipsec_xform *xf, uint64_t *seqp)
-{
-	uint64_t seq = sa->seq_out;
-
-	if (xf->flags & IPSEC_XF_ESN) {
-		if (seq == UINT64_MAX)
-			return -1;
-		seq++;
-	} else {
-		if ((uint32_t)seq == UINT32_MAX &&
-		    !(xf->flags & IPSEC_XF_CYCSEQ))
-			return -1;
-		seq++;
-		if ((uint32_t)seq == 0)
-			seq++;
-	}
-	sa->seq_out = seq;
-	*seqp = seq;
-	return 0;
-}
-
 static void
 auth_sink(void *arg, const void *p, size_t n)
 {
@@ -122,7 +100,7 @@ ah_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
 		return ah_drop_out(why, AHS_TOOBIG);
 	if (key_sa_account(sa, plen) < 0)
 		return ah_drop_out(why, AHS_INVALID);
-	if (!(xf->flags & IPSEC_XF_OLD) && seq_next(sa, xf, &seq) < 0)
+	if (!(xf->flags & IPSEC_XF_OLD) && ipsec_seq_next(sa, xf, &seq) < 0)
 		return ah_drop_out(why, AHS_WRAP);
 	nxt = pb->data[protoff];
 	ah = pbuf_insert(pb, skip, hlen);

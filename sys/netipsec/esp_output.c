@@ -26,28 +26,6 @@
 #include "sys/netipsec/ipsec_util.h"
 #include "sys/netipsec/ipsec_var.h"
 
-static int
-seq_next(struct ipsec_sa *sa, const struct ipsec_xform *xf, uint64_t *seqp)
-{
-	uint64_t seq = sa->seq_out;
-
-	if (xf->flags & IPSEC_XF_ESN) {
-		if (seq == UINT64_MAX)
-			return -1;
-		seq++;
-	} else {
-		if ((uint32_t)seq == UINT32_MAX &&
-		    !(xf->flags & IPSEC_XF_CYCSEQ))
-			return -1;
-		seq++;
-		if ((uint32_t)seq == 0)
-			seq++;
-	}
-	sa->seq_out = seq;
-	*seqp = seq;
-	return 0;
-}
-
 /*
  * Pad length for plen payload bytes: payload, padding and the two
  * trailer bytes end on the SA's boundary.  With the family's esp_randpad
@@ -176,7 +154,7 @@ esp_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
 		return esp_drop_out(why, ESPS_INVALID);
 	/* RFC 1827 ESP has no sequence number to run out of. */
 	seq = 0;
-	if (!(xf->flags & IPSEC_XF_OLD) && seq_next(sa, xf, &seq) < 0)
+	if (!(xf->flags & IPSEC_XF_OLD) && ipsec_seq_next(sa, xf, &seq) < 0)
 		return esp_drop_out(why, ESPS_WRAP);
 	nxt = pb->data[protoff];
 	tail = pbuf_put(pb, padlen + ESP_TRAILERLEN);

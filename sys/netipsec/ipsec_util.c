@@ -1,12 +1,13 @@
 /*
  * Helpers shared by the IPsec transforms: IP length fields after a
- * transform grew or shrank the packet.
+ * transform grew or shrank the packet, and outbound sequence numbers.
  */
 #include <sys/socket.h>
 
 #include "sys/net/pbuf.h"
 #include "sys/netinet/in_cksum.h"
 #include "sys/netipsec/ipsec_util.h"
+#include "sys/netipsec/ipsec_xform.h"
 
 #define IPV4_MINHDR	20
 #define IPV6_HDRLEN	40
@@ -63,4 +64,27 @@ ipsec_fix_iplen(struct pbuf *pb)
 	default:
 		return -1;
 	}
+}
+
+int
+ipsec_seq_next(struct ipsec_sa *sa, const struct ipsec_xform *xf,
+    uint64_t *seqp)
+{
+	uint64_t seq = sa->seq_out;
+
+	if (xf->flags & IPSEC_XF_ESN) {
+		if (seq == UINT64_MAX)
+			return -1;
+		seq++;
+	} else {
+		if ((uint32_t)seq == UINT32_MAX &&
+		    !(xf->flags & IPSEC_XF_CYCSEQ))
+			return -1;
+		seq++;
+		if ((uint32_t)seq == 0)
+			seq++;
+	}
+	sa->seq_out = seq;
+	*seqp = seq;
+	return 0;
 }

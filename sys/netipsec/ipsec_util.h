@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct ipsec_sa;
+struct ipsec_xform;
 struct pbuf;
 
 /*
@@ -20,6 +22,15 @@ int	ipsec_fix_iplen(struct pbuf *pb);
 
 /* The address family (AF_INET, AF_INET6) of the IP header at p, or 0. */
 int	ipsec_ip_family(const uint8_t *p, size_t len);
+
+/*
+ * The next outbound sequence number of an ESP or AH SA, taken for good:
+ * 64 bits with ESN; otherwise 32 bits that stop at 2^32 - 1 (-1: the SA
+ * is used up) unless the SA may cycle (IPSEC_XF_CYCSEQ), in which case
+ * numbers whose low half is 0 are skipped, since receivers reject 0.
+ */
+int	ipsec_seq_next(struct ipsec_sa *sa, const struct ipsec_xform *xf,
+	    uint64_t *seqp);
 
 /* Big-endian 32-bit load and store. */
 static inline uint32_t
