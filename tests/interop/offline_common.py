@@ -33,6 +33,18 @@ class Checker:
                            "" if ok or not detail else " -- " + detail))
         return ok
 
+    def expect(self, what, r, delivered, counters):
+        """One check of a Run: it exited 0, delivered that many packets
+        to the host, and the counters {(section, name): value} have
+        exactly the values given."""
+        bad = ["%s/%s=%d (want %d)" % (s, n, r.stat(s, n), v)
+               for (s, n), v in counters.items() if r.stat(s, n) != v]
+        if len(r.host) != delivered:
+            bad.append("%d delivered (want %d)" % (len(r.host), delivered))
+        if r.rc != 0:
+            bad.append("exit %d %s" % (r.rc, r.stderr.strip()[-200:]))
+        return self.report(not bad, what, "; ".join(bad))
+
     def summary(self):
         print("%d passed, %d failed" % (self.passed, self.failed))
         return 0 if self.failed == 0 else 1
