@@ -19,7 +19,8 @@ Then the negative cases, each with its counter: a wrong ICV, AH cut
 short, a bad AH length, a replayed packet, an unknown SPI, a packet
 whose TOS or DF bit changed in transit (TOS is not covered while
 ah_cleartos is on, the flags are not while ah_offsetmask is 0; the TTL
-never is), and a clear packet under the inbound require.  Finally tshark
+never is; both sysctls flipped with sockmgr -o make the change fail),
+ah_enable=0, and a clear packet under the inbound require.  Finally tshark
 decodes every AH packet we made (-V: SPI, sequence number, ICV and the
 protocol inside).
 Prints one line per check and "N passed, N failed" last.
@@ -333,8 +334,11 @@ def rewrite_ip(raw, **fields):
     return bytes(IP(bytes(p)))
 
 
-def negative(what, pkts, counters, host_n=0):
-    run = sockmgr(SOCKMGR, NEG_SCRIPT, wire_in=pkts)
+def negative(what, pkts, counters, host_n=0, sets=()):
+    extra = []
+    for v in sets:
+        extra += ["-o", v]
+    run = sockmgr(SOCKMGR, NEG_SCRIPT, wire_in=pkts, extra=extra)
     ok = run.rc == 0 and len(run.host) == host_n
     bad = [(s, n, run.stat(s, n)) for s, n, v in counters
            if run.stat(s, n) != v]
@@ -383,6 +387,25 @@ def negatives():
              rewrite_ip(good[3], ttl=3)]
     negative("TOS, DF, TTL changed in transit still verify", moved,
              [("ah", "ahs_input", 3), ("ah", "ahs_badauth", 0)], host_n=3)
+    # Flipped: with ah_cleartos=0 the TOS is covered, with ah_offsetmask
+    # 0xffff the flags are; Scapy signs them as zero, so packets that
+    # left with zero TOS and flags verify until a router changes them.
+    plain = [bytes(sa.encrypt(IP(clear_pkt(tos=0)), seq_num=10 + i))
+             for i in range(3)]
+    negative("ah_cleartos=0: unchanged TOS verifies",
+             [plain[0]], [("ah", "ahs_input", 1)], host_n=1,
+             sets=["net.inet.ipsec.ah_cleartos=0"])
+    negative("ah_cleartos=0: TOS changed in transit: ahs_badauth",
+             [rewrite_ip(plain[1], tos=0x28)],
+             [("ah", "ahs_badauth", 1), ("ah", "ahs_input", 0)],
+             sets=["net.inet.ipsec.ah_cleartos=0"])
+    negative("ah_offsetmask=0xffff: DF set in transit: ahs_badauth",
+             [plain[0], rewrite_ip(plain[2], flags=2)],
+             [("ah", "ahs_badauth", 1), ("ah", "ahs_input", 1)], host_n=1,
+             sets=["net.inet.ipsec.ah_offsetmask=65535"])
+    negative("ah_enable=0: ahs_pdrops", [good[0]],
+             [("ah", "ahs_pdrops", 1)],
+             sets=["net.inet.ah.ah_enable=0"])
     moved = rewrite_ip(good[1], src="192.0.2.77")
     negative("source address changed: ahs_badauth", [moved],
              [("ah", "ahs_badauth", 1)])
