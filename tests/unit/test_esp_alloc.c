@@ -1,9 +1,10 @@
 /*
- * The ESP packet path allocates nothing: with OpenSSL's allocator
+ * The ESP and AH packet paths allocate nothing: with OpenSSL's allocator
  * counted from the start of the process, many packets of every algorithm
  * pair (random padding and esp_randpad on, so the random pool refills on
- * the way) go through esp_output and esp_input without one OpenSSL
- * allocation, and the packet buffers come back to their pool.  Our own
+ * the way), and of every AH algorithm, go through output and input
+ * without one OpenSSL allocation, and the packet buffers come back to
+ * their pool.  Our own
  * code has no allocation on these paths to count (esp_init and
  * ipsec_replay_new are the only callers of the allocator in
  * sys/netipsec).
@@ -67,13 +68,19 @@ usable(const struct crypto_alg *a, enum crypto_kind kind)
 	    a->mode != CRYPTO_MODE_NONE && a->mode != CRYPTO_MODE_DEFLATE;
 }
 
-/* 200 packets through one SA pair; the OpenSSL allocations they made. */
+/*
+ * 200 packets through one SA pair; the OpenSSL allocations they made.
+ * Without e the pair is AH with a.
+ */
 static unsigned long
 run_pair(const struct crypto_alg *e, const struct crypto_alg *a)
 {
 	uint8_t key[64], payload[300], nxt;
-	struct esp_sa_spec spec = { .spi = 7, .enc = e->sadb_id, .ekey = key,
-	    .ekeylen = e->keymin / 8, .auth = a != NULL ? a->sadb_id : 0,
+	struct esp_sa_spec spec = { .spi = 7,
+	    .satype = e != NULL ? SADB_SATYPE_ESP : SADB_SATYPE_AH,
+	    .enc = e != NULL ? e->sadb_id : 0, .ekey = key,
+	    .ekeylen = e != NULL ? e->keymin / 8 : 0,
+	    .auth = a != NULL ? a->sadb_id : 0,
 	    .akey = key, .akeylen = a != NULL ? a->keymin / 8 : 0,
 	    .flags = SADB_X_EXT_PRAND | SADB_X_SAFLAGS_ESN, .replay = 64 };
 	struct ipsec_sa *tx, *rx;
@@ -82,7 +89,7 @@ run_pair(const struct crypto_alg *e, const struct crypto_alg *a)
 	struct pbuf *pb;
 	int error, i;
 
-	esp_fill(key, sizeof(key), e->sadb_id);
+	esp_fill(key, sizeof(key), e != NULL ? e->sadb_id : a->sadb_id);
 	esp_fill(payload, sizeof(payload), 1);
 	tx = esp_sa_make(&spec, &error);
 	rx = esp_sa_make(&spec, &error);
@@ -128,6 +135,11 @@ test_no_allocation(void)
 				CU_ASSERT_EQUAL(run_pair(e, a), 0);
 		}
 	}
+	for (j = 0; j < crypto_alg_count(); j++) {
+		a = crypto_alg_at(j);
+		if (usable(a, CRYPTO_KIND_AUTH))
+			CU_ASSERT_EQUAL(run_pair(NULL, a), 0);
+	}
 	ipsec_vars_reset();
 	/* The hook works: the SA installs allocated. */
 	CU_ASSERT(allocs > 0);
@@ -142,6 +154,6 @@ static const struct test_case alloc_cases[] = {
 };
 
 const struct test_suite test_suites[] = {
-	{ "esp allocation", suite_init, esp_suite_fini, alloc_cases },
+	{ "esp and ah allocation", suite_init, esp_suite_fini, alloc_cases },
 	{ NULL, NULL, NULL, NULL },
 };
