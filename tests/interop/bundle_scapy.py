@@ -34,6 +34,9 @@ GWS = {4: [("198.51.100.1", "198.51.100.2"), ("203.0.113.1", "203.0.113.2")],
        6: [("2001:db8:ff::1", "2001:db8:ff::2"),
            ("2001:db8:fe::1", "2001:db8:fe::2")]}
 IPCOMP = 108
+# Without -R an IPComp SA sends, and is found by, the well-known CPI of
+# its algorithm (RFC 2394: deflate is 2), as KAME does.
+DEFLATE_CPI = 2
 chk = Checker()
 
 
@@ -101,8 +104,9 @@ def rebuild(hdr, protoff, nxt, payload):
     hdr[protoff] = nxt
     if hdr[0] >> 4 == 4:
         hdr[2:4] = struct.pack("!H", len(hdr) + len(payload))
-        hdr[10:12] = b"\0\0"
-        return bytes(IP(bytes(hdr) + payload))
+        ip = IP(bytes(hdr) + payload)
+        del ip.chksum
+        return bytes(ip)
     hdr[4:6] = struct.pack("!H", len(payload))
     return bytes(hdr) + payload
 
@@ -179,7 +183,7 @@ def protect(layers, pkt, fam, spis, seq):
     """Apply the bundle as a peer would, innermost first."""
     for lay, spi in zip(layers, spis):
         if lay.proto == "ipcomp":
-            pkt = ipcomp_wrap(pkt, spi)
+            pkt = ipcomp_wrap(pkt, DEFLATE_CPI)
             continue
         sa = lay.scapy(spi, lay_fam(lay, fam), out=False)
         p = family_cls(ip_fam(pkt))(pkt)
@@ -195,7 +199,7 @@ def unprotect(layers, pkt, fam, spis):
     """Take the bundle off our packet, outermost first."""
     for lay, spi in reversed(list(zip(layers, spis))):
         if lay.proto == "ipcomp":
-            pkt = ipcomp_unwrap(pkt, spi)
+            pkt = ipcomp_unwrap(pkt, DEFLATE_CPI)
             continue
         sa = lay.scapy(spi, lay_fam(lay, fam), out=True)
         p = family_cls(ip_fam(pkt))(pkt)
@@ -295,6 +299,12 @@ def bundles(fam):
     yield "ah transport over esp tunnel", [
         Layer("esp", "tunnel", (g1a, g1b), spi=0x6100),
         Layer("ah", spi=0x6200)]
+    yield "ipcomp esp ah transport", [
+        Layer("ipcomp", spi=0x8100), Layer("esp", spi=0x8200),
+        Layer("ah", spi=0x8300)]
+    yield "ipcomp in esp tunnel", [
+        Layer("ipcomp", spi=0x9100),
+        Layer("esp", "tunnel", (g1a, g1b), spi=0x9200)]
     yield "esp tunnel in ah tunnel", [
         Layer("esp", "tunnel", (g1a, g1b), spi=0x7100),
         Layer("ah", "tunnel", (g2a, g2b), spi=0x7200)]
