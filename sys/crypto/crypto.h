@@ -169,6 +169,8 @@ int	 crypto_comp_new(const struct crypto_alg *alg, unsigned flags,
 	    struct crypto_comp **compp);
 void	 crypto_comp_free(struct crypto_comp *comp);
 uint8_t	*crypto_comp_buffer(struct crypto_comp *comp);
+/* How many times zlib has asked for memory in this process. */
+unsigned long crypto_comp_allocs(void);
 int	 crypto_compress(struct crypto_comp *comp, const uint8_t *in,
 	    size_t inlen, uint8_t *out, size_t outcap, size_t *outlen);
 int	 crypto_decompress(struct crypto_comp *comp, const uint8_t *in,

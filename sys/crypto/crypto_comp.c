@@ -6,7 +6,8 @@
  * window inbound so that any conforming peer's output inflates.
  *
  * Both streams are set up when the SA is installed (zlib allocates there,
- * about 280 KB for deflate, 40 KB for inflate), and so is the session's
+ * about 280 KB for deflate, 40 KB for inflate with its window, which is
+ * made at once rather than on the first packet), and so is the session's
  * own output buffer, large enough for any IP packet, that IPComp
  * compresses and decompresses into before copying the result back into
  * the packet; per packet the streams are reset, which zlib does without
@@ -15,6 +16,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +38,54 @@ struct crypto_comp {
 	uint8_t			*buf;		/* CRYPTO_COMP_BUFLEN bytes */
 };
 
+/*
+ * zlib allocates through these, so that its allocations can be counted:
+ * they all happen when a session is made, none per packet, and a test
+ * holds the packet path to that.
+ */
+static atomic_ulong zalloc_calls;
+
+static voidpf
+comp_zalloc(voidpf opaque, uInt items, uInt size)
+{
+	(void)opaque;
+	atomic_fetch_add_explicit(&zalloc_calls, 1, memory_order_relaxed);
+	return calloc(items, size);
+}
+
+static void
+comp_zfree(voidpf opaque, voidpf p)
+{
+	(void)opaque;
+	free(p);
+}
+
+unsigned long
+crypto_comp_allocs(void)
+{
+	return atomic_load_explicit(&zalloc_calls, memory_order_relaxed);
+}
+
+/*
+ * zlib allocates the inflate window lazily, the first time a call ends
+ * with output produced and the stream unfinished: a truncated packet
+ * would make the allocation on the packet path.  A stored block cut
+ * short does that here, at set-up, and the window is kept across resets.
+ */
+static bool
+prime_window(z_stream *inf)
+{
+	static const uint8_t cut[] = { 0x00, 0x05, 0x00, 0xfa, 0xff, 'a' };
+	uint8_t out[8];
+
+	inf->next_in = (Bytef *)(uintptr_t)cut;
+	inf->avail_in = sizeof(cut);
+	inf->next_out = out;
+	inf->avail_out = sizeof(out);
+	return inflate(inf, Z_FINISH) == Z_BUF_ERROR &&
+	    inflateReset(inf) == Z_OK;
+}
+
 int
 crypto_comp_new(const struct crypto_alg *alg, unsigned flags,
     struct crypto_comp **compp)
@@ -52,9 +102,15 @@ crypto_comp_new(const struct crypto_alg *alg, unsigned flags,
 		return ENOMEM;
 	c->alg = alg;
 	c->buf = malloc(CRYPTO_COMP_BUFLEN);
+	c->def.zalloc = c->inf.zalloc = comp_zalloc;
+	c->def.zfree = c->inf.zfree = comp_zfree;
 	c->def_ok = deflateInit2(&c->def, Z_DEFAULT_COMPRESSION, Z_DEFLATED,
 	    -DEFLATE_WBITS_OUT, DEFLATE_MEMLEVEL, Z_DEFAULT_STRATEGY) == Z_OK;
 	c->inf_ok = inflateInit2(&c->inf, -DEFLATE_WBITS_IN) == Z_OK;
+	if (c->inf_ok && !prime_window(&c->inf)) {
+		crypto_comp_free(c);
+		return ENOMEM;
+	}
 	if (c->buf == NULL || !c->def_ok || !c->inf_ok) {
 		crypto_comp_free(c);
 		return ENOMEM;

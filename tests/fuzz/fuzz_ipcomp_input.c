@@ -7,8 +7,8 @@
  * IPComp header and payload behind a valid IP header.  ipcomp_input must
  * never crash, must count exactly one reason for every drop, and what it
  * passes must be an IP packet of at most 65,535 bytes holding what zlib
- * inflated.  The pool has one large buffer, so growth is exercised and
- * always given back.
+ * inflated, and zlib must never allocate.  The pool has one large
+ * buffer, so growth is exercised and always given back.
  *
  * Seeds: tests/fuzz/ipcomp_input.seeds/ (gen_ipcomp_input_seeds.py:
  * zlib's raw deflate of text, noise and zeros, a bomb, cut streams).
@@ -84,6 +84,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint64_t before[IPCOMPS_NCOUNTERS], moved = 0;
 	struct pbuf_pool_stats st;
+	unsigned long allocs;
 	struct ipsec_sa *sa;
 	struct pbuf *pb;
 	size_t hlen, i;
@@ -108,6 +109,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p[hlen + 3] = (uint8_t)cpi;
 	}
 	memcpy(before, ipcompstat_counters, sizeof(before));
+	allocs = crypto_comp_allocs();
 	if (ipcomp_input(sa, pb, hlen, hlen == 40 ? 6 : 9, &nxt, &why) ==
 	    IPSEC_PASS) {
 		if (pb->len < hlen || pb->len > IPCOMP_IP_MAXPACKET ||
@@ -121,7 +123,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	pbuf_free(pb);
 	pbuf_pool_stats(pool, &st);
-	if (st.small_free != 2 || st.large_free != 1)
+	if (st.small_free != 2 || st.large_free != 1 ||
+	    crypto_comp_allocs() != allocs)
 		abort();
 	return 0;
 }

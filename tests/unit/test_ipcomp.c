@@ -474,6 +474,56 @@ test_stats(void)
 	    mib_node("net.inet.ipcomp.stats")->kind == MIB_STATS);
 }
 
+/*
+ * The packet path allocates nothing: zlib's allocator is not called
+ * over many packets of every kind (compressed, below the threshold,
+ * incompressible, inflated into a large buffer, refused), and every
+ * packet buffer returns to the pool.
+ */
+static void
+test_no_allocation(void)
+{
+	static uint8_t z[16384], noise[1400];
+	struct ipsec_sa *sa = sa_ok(0x1000, 0);
+	struct pbuf_pool_stats before, after;
+	unsigned long allocs;
+	size_t skip, protoff, n, zlen, i;
+	struct pbuf *pb;
+	uint8_t nxt;
+	int why;
+
+	esp_fill(noise, sizeof(noise), 3);
+	zlen = zdeflate(text, sizeof(text), z, sizeof(z));
+	pbuf_pool_stats(esp_pool, &before);
+	allocs = crypto_comp_allocs();
+	for (i = 0; i < 400; i++) {
+		n = i % 4 == 1 ? 40 : 200 + i * 3;
+		pb = esp_pkt_make(esp_pool, i & 1 ? AF_INET6 : AF_INET,
+		    IPPROTO_UDP, i % 4 == 3 ? noise : text, n, &skip,
+		    &protoff);
+		CU_ASSERT_EQUAL(ipsec_xform_output(sa, pb, skip, protoff,
+		    &why), IPSEC_PASS);
+		if (pb->data[protoff] == IPPROTO_COMP)
+			CU_ASSERT_EQUAL(feed(sa, pb, &nxt), -1);
+		pbuf_free(pb);
+		pb = comp_packet(AF_INET, IPPROTO_UDP, 2, z, i % 5 == 0 ?
+		    zlen / 2 : zlen);
+		CU_ASSERT_EQUAL(feed(sa, pb, &nxt), i % 5 == 0 ?
+		    IPCOMPS_CRYPTO : -1);
+		pbuf_free(pb);
+	}
+	CU_ASSERT_EQUAL(crypto_comp_allocs(), allocs);
+	pbuf_pool_stats(esp_pool, &after);
+	CU_ASSERT_EQUAL(after.allocs - before.allocs,
+	    after.frees - before.frees);
+	CU_ASSERT_EQUAL(after.failures, before.failures);
+	/* Making a session does call it: the counter is alive. */
+	key_sa_put(sa);
+	sa = sa_ok(0x1001, 0);
+	CU_ASSERT(crypto_comp_allocs() > allocs);
+	key_sa_put(sa);
+}
+
 static const struct test_case ipcomp_cases[] = {
 	{ "round trip against zlib, both families and CPIs", test_round_trip },
 	{ "threshold and incompressible payloads", test_threshold_and_uncompr },
@@ -481,6 +531,7 @@ static const struct test_case ipcomp_cases[] = {
 	    test_zlib_input },
 	{ "input drops, one counter each", test_input_drops },
 	{ "a zlib bomb is bounded and dropped", test_bomb },
+	{ "the packet path allocates nothing", test_no_allocation },
 	{ "init: CPI range, algorithms, no replay window", test_init },
 	{ "ipcompstat in FreeBSD's layout", test_stats },
 	{ NULL, NULL },
