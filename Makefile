@@ -85,19 +85,29 @@ $(BUILD)/libsys.a: $(SYS_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
+# The setsockopt() family stand-ins for per-socket policies go only into
+# what programs are meant to get them from: libipsec.so, the installed
+# archive, the preload shim and inetd; never into the build archive the
+# tree links, whose programs and tests call the C library's.
+LIBIPSEC_HOOK_OBJS = $(OBJ)/lib/libipsec/ipsec_sockopt.o
+SO_EXTRA_libpfkey_shim = $(LIBIPSEC_HOOK_OBJS) \
+			 -Wl,--version-script=lib/libpfkey_shim/pfkey_shim.map
+PROG_EXTRA_inetd = $(LIBIPSEC_HOOK_OBJS)
+
 define lib_rules
-$(BUILD)/lib/$(1).a: $(call lib_objs,$(1))
+$(BUILD)/lib/$(1).a: $(filter-out $(LIBIPSEC_HOOK_OBJS),$(call lib_objs,$(1)))
 	@mkdir -p $$(@D)
 	rm -f $$@ && ar rcs $$@ $$^
 endef
 $(foreach l,$(LIBS),$(eval $(call lib_rules,$(l))))
 
 define lib_so_rules
-$(BUILD)/lib/$(1).so: $(call lib_objs,$(1)) $(LINK_LIBS)
+$(BUILD)/lib/$(1).so: $(call lib_objs,$(1)) $(LINK_LIBS) \
+    $(filter %.o %.map,$(subst =, ,$(SO_EXTRA_$(1))))
 	@mkdir -p $$(@D)
 	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(1).so -o $$@ \
-	    $(call lib_objs,$(1)) $(filter-out $(BUILD)/lib/$(1).a,$(LINK_LIBS)) \
-	    $(LDLIBS_SYS) -ldl
+	    $(call lib_objs,$(1)) $(SO_EXTRA_$(1)) \
+	    $(filter-out $(BUILD)/lib/$(1).a,$(LINK_LIBS)) $(LDLIBS_SYS) -ldl
 endef
 $(foreach l,$(filter-out libipsec,$(LIBS)),$(eval $(call lib_so_rules,$(l))))
 
@@ -129,10 +139,10 @@ $(BUILD)/dist/libipsec.a: $(LIBIPSEC_API_OBJS) $(BUILD)/libsys.a \
 	rm -f $@ && ar rcs $@ $(@D)/libipsec.o
 
 define prog_rules
-$(BUILD)/sbin/$(1): $(call prog_objs,$(1)) $(LINK_LIBS)
+$(BUILD)/sbin/$(1): $(call prog_objs,$(1)) $(PROG_EXTRA_$(1)) $(LINK_LIBS)
 	@mkdir -p $$(@D)
 	$(CC) $(ALL_CFLAGS) $(PROG_LDFLAGS) -o $$@ $(call prog_objs,$(1)) \
-	    $(LINK_LIBS) $(LDLIBS_SYS) -ldl
+	    $(PROG_EXTRA_$(1)) $(LINK_LIBS) $(LDLIBS_SYS) -ldl
 endef
 $(foreach p,$(PROGS),$(eval $(call prog_rules,$(p))))
 

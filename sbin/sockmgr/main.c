@@ -26,6 +26,7 @@
 #include "sbin/sockmgr/sockmgr.h"
 #include "sys/net/mib.h"
 #include "sys/net/mib_sock.h"
+#include "sbin/sockmgr/sockpol.h"
 #include "sys/net/net_event.h"
 #include "sys/netipsec/ipsec_var.h"
 #include "sys/netkey/key_var.h"
@@ -210,13 +211,17 @@ parse_options(int argc, char **argv, struct sockmgr_options *o)
 		usage();
 }
 
-/* The control directory: created mode 0700, or made so. */
+/*
+ * The control directory: created mode 0711, or made so.  Others may
+ * reach the per-socket policy channel in it (DIR/sockpol) but not list
+ * it; the PF_KEY endpoint refuses them by SO_PEERCRED.
+ */
 static int
 prepare_dir(const char *dir)
 {
 	struct stat st;
 
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+	if (mkdir(dir, 0711) != 0 && errno != EEXIST)
 		return -1;
 	if (stat(dir, &st) != 0)
 		return -1;
@@ -228,7 +233,7 @@ prepare_dir(const char *dir)
 		errno = EPERM;
 		return -1;
 	}
-	return chmod(dir, 0700);
+	return chmod(dir, 0711);
 }
 
 static int
@@ -387,9 +392,16 @@ start(const struct sockmgr_options *o)
 		keysock_shutdown();
 		exit(EX_UNAVAILABLE);
 	}
+	if (sockmgr_sockpol_start(o->dir) != 0) {
+		sockmgr_log(LOG_ERR, "%s/sockpol: %s", o->dir, strerror(errno));
+		mib_sock_shutdown();
+		keysock_shutdown();
+		exit(EX_UNAVAILABLE);
+	}
 	if (!o->foreground) {
 		if (daemon(0, 0) != 0) {
 			sockmgr_log(LOG_ERR, "daemon: %s", strerror(errno));
+			sockmgr_sockpol_stop();
 			mib_sock_shutdown();
 			keysock_shutdown();
 			exit(EX_OSERR);
@@ -404,6 +416,7 @@ start(const struct sockmgr_options *o)
 	 */
 	if (setup_signals() != 0) {
 		sockmgr_log(LOG_ERR, "signals: %s", strerror(errno));
+		sockmgr_sockpol_stop();
 		mib_sock_shutdown();
 		keysock_shutdown();
 		exit(EX_OSERR);
@@ -494,6 +507,7 @@ main(int argc, char **argv)
 		}
 	}
 	sockmgr_live_stop();
+	sockmgr_sockpol_stop();
 	mib_sock_shutdown();
 	keysock_shutdown();
 	unlink(pid_path);

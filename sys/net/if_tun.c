@@ -36,6 +36,7 @@
 #include "sys/net/if_tun.h"
 #include "sys/net/net_event.h"
 #include "sys/netinet/in_cksum.h"
+#include "sys/netinet/ip_path.h"
 
 #define TUN_VNET_HDRLEN	sizeof(struct virtio_net_hdr)
 #define TUN_SCRATCH	65536
@@ -46,7 +47,7 @@
 struct if_tun {
 	int			 fd;
 	struct pbuf_pool	*pool;
-	bool			 started;
+	struct ip_path		*path;
 	struct netif		*ifp;
 	uint64_t		 segmented;	/* super-packets cut */
 	uint8_t			 scratch[TUN_SCRATCH];
@@ -73,7 +74,7 @@ tun_detach(struct netif *ifp)
 	struct if_tun *sc = ifp->softc;
 
 	if (sc->fd >= 0) {
-		if (sc->started)
+		if (sc->path != NULL)
 			net_event_remove(sc->fd);
 		close(sc->fd);
 	}
@@ -231,7 +232,7 @@ if_tun_up(struct netif *ifp, char *err, size_t errlen)
 	    ifp->name, err, errlen);
 }
 
-/* A packet of len bytes at pkt into a pool buffer and up. */
+/* A packet of len bytes at pkt into a pool buffer and on to the path. */
 static void
 tun_deliver(struct if_tun *sc, const uint8_t *pkt, size_t len)
 {
@@ -243,7 +244,8 @@ tun_deliver(struct if_tun *sc, const uint8_t *pkt, size_t len)
 	}
 	memcpy(pbuf_put(pb, len), pkt, len);
 	pb->af = (pkt[0] >> 4) == 6 ? AF_INET6 : AF_INET;
-	netif_input(sc->ifp, pb);
+	netif_input_count(sc->ifp, pb);
+	ip_path_from_host(sc->path, pb);
 }
 
 /*
@@ -304,7 +306,8 @@ tun_segment(struct if_tun *sc, uint8_t *hdrs, size_t ip_hlen, size_t hlen,
 	    out + (v6 ? 8 : 12), out + (v6 ? 24 : 16), IPPROTO_TCP, tcp,
 	    (uint32_t)(hlen - ip_hlen + seg)));
 	pb->af = v6 ? AF_INET6 : AF_INET;
-	netif_input(sc->ifp, pb);
+	netif_input_count(sc->ifp, pb);
+	ip_path_from_host(sc->path, pb);
 }
 
 /*
@@ -388,15 +391,14 @@ tun_readable(int fd, uint32_t events, void *arg)
 
 int
 if_tun_start(struct netif *ifp, struct pbuf_pool *pool,
-    netif_input_fn input, void *arg)
+    struct ip_path *path)
 {
 	struct if_tun *sc = ifp->softc;
 
 	sc->pool = pool;
-	netif_set_input(ifp, input, arg);
 	if (net_event_add(sc->fd, EPOLLIN, tun_readable, ifp) != 0)
 		return -1;
-	sc->started = true;
+	sc->path = path;
 	return 0;
 }
 

@@ -165,6 +165,7 @@ apply_policy(const struct ipsec_policy *p, const struct ip_hdr_info *hi,
 {
 	switch (p->action) {
 	case IPSEC_POLICY_NONE:
+	case IPSEC_POLICY_BYPASS:	/* a socket's own (ipsec_pcb.h) */
 		return IPSEC_PASS;
 	case IPSEC_POLICY_IPSEC:
 		return protect(p, hi, pb, res);

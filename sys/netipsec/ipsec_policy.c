@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "net/pfkeyv2.h"
+#include "sys/netipsec/ipsec_pcb.h"
 #include "sys/netipsec/ipsec_policy.h"
 #include "sys/netipsec/ipsec_var.h"
 #include "sys/netipsec/ipsec_xform.h"
@@ -17,9 +18,15 @@
 #include "sys/netkey/key_sockaddr.h"
 #include "sys/netkey/key_spd.h"
 
+/*
+ * A socket's own policy comes first (KAME: per-socket policy takes
+ * precedence over the SPD); a socket that entrusts the direction, or
+ * traffic of no socket with a policy, goes to the SPD.
+ */
 struct ipsec_policy *
 ipsec_policy_lookup(uint8_t dir, const struct ip_hdr_info *hi)
 {
+	struct ipsec_policy *p;
 	struct key_spd_query q = {
 		.src = &hi->src.sa,
 		.dst = &hi->dst.sa,
@@ -28,6 +35,8 @@ ipsec_policy_lookup(uint8_t dir, const struct ip_hdr_info *hi)
 		.dport = hi->dport,
 	};
 
+	if ((p = ipsec_pcb_lookup(dir, hi)) != NULL)
+		return p;
 	return key_spd_lookup(dir, &q);
 }
 
@@ -139,16 +148,25 @@ ipsec_policy_bundle(const struct ipsec_policy *p,
 		d = r->mode == IPSEC_MODE_TUNNEL ? &r->tun_dst.sa : dst;
 		sa = key_sad_select(s, d, r->proto, r->mode,
 		    level == IPSEC_LEVEL_UNIQUE ? r->reqid : 0);
+		/*
+		 * A protocol without a transform: an SA we cannot apply, or
+		 * a level that insists on one, drops the packet rather than
+		 * sending it with less protection than configured.
+		 */
+		if ((ops = ipsec_xform_lookup(r->proto)) == NULL) {
+			if (sa != NULL || level != IPSEC_LEVEL_USE)
+				return bundle_fail(b, why,
+				    IPSECS_OUT_NOTSUPP);
+			continue;
+		}
 		if (sa == NULL) {
 			acquire(p, r, level, s, d);
 			if (level == IPSEC_LEVEL_USE)
 				continue;
 			return bundle_fail(b, why, IPSECS_OUT_NOSA);
 		}
-		/* Only an SA with transform state can be applied. */
 		if (ipsec_xform_of(sa) == NULL) {
-			if ((ops = ipsec_xform_lookup(r->proto)) != NULL)
-				ops->counters[ops->c_noxform]++;
+			ops->counters[ops->c_noxform]++;
 			return bundle_fail(b, why, IPSECS_OUT_INVAL);
 		}
 		b->step[b->n].sa = key_sa_get(sa);

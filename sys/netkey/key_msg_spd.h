@@ -43,6 +43,17 @@ int	key_policy_from_msg(const struct key_msg *m, bool allow_empty,
 	    struct ipsec_policy **pp);
 
 /*
+ * A socket's own policy (IP_IPSEC_POLICY, ipsec_pcb.h) from an x_policy
+ * extension that key_parse_reply() has checked: direction, type, priority
+ * and requests, no selector.  An IPSEC policy needs a request with a valid
+ * mode and level.  0 and a referenced policy in *pp, or EINVAL,
+ * EPROTONOSUPPORT, ENOMEM.  Which types a socket may use is the caller's
+ * business.
+ */
+int	key_policy_from_xpolicy(const struct sadb_x_policy *xpl,
+	    struct ipsec_policy **pp);
+
+/*
  * Only the direction and selector of such a message (SPDDELETE), with the
  * same checks of direction and type.  0 or EINVAL.
  */

@@ -212,6 +212,36 @@ key_policy_from_msg(const struct key_msg *m, bool allow_empty,
 }
 
 int
+key_policy_from_xpolicy(const struct sadb_x_policy *xpl,
+    struct ipsec_policy **pp)
+{
+	struct ipsec_policy *p;
+	size_t i;
+	int error;
+
+	*pp = NULL;
+	if ((p = key_policy_new()) == NULL)
+		return ENOMEM;
+	p->dir = xpl->sadb_x_policy_dir;
+	p->action = (uint8_t)xpl->sadb_x_policy_type;
+	p->priority = xpl->sadb_x_policy_priority;
+	error = requests_from_msg(xpl, p);
+	if (error == 0 && p->action == IPSEC_POLICY_IPSEC && p->nreq == 0)
+		error = EINVAL;
+	for (i = 0; error == 0 && i < p->nreq; i++)
+		if ((p->req[i].mode != IPSEC_MODE_TRANSPORT &&
+		    p->req[i].mode != IPSEC_MODE_TUNNEL) ||
+		    p->req[i].level > IPSEC_LEVEL_UNIQUE)
+			error = EINVAL;
+	if (error != 0) {
+		key_policy_put(p);
+		return error;
+	}
+	*pp = p;
+	return 0;
+}
+
+int
 key_policy_selector_from_msg(const struct key_msg *m, uint8_t *dir,
     struct ipsec_selector *sel)
 {

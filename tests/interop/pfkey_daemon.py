@@ -111,7 +111,7 @@ def daemon_checks(t, sockmgr):
                 os.path.exists("/proc/%d" % pid) and
                 "sockmgr" in open("/proc/%d/cmdline" % pid).read())
         mode = stat.S_IMODE(os.stat(run_dir).st_mode)
-        t.check("directory created with mode 0700", mode == 0o700, oct(mode))
+        t.check("directory created with mode 0711", mode == 0o711, oct(mode))
         t.check("detached: parent is init or a subreaper",
                 pid > 0 and open("/proc/%d/stat" % pid).read().split()[3]
                 != str(os.getpid()))
