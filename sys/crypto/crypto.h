@@ -76,6 +76,11 @@ struct crypto_alg {
 	 * evp[0..2] for 128/192/256 bits; others use evp[0] only.
 	 */
 	const char	*evp[CRYPTO_EVP_VARIANTS];
+	/*
+	 * The MAC composed with a stream cipher into an AEAD by
+	 * sys/crypto/crypto_chacha.c (RFC 8439 ChaCha20 with Poly1305).
+	 */
+	const char	*evp_mac;
 	enum crypto_hash hash;		/* HMAC and keyed hashes */
 	uint16_t	 keymin;	/* bits, salt included */
 	uint16_t	 keymax;

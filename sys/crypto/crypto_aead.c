@@ -1,6 +1,7 @@
 /*
  * Combined-mode ESP transforms: AES-GCM (RFC 4106, ICV 8, 12 or 16
- * bytes), ChaCha20-Poly1305 (RFC 7634) and AES-GMAC (RFC 4543).
+ * bytes), ChaCha20-Poly1305 (RFC 7634, handed to crypto_chacha.c) and
+ * AES-GMAC (RFC 4543).
  *
  * All three build the 96-bit nonce as salt | explicit IV, the salt being
  * the last 4 bytes of the SA's key.  The ESP layer passes the same AAD for
@@ -46,16 +47,17 @@
  * 153/237/396; decryption alike.  Callgrind counts about 500 instructions
  * fewer per sealed packet and 400 per opened one, at every size.
  *
- * What remains for ChaCha20-Poly1305 is mostly OpenSSL's ChaCha20 itself:
- * the 3.0 provider makes one serial ChaCha20 call for the Poly1305 key,
- * one for the whole blocks and one more for a trailing partial block, and
- * a call costs about 140 ns here whether it covers one block or several:
- * 65 to 127 bytes take ~550 ns against ~400 for 64 or 128.  (ESP's
- * 64-byte test payload is about 88 bytes once tunnelled and padded, hence
- * bench_esp's ~585 ns.)  `openssl speed -evp chacha20-poly1305` (with or
- * without -aead, in 3.0) times only EVP_EncryptUpdate on a context set up
- * once: no nonce, no Poly1305 key, no AAD, no tag; its ~140 ns at 64
- * bytes is not a per-packet figure.
+ * ChaCha20-Poly1305 no longer takes this sequence: OpenSSL 3.0's combined
+ * cipher makes three ChaCha20 calls and four Poly1305 updates per packet,
+ * each with a fixed cost above a block's work, so crypto_chacha.c builds
+ * it from the ChaCha20 cipher and the Poly1305 MAC with one call of each
+ * (see there; bench_aead, CPU time per packet: 471/616/1012 ns to seal
+ * 64/512/1420 bytes before, 222/402/743 after).  The session says which
+ * path it takes: enc->emac is set only for the composed AEAD.
+ * `openssl speed -evp chacha20-poly1305` (with or without -aead, in 3.0)
+ * times only EVP_EncryptUpdate on a context set up once: no nonce, no
+ * Poly1305 key, no AAD, no tag; its ~140 ns at 64 bytes is not a
+ * per-packet figure.
  */
 #include <limits.h>
 #include <string.h>
@@ -137,6 +139,9 @@ crypto_aead_encrypt(struct crypto_enc *enc, const uint8_t *iv,
     const uint8_t *aad, size_t aadlen, uint8_t *buf, size_t len,
     uint8_t *icv_out)
 {
+	if (enc->emac != NULL)
+		return crypto_chacha_seal(enc, iv, aad, aadlen, buf, len,
+		    icv_out);
 	return aead_seal(enc, iv, aad, aadlen, buf, len, icv_out);
 }
 
@@ -160,6 +165,9 @@ crypto_aead_decrypt(struct crypto_enc *enc, const uint8_t *iv,
 	};
 	int outl, rc;
 
+	if (enc->dmac != NULL)
+		return crypto_chacha_open(enc, iv, aad, aadlen, buf, len,
+		    icv_in);
 	if (enc->icvlen > sizeof(tag))
 		return CRYPTO_ERR_INTERNAL;
 	if (enc->alg->mode == CRYPTO_MODE_GMAC) {

@@ -60,8 +60,8 @@ static const struct crypto_alg crypto_algs[] = {
 	  .sadb_id = SADB_X_EALG_CHACHA20POLY1305,
 	  .name = "chacha20-poly1305", .print_name = "chacha20-poly1305",
 	  .print_name_it = "chacha20-poly1305",
-	  .evp = { "ChaCha20-Poly1305" }, .keymin = 288, .keymax = 288,
-	  .keystep = 288, .saltlen = 4, .ivlen = 8, .blocksize = 1,
+	  .evp = { "ChaCha20" }, .evp_mac = "POLY1305", .keymin = 288,
+	  .keymax = 288, .keystep = 288, .saltlen = 4, .ivlen = 8, .blocksize = 1,
 	  .icvlen = 16 },
 	{ .kind = CRYPTO_KIND_ENC, .mode = CRYPTO_MODE_AEAD,
 	  .sadb_id = SADB_X_EALG_AESGCM8, .name = "aes-gcm-8",
@@ -171,6 +171,7 @@ struct alg_state {
 	bool		 available;
 	EVP_CIPHER	*cipher[CRYPTO_EVP_VARIANTS];
 	EVP_MD		*md;
+	EVP_MAC		*mac;
 };
 
 static struct alg_state	 alg_state[CRYPTO_NALGS];
@@ -288,6 +289,13 @@ crypto_alg_cipher(const struct crypto_alg *alg, size_t keybytes)
 	return alg_state[alg_index(alg)].cipher[v];
 }
 
+/* The MAC of a composed AEAD (alg->evp_mac), or NULL. */
+EVP_MAC *
+crypto_alg_mac(const struct crypto_alg *alg)
+{
+	return alg_state[alg_index(alg)].mac;
+}
+
 static bool
 fetch_alg(const struct crypto_alg *alg, struct alg_state *st)
 {
@@ -315,7 +323,9 @@ fetch_alg(const struct crypto_alg *alg, struct alg_state *st)
 			if (st->cipher[v] == NULL)
 				return false;
 		}
-		return true;
+		if (alg->evp_mac != NULL)
+			st->mac = EVP_MAC_fetch(libctx, alg->evp_mac, NULL);
+		return alg->evp_mac == NULL || st->mac != NULL;
 	}
 }
 
@@ -355,6 +365,7 @@ crypto_fini(void)
 		for (v = 0; v < CRYPTO_EVP_VARIANTS; v++)
 			EVP_CIPHER_free(alg_state[i].cipher[v]);
 		EVP_MD_free(alg_state[i].md);
+		EVP_MAC_free(alg_state[i].mac);
 		memset(&alg_state[i], 0, sizeof(alg_state[i]));
 	}
 	if (prov_legacy != NULL)

@@ -115,6 +115,14 @@ crypto_enc_new(const struct crypto_alg *alg, const uint8_t *key,
 			return EINVAL;
 		}
 	}
+	if (crypto_alg_mac(alg) != NULL) {
+		enc->emac = EVP_MAC_CTX_new(crypto_alg_mac(alg));
+		enc->dmac = EVP_MAC_CTX_new(crypto_alg_mac(alg));
+		if (enc->emac == NULL || enc->dmac == NULL) {
+			crypto_enc_free(enc);
+			return ENOMEM;
+		}
+	}
 	*encp = enc;
 	return 0;
 }
@@ -127,6 +135,8 @@ crypto_enc_free(struct crypto_enc *enc)
 		return;
 	EVP_CIPHER_CTX_free(enc->ectx);	/* cleanses the key schedule */
 	EVP_CIPHER_CTX_free(enc->dctx);
+	crypto_chacha_mac_free(enc->emac);
+	crypto_chacha_mac_free(enc->dmac);
 	OPENSSL_cleanse(enc, sizeof(*enc));
 	free(enc);
 }

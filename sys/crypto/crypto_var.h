@@ -18,6 +18,7 @@
 OSSL_LIB_CTX	*crypto_libctx(void);
 const EVP_CIPHER *crypto_alg_cipher(const struct crypto_alg *alg,
 		    size_t keybytes);
+EVP_MAC		*crypto_alg_mac(const struct crypto_alg *alg);
 
 /*
  * Hash primitives (crypto_hash.c).  One state holds any of the hashes so
@@ -67,6 +68,8 @@ struct crypto_enc {
 	const struct crypto_alg *alg;
 	EVP_CIPHER_CTX	*ectx;		/* keyed for encryption */
 	EVP_CIPHER_CTX	*dctx;		/* keyed for decryption */
+	EVP_MAC_CTX	*emac;		/* composed AEAD's MAC, sealing */
+	EVP_MAC_CTX	*dmac;		/* and opening */
 	size_t		 icvlen;
 	uint8_t		 salt[CRYPTO_SALT_MAX];
 	uint8_t		 test_iv[CRYPTO_IV_MAX];
@@ -79,5 +82,14 @@ int	crypto_aead_encrypt(struct crypto_enc *enc, const uint8_t *iv,
 int	crypto_aead_decrypt(struct crypto_enc *enc, const uint8_t *iv,
 	    const uint8_t *aad, size_t aadlen, uint8_t *buf, size_t len,
 	    const uint8_t *icv_in);
+
+/* ChaCha20-Poly1305 from its two halves (crypto_chacha.c). */
+int	crypto_chacha_seal(struct crypto_enc *enc, const uint8_t *iv,
+	    const uint8_t *aad, size_t aadlen, uint8_t *buf, size_t len,
+	    uint8_t *icv_out);
+int	crypto_chacha_open(struct crypto_enc *enc, const uint8_t *iv,
+	    const uint8_t *aad, size_t aadlen, uint8_t *buf, size_t len,
+	    const uint8_t *icv_in);
+void	crypto_chacha_mac_free(EVP_MAC_CTX *mac);
 
 #endif
