@@ -1,9 +1,16 @@
 /*
  * Live mode: `sockmgr -i WIRE_IF -t TUN_IF -a ADDR/PLEN ... [-g GW]`.
- * The wire driver (AF_PACKET on the NIC) and the TUN driver are plugged
- * into the packet path and the event loop; the host stack reaches the
- * on-link prefixes through the TUN, so every packet between host and
- * wire crosses the IPsec hooks.
+ * Here the layers are stacked, each given the input callback of the one
+ * above:
+ *
+ *	TUN driver  --input-->  packet path  --output-->  TUN driver
+ *	wire driver --input-->  Ethernet link --input-->  packet path
+ *	packet path --output--> Ethernet link --xmit-->   wire driver
+ *
+ * The wire driver (AF_PACKET on the NIC) moves frames; the Ethernet link
+ * (ARP, ND, neighbour cache) turns them into IP packets and back; the
+ * host stack reaches the on-link prefixes through the TUN, so every
+ * packet between host and wire crosses the IPsec hooks.
  *
  * Linux's weak host model would let the kernel answer ARP and accept IP
  * for the host's addresses on the wire NIC itself, bypassing the socket
@@ -29,6 +36,7 @@
 #include "sys/net/if_tun.h"
 #include "sys/net/if_wire.h"
 #include "sys/net/net_event.h"
+#include "sys/netinet/if_ethersubr.h"
 #include "sys/netinet/ip_path.h"
 #include "sys/netipsec/esp_var.h"
 #include "sys/netipsec/ipsec_stat.h"
@@ -48,7 +56,8 @@ extern char **environ;
 
 static struct {
 	struct pbuf_pool	*pool;
-	struct netif		*wire;
+	struct netif		*wire;	/* the frame driver */
+	struct netif		*ether;	/* the Ethernet link over it */
 	struct netif		*tun;
 	struct ip_path		*path;
 	char			 table[64];	/* nft table, "" if none */
@@ -127,7 +136,7 @@ release_wire(void)
 
 /* -g arguments: one numeric gateway per family. */
 static int
-parse_gateways(const struct sockmgr_options *o, struct if_wire_config *c)
+parse_gateways(const struct sockmgr_options *o, struct ether_config *c)
 {
 	union ip_sockaddr *g;
 	size_t i;
@@ -156,9 +165,9 @@ parse_gateways(const struct sockmgr_options *o, struct if_wire_config *c)
 	return 0;
 }
 
-/* The wire's configuration from the options; addrs is filled in. */
+/* The link's configuration from the options; addrs is filled in. */
 static int
-wire_config(const struct sockmgr_options *o, struct if_wire_config *c,
+wire_config(const struct sockmgr_options *o, struct ether_config *c,
     struct ether_ifaddr *addrs)
 {
 	size_t i;
@@ -178,7 +187,6 @@ wire_config(const struct sockmgr_options *o, struct if_wire_config *c,
 		addrs[i].plen = o->plens[i] >= 0 ? (unsigned int)o->plens[i] :
 		    o->addrs[i].sa.sa_family == AF_INET ? 32 : 128;
 	}
-	c->name = o->wire_if;
 	c->naddrs = o->naddrs;
 	c->addrs = addrs;
 	return parse_gateways(o, c);
@@ -221,22 +229,30 @@ path_timer(void *arg)
 	ip_path_timer(arg);
 }
 
-/* The path between the two drivers, and the drivers reading into it. */
+/*
+ * The path between the TUN and the Ethernet link, and the drivers
+ * reading into them.
+ */
 static int
 start_path(const struct sockmgr_options *o)
 {
 	size_t i;
 
-	if ((live.path = ip_path_create(live.pool, live.tun, live.wire)) ==
+	if ((live.path = ip_path_create(live.pool, live.tun, live.ether)) ==
 	    NULL)
 		return -1;
 	for (i = 0; i < o->naddrs; i++)
 		if (ip_path_add_addr(live.path, &o->addrs[i].sa) != 0)
 			return -1;
+	netif_set_input(live.ether, ip_path_input_wire, live.path);
 	if (net_event_timer_add(path_timer, live.path) != 0)
 		return -1;
-	if (if_wire_start(live.wire, live.pool, live.path) != 0 ||
-	    if_tun_start(live.tun, live.pool, live.path) != 0)
+	if (net_event_timer_add(ether_iftimer, live.ether) != 0)
+		return -1;
+	if (if_wire_start(live.wire, live.pool, ether_input,
+	    live.ether) != 0 ||
+	    if_tun_start(live.tun, live.pool, ip_path_input_host,
+	    live.path) != 0)
 		return -1;
 	return 0;
 }
@@ -245,7 +261,8 @@ int
 sockmgr_live_start(const struct sockmgr_options *o)
 {
 	struct ether_ifaddr addrs[SOCKMGR_ADDRS_MAX];
-	struct if_wire_config cfg;
+	struct if_wire_config wcfg = { .name = o->wire_if };
+	struct ether_config cfg;
 	char err[256];
 
 	if (wire_config(o, &cfg, addrs) != 0)
@@ -255,7 +272,9 @@ sockmgr_live_start(const struct sockmgr_options *o)
 		sockmgr_log(LOG_ERR, "packet buffers: out of memory");
 		return -1;
 	}
-	if ((live.wire = if_wire_attach(&cfg, err, sizeof(err))) == NULL) {
+	if ((live.wire = if_wire_attach(&wcfg, err, sizeof(err))) == NULL ||
+	    (live.ether = ether_ifattach(live.wire, &cfg, err,
+	    sizeof(err))) == NULL) {
 		sockmgr_log(LOG_ERR, "%s", err);
 		goto fail;
 	}
@@ -287,7 +306,7 @@ live_print(void)
 	bool head = false;
 
 	sockmgr_print_stats(live.path);
-	sockmgr_print_counters("ether", &head, if_wire_link(live.wire)->c,
+	sockmgr_print_counters("ether", &head, ether_iflink(live.ether)->c,
 	    ETHER_NCOUNTERS, ether_name, NULL);
 	printf("%s: %llu checksums completed, %llu frames too long, "
 	    "%llu ignored\n", live.wire->name,
@@ -297,20 +316,24 @@ live_print(void)
 	printf("%s: %llu segmentation offloads cut\n", live.tun->name,
 	    (unsigned long long)if_tun_segmented(live.tun));
 	sockmgr_print_netif(live.tun);
-	sockmgr_print_netif(live.wire);
+	sockmgr_print_netif(live.ether);
+	sockmgr_print_netif_frames(live.wire);
 	fflush(stdout);
 }
 
 void
 sockmgr_live_stop(void)
 {
-	if (live.path != NULL && live.tun != NULL && live.wire != NULL)
+	if (live.path != NULL && live.tun != NULL && live.ether != NULL)
 		live_print();
 	if (live.path != NULL)
 		net_event_timer_remove(path_timer, live.path);
+	if (live.ether != NULL)
+		net_event_timer_remove(ether_iftimer, live.ether);
 	netif_detach(live.tun);
 	netif_detach(live.wire);
-	live.tun = live.wire = NULL;
+	netif_detach(live.ether);
+	live.tun = live.wire = live.ether = NULL;
 	if (live.path != NULL)
 		ip_path_destroy(live.path);
 	live.path = NULL;

@@ -42,7 +42,6 @@ struct offline_side {
 	struct pbuf	*next;
 	struct timeval	 ts;
 	bool		 done;
-	void		(*input)(struct ip_path *, struct pbuf *);
 };
 
 static int
@@ -108,10 +107,13 @@ offline_clock_to(struct offline_clock *c, const struct timeval *ts)
 	net_event_run_once(0);
 }
 
-/* Feed both captures to the path in time order; -1 on a read error. */
+/*
+ * Feed both captures up their interfaces (to the path) in time order; -1
+ * on a read error.
+ */
 static int
-offline_feed(struct ip_path *path, struct pbuf_pool *pool,
-    struct offline_side *host, struct offline_side *wire)
+offline_feed(struct pbuf_pool *pool, struct offline_side *host,
+    struct offline_side *wire)
 {
 	struct offline_clock clock = { .started = false };
 	struct offline_side *s;
@@ -130,7 +132,7 @@ offline_feed(struct ip_path *path, struct pbuf_pool *pool,
 		pb = s->next;
 		s->next = NULL;
 		offline_clock_to(&clock, &s->ts);
-		s->input(path, pb);
+		netif_input(s->ifp, pb);
 	}
 }
 
@@ -199,8 +201,7 @@ static int
 offline_path(const struct sockmgr_options *o, struct pbuf_pool *pool,
     struct netif *host, struct netif *wire)
 {
-	struct offline_side hs = { .ifp = host, .input = ip_path_from_host };
-	struct offline_side ws = { .ifp = wire, .input = ip_path_from_wire };
+	struct offline_side hs = { .ifp = host }, ws = { .ifp = wire };
 	struct ip_path *path;
 	size_t i;
 	int rc;
@@ -211,12 +212,14 @@ offline_path(const struct sockmgr_options *o, struct pbuf_pool *pool,
 	}
 	for (i = 0; i < o->naddrs; i++)
 		ip_path_add_addr(path, &o->addrs[i].sa);
+	netif_set_input(host, ip_path_input_host, path);
+	netif_set_input(wire, ip_path_input_wire, path);
 	if (net_event_timer_add(offline_path_tick, path) != 0) {
 		sockmgr_log(LOG_ERR, "packet path timer: %s", strerror(errno));
 		ip_path_destroy(path);
 		return -1;
 	}
-	rc = offline_feed(path, pool, &hs, &ws);
+	rc = offline_feed(pool, &hs, &ws);
 	net_event_timer_remove(offline_path_tick, path);
 	net_clock_set_source(NULL);
 	offline_print(path, host, wire);

@@ -98,5 +98,7 @@ void	sockmgr_print_counters(const char *title, bool *head,
 	    const void *arg);
 void	sockmgr_print_stats(const struct ip_path *path);
 void	sockmgr_print_netif(const struct netif *ifp);
+/* A frame driver's counters: frames, not packets. */
+void	sockmgr_print_netif_frames(const struct netif *ifp);
 
 #endif

@@ -146,3 +146,14 @@ sockmgr_print_netif(const struct netif *ifp)
 	    (unsigned long long)s->odiscards,
 	    (unsigned long long)s->oerrors);
 }
+
+void
+sockmgr_print_netif_frames(const struct netif *ifp)
+{
+	const struct netif_stats *s = &ifp->stats;
+
+	printf("%s: %llu frames in, %llu out, %llu dropped, %llu errors\n",
+	    ifp->name, (unsigned long long)s->ipackets,
+	    (unsigned long long)s->opackets, (unsigned long long)s->idrops,
+	    (unsigned long long)s->oerrors);
+}

@@ -99,8 +99,7 @@ if_pcapfile_read(struct netif *ifp, struct pbuf_pool *pool,
 	if (rc < 0) {
 		ifp->stats.idrops++;
 		snprintf(err, errlen, "%s: %s", ifp->name, msg);
-	} else if (rc > 0)
-		netif_input_count(ifp, *out);
+	}
 	return rc;
 }
 

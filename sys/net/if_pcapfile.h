@@ -27,9 +27,10 @@ struct netif *if_pcapfile_attach(const char *name, const char *rpath,
 
 /*
  * The next packet of the input capture, in a new buffer from pool, with
- * its capture time in *ts; counted as input.  1, 0 at the end (or when
- * there is no input file), -1 on a read error or an empty pool (message
- * in err).
+ * its capture time in *ts; the caller merges the two sides by time and
+ * hands it up with netif_input(), which counts it.  1, 0 at the end (or
+ * when there is no input file), -1 on a read error or an empty pool
+ * (message in err).
  */
 int	if_pcapfile_read(struct netif *ifp, struct pbuf_pool *pool,
 	    struct pbuf **out, struct timeval *ts, char *err, size_t errlen);

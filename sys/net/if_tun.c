@@ -36,7 +36,6 @@
 #include "sys/net/if_tun.h"
 #include "sys/net/net_event.h"
 #include "sys/netinet/in_cksum.h"
-#include "sys/netinet/ip_path.h"
 
 #define TUN_VNET_HDRLEN	sizeof(struct virtio_net_hdr)
 #define TUN_SCRATCH	65536
@@ -47,7 +46,7 @@
 struct if_tun {
 	int			 fd;
 	struct pbuf_pool	*pool;
-	struct ip_path		*path;
+	bool			 started;
 	struct netif		*ifp;
 	uint64_t		 segmented;	/* super-packets cut */
 	uint8_t			 scratch[TUN_SCRATCH];
@@ -74,7 +73,7 @@ tun_detach(struct netif *ifp)
 	struct if_tun *sc = ifp->softc;
 
 	if (sc->fd >= 0) {
-		if (sc->path != NULL)
+		if (sc->started)
 			net_event_remove(sc->fd);
 		close(sc->fd);
 	}
@@ -232,7 +231,7 @@ if_tun_up(struct netif *ifp, char *err, size_t errlen)
 	    ifp->name, err, errlen);
 }
 
-/* A packet of len bytes at pkt into a pool buffer and on to the path. */
+/* A packet of len bytes at pkt into a pool buffer and up. */
 static void
 tun_deliver(struct if_tun *sc, const uint8_t *pkt, size_t len)
 {
@@ -244,8 +243,7 @@ tun_deliver(struct if_tun *sc, const uint8_t *pkt, size_t len)
 	}
 	memcpy(pbuf_put(pb, len), pkt, len);
 	pb->af = (pkt[0] >> 4) == 6 ? AF_INET6 : AF_INET;
-	netif_input_count(sc->ifp, pb);
-	ip_path_from_host(sc->path, pb);
+	netif_input(sc->ifp, pb);
 }
 
 /*
@@ -306,8 +304,7 @@ tun_segment(struct if_tun *sc, uint8_t *hdrs, size_t ip_hlen, size_t hlen,
 	    out + (v6 ? 8 : 12), out + (v6 ? 24 : 16), IPPROTO_TCP, tcp,
 	    (uint32_t)(hlen - ip_hlen + seg)));
 	pb->af = v6 ? AF_INET6 : AF_INET;
-	netif_input_count(sc->ifp, pb);
-	ip_path_from_host(sc->path, pb);
+	netif_input(sc->ifp, pb);
 }
 
 /*
@@ -391,14 +388,15 @@ tun_readable(int fd, uint32_t events, void *arg)
 
 int
 if_tun_start(struct netif *ifp, struct pbuf_pool *pool,
-    struct ip_path *path)
+    netif_input_fn input, void *arg)
 {
 	struct if_tun *sc = ifp->softc;
 
 	sc->pool = pool;
+	netif_set_input(ifp, input, arg);
 	if (net_event_add(sc->fd, EPOLLIN, tun_readable, ifp) != 0)
 		return -1;
-	sc->path = path;
+	sc->started = true;
 	return 0;
 }
 

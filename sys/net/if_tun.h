@@ -7,8 +7,9 @@
  * drains the descriptor until it would block, up to IF_TUN_BATCH reads.
  * The host's TCP may hand over 64 KiB super-packets (segmentation
  * offload through a virtio-net header), which the driver cuts into
- * MTU-sized segments; every packet goes to ip_path_from_host() in its own
- * pool buffer.  The interface disappears when the driver is detached (it
+ * MTU-sized segments; every packet goes in its own pool buffer to the
+ * input callback given at start (the packet path, in the socket
+ * manager).  The interface disappears when the driver is detached (it
  * is not made persistent).
  */
 #ifndef SYS_NET_IF_TUN_H
@@ -23,8 +24,6 @@
 
 /* Packets read per wakeup before other descriptors get their turn. */
 #define IF_TUN_BATCH	256
-
-struct ip_path;
 
 /*
  * Create or attach the TUN interface name with MTU mtu, non-blocking.
@@ -45,11 +44,12 @@ int	if_tun_add_addr(struct netif *ifp, const struct sockaddr *sa,
 int	if_tun_up(struct netif *ifp, char *err, size_t errlen);
 
 /*
- * Start reading: packets go to ip_path_from_host(path) in buffers from
- * pool.  Registers the descriptor with net_event; 0, or -1 with errno.
+ * Start reading: packets go to input(arg, pb) in buffers from pool, with
+ * pb->af set.  Registers the descriptor with net_event; 0, or -1 with
+ * errno.
  */
 int	if_tun_start(struct netif *ifp, struct pbuf_pool *pool,
-	    struct ip_path *path);
+	    netif_input_fn input, void *arg);
 
 /* How many super-packets from the host were cut into segments. */
 uint64_t if_tun_segmented(const struct netif *ifp);

@@ -1,8 +1,8 @@
 /*
  * The wire driver over an AF_PACKET socket with a TPACKET_V3 receive
  * ring.  Each wakeup walks the blocks the kernel has handed over, frame
- * by frame, and returns each block at once; the one copy per packet is
- * from the ring into a pool buffer, which the packet path then modifies
+ * by frame, and returns each block at once; the one copy per frame is
+ * from the ring into a pool buffer, which the layers above then modify
  * in place.
  */
 #include <arpa/inet.h>
@@ -10,6 +10,7 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +24,11 @@
 #include "sys/net/if_wire.h"
 #include "sys/net/net_event.h"
 #include "sys/netinet/in_cksum.h"
-#include "sys/netinet/ip_path.h"
-#include "sys/netinet6/nd6.h"
+
+/* Ethernet framing, as far as the driver needs it. */
+#define WIRE_HDRLEN		14
+#define WIRE_TYPE_IP		0x0800
+#define WIRE_TYPE_IPV6		0x86dd
 
 struct if_wire {
 	int			 fd;
@@ -33,44 +37,37 @@ struct if_wire {
 	size_t			 ringlen;
 	unsigned int		 block;		/* next block to read */
 	struct pbuf_pool	*pool;
-	struct ip_path		*path;
+	bool			 started;
 	struct netif		*ifp;
-	struct ether_link	 link;
 	struct if_wire_stats	 stats;
 };
 
 /* Transmit one frame: header and payload as two iovecs. */
 static int
-wire_xmit(void *arg, const uint8_t *hdr, const uint8_t *pl, size_t pllen)
+wire_xmit(struct netif *ifp, const uint8_t *hdr, size_t hlen,
+    const uint8_t *pl, size_t plen)
 {
-	struct if_wire *sc = arg;
+	struct if_wire *sc = ifp->softc;
 	struct iovec iov[2] = {
-		{ .iov_base = (void *)(uintptr_t)hdr, .iov_len = ETHER_HDRLEN },
-		{ .iov_base = (void *)(uintptr_t)pl, .iov_len = pllen },
+		{ .iov_base = (void *)(uintptr_t)hdr, .iov_len = hlen },
+		{ .iov_base = (void *)(uintptr_t)pl, .iov_len = plen },
 	};
 	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
 
-	return sendmsg(sc->fd, &msg, MSG_DONTWAIT) ==
-	    (ssize_t)(ETHER_HDRLEN + pllen) ? 0 : -1;
+	if (sendmsg(sc->fd, &msg, MSG_DONTWAIT) != (ssize_t)(hlen + plen)) {
+		ifp->stats.oerrors++;
+		return -1;
+	}
+	ifp->stats.opackets++;
+	ifp->stats.obytes += hlen + plen;
+	return 0;
 }
 
+/* A whole frame in one buffer. */
 static int
 wire_output(struct netif *ifp, const uint8_t *data, size_t len)
 {
-	struct if_wire *sc = ifp->softc;
-
-	if (len == 0)
-		return -1;
-	return ether_output(&sc->link, (data[0] >> 4) == 6 ? AF_INET6 :
-	    AF_INET, data, len);
-}
-
-static void
-wire_timer(void *arg)
-{
-	struct if_wire *sc = arg;
-
-	ether_link_timer(&sc->link);
+	return wire_xmit(ifp, data, len, NULL, 0);
 }
 
 static int
@@ -78,21 +75,19 @@ wire_detach(struct netif *ifp)
 {
 	struct if_wire *sc = ifp->softc;
 
-	if (sc->path != NULL) {
+	if (sc->started)
 		net_event_remove(sc->fd);
-		net_event_timer_remove(wire_timer, sc);
-	}
 	if (sc->ring != NULL)
 		munmap(sc->ring, sc->ringlen);
 	if (sc->fd >= 0)
 		close(sc->fd);
-	ether_link_fini(&sc->link);
 	free(sc);
 	return 0;
 }
 
 static const struct netif_ops wire_ops = {
 	.output = wire_output,
+	.xmit = wire_xmit,
 	.detach = wire_detach,
 };
 
@@ -145,26 +140,29 @@ wire_cksum_complete(struct if_wire *sc, uint8_t *pkt, size_t len)
 	sc->stats.cksum_completed++;
 }
 
-/* An IP packet of len bytes from the wire into the path. */
+/*
+ * A frame of len bytes into a pool buffer and up.  A frame whose TCP or
+ * UDP checksum the sender left to us is completed first, while the driver
+ * still knows it.
+ */
 static void
-wire_ip_input(struct if_wire *sc, int af, const uint8_t *pkt, size_t len,
+wire_input(struct if_wire *sc, const uint8_t *f, size_t len,
     bool csum_partial)
 {
 	struct netif *ifp = sc->ifp;
 	struct pbuf *pb;
+	uint16_t type;
 
-	if (af == AF_INET6 && nd6_input(&sc->link, pkt, len))
-		return;
 	if ((pb = pbuf_alloc(sc->pool, len)) == NULL) {
 		ifp->stats.idrops++;
 		return;
 	}
-	memcpy(pbuf_put(pb, len), pkt, len);
-	pb->af = af;
-	if (csum_partial)
-		wire_cksum_complete(sc, pb->data, pb->len);
-	netif_input_count(ifp, pb);
-	ip_path_from_wire(sc->path, pb);
+	memcpy(pbuf_put(pb, len), f, len);
+	type = in_cksum_get(f + 12);
+	if (csum_partial && (type == WIRE_TYPE_IP || type == WIRE_TYPE_IPV6))
+		wire_cksum_complete(sc, pb->data + WIRE_HDRLEN,
+		    len - WIRE_HDRLEN);
+	netif_input(ifp, pb);
 }
 
 /* One frame of the ring. */
@@ -174,7 +172,6 @@ wire_frame(struct if_wire *sc, const struct tpacket3_hdr *h)
 	const struct sockaddr_ll *sll;
 	const uint8_t *f = (const uint8_t *)h + h->tp_mac;
 	size_t len = h->tp_snaplen;
-	uint16_t type;
 
 	sll = (const struct sockaddr_ll *)(const void *)((const uint8_t *)h +
 	    TPACKET_ALIGN(sizeof(*h)));
@@ -182,23 +179,15 @@ wire_frame(struct if_wire *sc, const struct tpacket3_hdr *h)
 	    sll->sll_pkttype == PACKET_OTHERHOST)
 		return;
 	if (h->tp_len != h->tp_snaplen ||
-	    len > sc->link.mtu + ETHER_HDRLEN) {
+	    len > sc->ifp->mtu + WIRE_HDRLEN) {
 		sc->stats.truncated++;
 		return;
 	}
-	if (len < ETHER_HDRLEN || (h->tp_status & TP_STATUS_VLAN_VALID)) {
+	if (len < WIRE_HDRLEN || (h->tp_status & TP_STATUS_VLAN_VALID)) {
 		sc->stats.ignored++;
 		return;
 	}
-	type = in_cksum_get(f + 12);
-	if (type == ETHER_TYPE_ARP)
-		arp_input(&sc->link, f + ETHER_HDRLEN, len - ETHER_HDRLEN);
-	else if (type == ETHER_TYPE_IP || type == ETHER_TYPE_IPV6)
-		wire_ip_input(sc, type == ETHER_TYPE_IP ? AF_INET : AF_INET6,
-		    f + ETHER_HDRLEN, len - ETHER_HDRLEN,
-		    (h->tp_status & TP_STATUS_CSUMNOTREADY) != 0);
-	else
-		sc->stats.ignored++;
+	wire_input(sc, f, len, (h->tp_status & TP_STATUS_CSUMNOTREADY) != 0);
 }
 
 /*
@@ -254,7 +243,7 @@ wire_ifinfo(struct if_wire *sc, const char *name, size_t *mtu)
 		errno = EPFNOSUPPORT;
 		return -1;
 	}
-	memcpy(sc->link.mac, ifr.ifr_hwaddr.sa_data, ETHER_ADDRLEN);
+	memcpy(sc->ifp->lladdr, ifr.ifr_hwaddr.sa_data, NETIF_LLADDRLEN);
 	return 0;
 }
 
@@ -326,16 +315,7 @@ wire_open(struct if_wire *sc, const struct if_wire_config *cfg,
 	if (sc->fd < 0 || wire_ifinfo(sc, cfg->name, mtu) != 0 ||
 	    wire_ring(sc) != 0 || wire_bind(sc) != 0)
 		return -1;
-	sc->link.mtu = *mtu;
-	sc->link.naddrs = cfg->naddrs < ETHER_ADDRS_MAX ? cfg->naddrs :
-	    ETHER_ADDRS_MAX;
-	memcpy(sc->link.addrs, cfg->addrs,
-	    sc->link.naddrs * sizeof(*cfg->addrs));
-	sc->link.gw4 = cfg->gw4;
-	sc->link.gw6 = cfg->gw6;
-	sc->link.xmit = wire_xmit;
-	sc->link.arg = sc;
-	return ether_link_init(&sc->link);
+	return 0;
 }
 
 struct netif *
@@ -374,27 +354,16 @@ if_wire_attach(const struct if_wire_config *cfg, char *err, size_t errlen)
 
 int
 if_wire_start(struct netif *ifp, struct pbuf_pool *pool,
-    struct ip_path *path)
+    netif_input_fn input, void *arg)
 {
 	struct if_wire *sc = ifp->softc;
 
 	sc->pool = pool;
+	netif_set_input(ifp, input, arg);
 	if (net_event_add(sc->fd, EPOLLIN, wire_readable, sc) != 0)
 		return -1;
-	if (net_event_timer_add(wire_timer, sc) != 0) {
-		net_event_remove(sc->fd);
-		return -1;
-	}
-	sc->path = path;
+	sc->started = true;
 	return 0;
-}
-
-const struct ether_link *
-if_wire_link(const struct netif *ifp)
-{
-	const struct if_wire *sc = ifp->softc;
-
-	return &sc->link;
 }
 
 const struct if_wire_stats *

@@ -8,15 +8,16 @@
  * pass it on.  A TPACKET_V3 receive ring gives that status with every
  * frame, and hands over whole blocks of frames per wakeup with no system
  * call per packet.  Such frames get their checksum completed here before
- * the packet path sees them.  Frames are sent with one sendmsg() each
- * (Ethernet header and IP packet as two iovecs, no copy), bypassing the
+ * the layer above sees them.  Frames are sent with one sendmsg() each
+ * (Ethernet header and payload as two iovecs, no copy), through the
  * qdisc layer.
  *
- * Above the socket sits the Ethernet link (sys/netinet/if_ether.h): ARP
- * and neighbour discovery for the host's addresses, next-hop resolution
- * with a bounded queue of waiting packets.  The netif's output takes an IP
- * packet; frames the kernel itself sends on the NIC are ignored, and
- * frames for other stations are not ours.
+ * The driver moves whole frames and knows no protocol above Ethernet
+ * framing: every frame it reads goes, in a pool buffer, to the input
+ * callback given at start (the Ethernet link, sys/netinet/if_ethersubr.h,
+ * in the socket manager), and the netif's xmit takes a frame.  Frames the
+ * kernel itself sends on the NIC are ignored, and frames for other
+ * stations are not ours.
  *
  * The driver does not keep the host kernel off the NIC: the socket
  * manager does that (an nftables ingress chain, see sbin/sockmgr/live.c).
@@ -29,7 +30,6 @@
 
 #include "sys/net/netif.h"
 #include "sys/net/pbuf.h"
-#include "sys/netinet/if_ether.h"
 
 /* Ring geometry: IF_WIRE_BLOCKS blocks of IF_WIRE_BLOCK_SIZE bytes. */
 #define IF_WIRE_BLOCK_SIZE	(1u << 18)
@@ -37,40 +37,33 @@
 /* Milliseconds before the kernel hands over a block not yet full. */
 #define IF_WIRE_BLOCK_TMO	1
 
-struct ip_path;
-
 struct if_wire_config {
 	const char		*name;		/* the NIC */
-	size_t			 naddrs;	/* the host's addresses */
-	const struct ether_ifaddr *addrs;
-	union ip_sockaddr	 gw4;		/* family 0: none */
-	union ip_sockaddr	 gw6;
 };
 
 struct if_wire_stats {
 	uint64_t	cksum_completed;	/* CSUMNOTREADY fixed */
 	uint64_t	truncated;		/* longer than the MTU */
-	uint64_t	ignored;		/* other types, VLAN tags */
+	uint64_t	ignored;		/* runts, VLAN tags */
 };
 
 /*
- * Open the NIC cfg->name: its MAC and MTU, a TPACKET_V3 receive ring, all
- * multicast frames.  NULL on failure with a message in err.
+ * Open the NIC cfg->name: its MAC (the netif's lladdr) and MTU, a
+ * TPACKET_V3 receive ring, all multicast frames.  NULL on failure with a
+ * message in err.
  */
 struct netif *if_wire_attach(const struct if_wire_config *cfg, char *err,
 	    size_t errlen);
 
 /*
- * Start receiving: IP packets go to ip_path_from_wire(path) in buffers
- * from pool; ARP and neighbour discovery are handled below the path.
- * Registers the socket and a once-a-second timer with net_event; 0, or
- * -1 with errno.
+ * Start receiving: every frame goes to input(arg, pb) in a buffer from
+ * pool, Ethernet header first.  Registers the socket with net_event; 0,
+ * or -1 with errno.
  */
 int	if_wire_start(struct netif *ifp, struct pbuf_pool *pool,
-	    struct ip_path *path);
+	    netif_input_fn input, void *arg);
 
-/* The Ethernet link (counters) and the driver's own counters. */
-const struct ether_link *if_wire_link(const struct netif *ifp);
+/* The driver's own counters. */
 const struct if_wire_stats *if_wire_stats(const struct netif *ifp);
 
 #endif

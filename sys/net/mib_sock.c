@@ -6,6 +6,7 @@
  * than holding the loop.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -25,6 +26,7 @@ struct ctl_conn {
 
 static struct ctl_conn	conns[MIB_SOCK_CONNS];
 static int		listen_fd = -1;
+static int		spare_fd = -1;	/* see net_unix_accept() */
 static char		listen_path[108];	/* sun_path */
 static char		reqbuf[MIB_PROTO_MAX];
 static char		replybuf[MIB_PROTO_MAX];
@@ -79,11 +81,13 @@ listen_event(int lfd, uint32_t events, void *arg)
 	struct ucred cred;
 	socklen_t clen = sizeof(cred);
 	struct ctl_conn *c;
+	bool shed;
 	int fd;
 
 	(void)events;
 	(void)arg;
-	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	fd = net_unix_accept(lfd, SOCK_NONBLOCK | SOCK_CLOEXEC, &spare_fd,
+	    &shed);
 	if (fd < 0)
 		return;
 	if ((c = free_slot()) == NULL ||
@@ -112,6 +116,7 @@ mib_sock_listen(const char *path)
 		return -1;
 	listen_fd = fd;
 	strcpy(listen_path, path);
+	net_unix_spare(&spare_fd);
 	return 0;
 }
 
@@ -129,4 +134,7 @@ mib_sock_shutdown(void)
 	close(listen_fd);
 	unlink(listen_path);
 	listen_fd = -1;
+	if (spare_fd >= 0)
+		close(spare_fd);
+	spare_fd = -1;
 }

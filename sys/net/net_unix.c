@@ -2,6 +2,7 @@
  * Listening AF_UNIX endpoints (see net_unix.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -55,4 +56,33 @@ net_unix_listen(const char *path, net_event_fn cb, void *arg)
 		return -1;
 	}
 	return fd;
+}
+
+void
+net_unix_spare(int *spare)
+{
+	if (*spare < 0)
+		*spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+int
+net_unix_accept(int lfd, int flags, int *spare, bool *shed)
+{
+	int fd, saved;
+
+	*shed = false;
+	if ((fd = accept4(lfd, NULL, NULL, flags)) >= 0)
+		return fd;
+	if ((errno != EMFILE && errno != ENFILE) || *spare < 0)
+		return -1;
+	saved = errno;
+	close(*spare);
+	*spare = -1;
+	if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
+		close(fd);
+		*shed = true;
+	}
+	net_unix_spare(spare);
+	errno = saved;
+	return -1;
 }

@@ -1,6 +1,6 @@
 /*
- * The driver interface shared by every packet driver: counting and the
- * one output and detach path.
+ * The driver interface shared by every packet driver and layer: counting,
+ * the output, input and detach paths.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -37,11 +37,35 @@ netif_output(struct netif *ifp, struct pbuf *pb)
 	return rc;
 }
 
-void
-netif_input_count(struct netif *ifp, const struct pbuf *pb)
+int
+netif_xmit(struct netif *ifp, const uint8_t *hdr, size_t hlen,
+    const uint8_t *pl, size_t plen)
 {
+	if (ifp->ops->xmit == NULL) {
+		ifp->stats.oerrors++;
+		return -1;
+	}
+	return ifp->ops->xmit(ifp, hdr, hlen, pl, plen);
+}
+
+void
+netif_set_input(struct netif *ifp, netif_input_fn fn, void *arg)
+{
+	ifp->input = fn;
+	ifp->input_arg = arg;
+}
+
+void
+netif_input(struct netif *ifp, struct pbuf *pb)
+{
+	if (ifp->input == NULL) {
+		ifp->stats.idrops++;
+		pbuf_free(pb);
+		return;
+	}
 	ifp->stats.ipackets++;
 	ifp->stats.ibytes += pb->len;
+	ifp->input(ifp->input_arg, pb);
 }
 
 int

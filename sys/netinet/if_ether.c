@@ -58,6 +58,7 @@ static const char *const ether_names[ETHER_NCOUNTERS] = {
 	[ETHER_C_HOLDDROP] = "holddrop",
 	[ETHER_C_NOROUTE] = "noroute",
 	[ETHER_C_TIMEOUT] = "timeout",
+	[ETHER_C_NOPROTO] = "noproto",
 };
 
 const char *

@@ -14,8 +14,10 @@
  * neighbour solicits one of our addresses; an unsolicited reply or
  * advertisement only refreshes an existing entry.
  *
- * Ownership: the link does not own its driver; the driver owns the link.
- * Single-threaded, like the packet path.
+ * Ownership: the link does not own its driver.  As an interface
+ * (if_ethersubr.h) the link is the state of its own netif, created and
+ * freed with it.  Single-threaded, like the packet path; all state is the
+ * link's, none global.
  */
 #ifndef SYS_NETINET_IF_ETHER_H
 #define SYS_NETINET_IF_ETHER_H
@@ -58,6 +60,7 @@ enum ether_counter {
 	ETHER_C_HOLDDROP,	/* held packets dropped (full or timeout) */
 	ETHER_C_NOROUTE,	/* no on-link prefix and no gateway */
 	ETHER_C_TIMEOUT,	/* resolutions that failed */
+	ETHER_C_NOPROTO,	/* frames neither IPv4, IPv6 nor ARP */
 	ETHER_NCOUNTERS
 };
 

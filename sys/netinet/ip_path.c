@@ -380,3 +380,15 @@ ip_path_from_wire(struct ip_path *p, struct pbuf *pb)
 		break;
 	}
 }
+
+void
+ip_path_input_host(void *arg, struct pbuf *pb)
+{
+	ip_path_from_host(arg, pb);
+}
+
+void
+ip_path_input_wire(void *arg, struct pbuf *pb)
+{
+	ip_path_from_wire(arg, pb);
+}

@@ -79,6 +79,12 @@ int	ip_path_add_addr(struct ip_path *p, const struct sockaddr *sa);
 void	ip_path_from_host(struct ip_path *p, struct pbuf *pb);
 /* A packet from the wire; consumed. */
 void	ip_path_from_wire(struct ip_path *p, struct pbuf *pb);
+/*
+ * The same two entries shaped as netif input callbacks (netif_input_fn,
+ * arg the path), for the interfaces below to be given at start.
+ */
+void	ip_path_input_host(void *arg, struct pbuf *pb);
+void	ip_path_input_wire(void *arg, struct pbuf *pb);
 
 /* Reassembly timeouts; call once a second. */
 void	ip_path_timer(struct ip_path *p);

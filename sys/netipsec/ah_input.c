@@ -25,19 +25,6 @@
 
 static const uint8_t zero_icv[CRYPTO_ICV_MAX];
 
-static void
-auth_sink(void *arg, const void *p, size_t n)
-{
-	crypto_auth_update(arg, p, n);
-}
-
-static void
-null_sink(void *arg, const void *p, size_t n)
-{
-	(void)arg;
-	(void)p;
-	(void)n;
-}
 
 /* The header length the AH header at ah says; 0 when it cannot be. */
 static size_t
@@ -67,17 +54,14 @@ verify(struct ipsec_xform *xf, const struct pbuf *pb, size_t skip,
 	uint8_t hi[4];
 
 	*ok = false;
-	/* Null authentication still refuses headers that cannot be walked. */
 	if (!(xf->flags & IPSEC_XF_AUTH)) {
-		if (ah_mutable_input(pb->data, skip, pb->len, null_sink,
-		    NULL) != 0)
+		if (ah_mutable_auth(NULL, pb->data, skip, pb->len) != 0)
 			return AHS_HDROPS;
 		*ok = true;
 		return AHS_INPUT;
 	}
 	crypto_auth_init(xf->auth);
-	if (ah_mutable_input(pb->data, skip, pb->len, auth_sink,
-	    xf->auth) != 0)
+	if (ah_mutable_auth(xf->auth, pb->data, skip, pb->len) != 0)
 		return AHS_HDROPS;
 	crypto_auth_update(xf->auth, ah, xf->hdrlen);
 	crypto_auth_update(xf->auth, zero_icv, xf->icvlen);

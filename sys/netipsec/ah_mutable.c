@@ -17,6 +17,7 @@
 
 #include <netinet/in.h>
 
+#include "sys/crypto/crypto.h"
 #include "sys/netinet/in_cksum.h"
 #include "sys/netinet/ip_hdr.h"
 #include "sys/netipsec/ah_var.h"
@@ -284,4 +285,26 @@ ah_mutable_input(const uint8_t *pkt, size_t skip, size_t len,
 	default:
 		return -1;
 	}
+}
+
+static void
+auth_sink(void *arg, const void *p, size_t n)
+{
+	crypto_auth_update(arg, p, n);
+}
+
+static void
+null_sink(void *arg, const void *p, size_t n)
+{
+	(void)arg;
+	(void)p;
+	(void)n;
+}
+
+int
+ah_mutable_auth(struct crypto_auth *auth, const uint8_t *pkt, size_t skip,
+    size_t len)
+{
+	return ah_mutable_input(pkt, skip, len, auth != NULL ? auth_sink :
+	    null_sink, auth);
 }

@@ -26,12 +26,6 @@
 #include "sys/netipsec/ah_var.h"
 #include "sys/netipsec/ipsec_util.h"
 
-static void
-auth_sink(void *arg, const void *p, size_t n)
-{
-	crypto_auth_update(arg, p, n);
-}
-
 /*
  * The ICV of the packet whose AH header (ICV field zero) starts at skip,
  * written into the header: the headers in front with their mutable
@@ -48,10 +42,10 @@ sign(struct ipsec_xform *xf, struct pbuf *pb, size_t skip, uint64_t seq)
 	uint8_t hi[4], *ah = pb->data + skip;
 
 	if (!(xf->flags & IPSEC_XF_AUTH))
-		return 0;
+		return ah_mutable_auth(NULL, pb->data, skip, pb->len) != 0 ?
+		    AH_SIGN_HDR : 0;
 	crypto_auth_init(xf->auth);
-	if (ah_mutable_input(pb->data, skip, pb->len, auth_sink,
-	    xf->auth) != 0)
+	if (ah_mutable_auth(xf->auth, pb->data, skip, pb->len) != 0)
 		return AH_SIGN_HDR;
 	crypto_auth_update(xf->auth, ah, pb->len - skip);
 	if (xf->flags & IPSEC_XF_ESN) {

@@ -18,6 +18,8 @@
 #include "sys/net/mib.h"
 #include "sys/netipsec/ipsec_xform.h"
 
+struct crypto_auth;
+
 #define AH_ALG_MAX	256	/* histogram size: one per SADB_AALG id */
 
 enum ahstat_counter {
@@ -64,7 +66,7 @@ struct ahstat {
 	uint64_t	ahs_pdrops;
 	uint64_t	ahs_crypto;
 	uint64_t	ahs_tunnel;
-	uint64_t	ahs_hist[AH_ALG_MAX];	/* per authentication algorithm */
+	uint64_t	ahs_hist[AH_ALG_MAX];	/* per auth algorithm */
 };
 
 extern uint64_t ahstat_counters[AHS_NCOUNTERS];
@@ -143,5 +145,13 @@ typedef void	(*ah_sink_fn)(void *arg, const void *p, size_t n);
 
 int	ah_mutable_input(const uint8_t *pkt, size_t skip, size_t len,
 	    ah_sink_fn sink, void *arg);
+
+/*
+ * The same into the authentication session auth (crypto_auth_update);
+ * with auth NULL (null authentication) the headers are only walked, so
+ * that every algorithm refuses the same packets.
+ */
+int	ah_mutable_auth(struct crypto_auth *auth, const uint8_t *pkt,
+	    size_t skip, size_t len);
 
 #endif

@@ -8,10 +8,7 @@
  *
  * Decisions (see ipsec_policy.h for levels and the inbound check):
  *  - Transforms are dispatched through the transform table
- *    (ipsec_xform.h), one row per protocol.  A policy that needs a
- *    protocol without a row (level require/unique, or an SA for it
- *    exists) drops with out_notsupp; such a header on input drops with
- *    in_notsupp.  Nothing is faked.
+ *    (ipsec_xform.h), one row per protocol: ESP, AH and IPComp.
  *  - An SA's transform state is built when the SA is installed (the key
  *    engine calls the installer at SADB_ADD/UPDATE), never by a packet;
  *    an SA found without state drops with out_inval / in_inval and the

@@ -295,9 +295,6 @@ ipsec_input(struct pbuf **pbp, const struct ip_hdr_info *hi,
 		else
 			break;
 	}
-	if (why < 0 && (res->hi.proto == IPPROTO_AH ||
-	    res->hi.proto == IPPROTO_COMP))
-		why = in_fail(res->hi.af, IPSECS_IN_NOTSUPP);
 	/* The lengths of the header that is left, once for all layers. */
 	if (why < 0 && ipsec_history_protected(&res->hist) &&
 	    ipsec_fix_iplen(pb) != 0)

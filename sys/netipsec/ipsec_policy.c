@@ -148,25 +148,16 @@ ipsec_policy_bundle(const struct ipsec_policy *p,
 		d = r->mode == IPSEC_MODE_TUNNEL ? &r->tun_dst.sa : dst;
 		sa = key_sad_select(s, d, r->proto, r->mode,
 		    level == IPSEC_LEVEL_UNIQUE ? r->reqid : 0);
-		/*
-		 * A protocol without a transform: an SA we cannot apply, or
-		 * a level that insists on one, drops the packet rather than
-		 * sending it with less protection than configured.
-		 */
-		if ((ops = ipsec_xform_lookup(r->proto)) == NULL) {
-			if (sa != NULL || level != IPSEC_LEVEL_USE)
-				return bundle_fail(b, why,
-				    IPSECS_OUT_NOTSUPP);
-			continue;
-		}
 		if (sa == NULL) {
 			acquire(p, r, level, s, d);
 			if (level == IPSEC_LEVEL_USE)
 				continue;
 			return bundle_fail(b, why, IPSECS_OUT_NOSA);
 		}
+		/* Only an SA with transform state can be applied. */
 		if (ipsec_xform_of(sa) == NULL) {
-			ops->counters[ops->c_noxform]++;
+			if ((ops = ipsec_xform_lookup(r->proto)) != NULL)
+				ops->counters[ops->c_noxform]++;
 			return bundle_fail(b, why, IPSECS_OUT_INVAL);
 		}
 		b->step[b->n].sa = key_sa_get(sa);

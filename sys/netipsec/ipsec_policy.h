@@ -57,7 +57,7 @@ uint8_t	ipsec_policy_level(int af, const struct ipsec_request *req);
  * request without an SA asks the key engine for one (SADB_ACQUIRE; a
  * policy without requests gets SADB_X_SPDACQUIRE); at level use it is
  * then skipped, otherwise the packet is dropped.  Returns 0, or -1 with
- * *why set (IPSECS_OUT_NOSA, IPSECS_OUT_NOTSUPP) and nothing held.
+ * *why set (IPSECS_OUT_NOSA, IPSECS_OUT_INVAL) and nothing held.
  */
 int	ipsec_policy_bundle(const struct ipsec_policy *p,
 	    const struct ip_hdr_info *hi, struct ipsec_bundle *b,

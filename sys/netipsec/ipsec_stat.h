@@ -38,8 +38,6 @@ enum ipsecstat_counter {
 	IPSECS_OUT_NOMEM,	/* outbound failed: no buffer room */
 	IPSECS_OUT_NOROUTE,	/* no route (the IP path counts it) */
 	/* Ours, beyond KAME: reasons KAME folds into the ones above. */
-	IPSECS_IN_NOTSUPP,	/* a transform header without a row */
-	IPSECS_OUT_NOTSUPP,	/* policy asks for a transform without one */
 	IPSECS_OUT_TOOBIG,	/* answered with ICMP too big */
 	IPSECS_IN_TUNNEL,	/* inner packet of a tunnel invalid */
 	IPSECS_IN_ECN,		/* forbidden ECN combination (RFC 6040) */

@@ -104,24 +104,30 @@ no_state(const struct ipsec_sa *sa, int *why, int counter)
 	return IPSEC_DROP;
 }
 
+/* The lengths after a transform that passed; inval names the drop. */
+static enum ipsec_verdict
+fix_lengths(enum ipsec_verdict v, struct pbuf *pb, int *why, int inval)
+{
+	if (v == IPSEC_PASS && ipsec_fix_iplen(pb) != 0) {
+		*why = inval;
+		return IPSEC_DROP;
+	}
+	return v;
+}
+
 enum ipsec_verdict
 ipsec_xform_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
     size_t protoff, int *why)
 {
 	struct ipsec_xform *xf = ipsec_xform_of(sa);
-	enum ipsec_verdict v;
 	int dummy;
 
 	if (why == NULL)
 		why = &dummy;
 	if (xf == NULL)
 		return no_state(sa, why, IPSECS_OUT_INVAL);
-	v = xf->ops->output(sa, pb, skip, protoff, why);
-	if (v == IPSEC_PASS && ipsec_fix_iplen(pb) != 0) {
-		*why = IPSECS_OUT_INVAL;
-		v = IPSEC_DROP;
-	}
-	return v;
+	return fix_lengths(xf->ops->output(sa, pb, skip, protoff, why), pb,
+	    why, IPSECS_OUT_INVAL);
 }
 
 enum ipsec_verdict
@@ -129,17 +135,12 @@ ipsec_xform_input(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
     size_t protoff, uint8_t *nxt, int *why)
 {
 	struct ipsec_xform *xf = ipsec_xform_of(sa);
-	enum ipsec_verdict v;
 	int dummy;
 
 	if (why == NULL)
 		why = &dummy;
 	if (xf == NULL)
 		return no_state(sa, why, IPSECS_IN_INVAL);
-	v = xf->ops->input(sa, pb, skip, protoff, nxt, why);
-	if (v == IPSEC_PASS && ipsec_fix_iplen(pb) != 0) {
-		*why = IPSECS_IN_INVAL;
-		v = IPSEC_DROP;
-	}
-	return v;
+	return fix_lengths(xf->ops->input(sa, pb, skip, protoff, nxt, why),
+	    pb, why, IPSECS_IN_INVAL);
 }

@@ -12,7 +12,6 @@
  * the message.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -510,41 +509,6 @@ keysock_detach(struct keysock *so)
 		keysock_free(so);
 }
 
-static void
-spare_open(void)
-{
-	if (spare_fd < 0)
-		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-}
-
-/*
- * Out of descriptors, accept4() fails while the pending connection keeps
- * the listening socket readable, and the event loop would spin on it at
- * full CPU for as long as the condition lasts.  The reserve descriptor is
- * given back for the moment it takes to accept that connection and close
- * it, so the client sees its socket closed at once rather than waiting.
- */
-static bool
-shed_one(int lfd)
-{
-	int fd;
-
-	if (spare_fd < 0)
-		return false;
-	close(spare_fd);
-	spare_fd = -1;
-	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-	if (fd >= 0) {
-		close(fd);
-		keysock_stat.shed++;
-		pfkeystat.sockerr++;
-		logmsg(LOG_WARNING, "pfkey: out of descriptors, connection "
-		    "closed");
-	}
-	spare_open();
-	return fd >= 0;
-}
-
 /*
  * Only root may hold a PF_KEY socket (RFC 2367 section 1.3).  False when
  * nothing more can be accepted now.
@@ -554,11 +518,19 @@ accept_one(int lfd)
 {
 	struct ucred cred;
 	socklen_t clen = sizeof(cred);
+	bool shed;
 	int fd;
 
-	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	fd = net_unix_accept(lfd, SOCK_NONBLOCK | SOCK_CLOEXEC, &spare_fd,
+	    &shed);
+	if (fd < 0 && shed) {
+		keysock_stat.shed++;
+		pfkeystat.sockerr++;
+		logmsg(LOG_WARNING, "pfkey: out of descriptors, connection "
+		    "closed");
+	}
 	if (fd < 0)
-		return (errno == EMFILE || errno == ENFILE) && shed_one(lfd);
+		return shed;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) != 0 ||
 	    cred.uid != 0) {
 		keysock_stat.refused++;
@@ -605,7 +577,7 @@ keysock_listen(const char *path)
 		return -1;
 	listen_fd = fd;
 	strcpy(listen_path, path);
-	spare_open();
+	net_unix_spare(&spare_fd);
 	return 0;
 }
 

@@ -10,10 +10,12 @@ raw CPI (setkey -R), one sockmgr run takes
     back to the original payload (transport) or inner packet (tunnel);
     an incompressible one and one below the 90-byte threshold must leave
     without IPComp, as they were (ipcomps_uncompr, ipcomps_threshold);
-  * IPComp packets zlib compressed, from the wire: they must reach the
-    host equal to the packets zlib compressed.
-Then the negative cases, each dropped with its counter: unknown CPI,
-a zlib bomb, a packet inflating past 65,535 bytes (and one inflating to
+  * IPComp packets zlib compressed, and one too small to compress sent
+    as it is (in tunnel mode, in plain IP in IP), from the wire: they
+    must reach the host equal to the packets zlib compressed.
+IPv6 with a hop-by-hop and a routing header carries IPComp behind them,
+both ways.  Then the negative cases, each dropped with its counter:
+unknown CPI, a zlib bomb, a packet inflating past 65,535 bytes (and one inflating to
 exactly that, delivered), a header cut short, a deflate stream cut
 short, corrupt deflate data, IPComp inside IPComp; and a packet that
 inflates past its own buffer (8 KB from one frame) is delivered whole.
@@ -33,7 +35,8 @@ import zlib
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from offline_common import Checker, sockmgr, DLT_RAW  # noqa: E402
 from scapy.layers.inet import IP, UDP, TCP  # noqa: E402
-from scapy.layers.inet6 import IPv6  # noqa: E402
+from scapy.layers.inet6 import IPv6, IPv6ExtHdrHopByHop  # noqa: E402
+from scapy.layers.inet6 import IPv6ExtHdrRouting  # noqa: E402
 from scapy.packet import Raw  # noqa: E402
 from scapy.utils import wrpcap  # noqa: E402
 
@@ -318,6 +321,55 @@ def negative():
                (20 + len(big)), r.stdout.replace("\n", " ")[:200])
 
 
+def ext_offset(raw):
+    """(offset of the byte naming the header after the IPv6 extension
+    headers, offset of that header) of an IPv6 packet."""
+    nh_off, off, nh = 6, 40, raw[6]
+    while nh in (0, 43, 60):
+        nh_off, nh, off = off, raw[off], off + (raw[off + 1] + 1) * 8
+    return nh_off, off
+
+
+def ipv6_extension_headers():
+    """IPComp goes in behind the hop-by-hop and routing headers on
+    output and comes out from behind them on input."""
+    a, b = HOSTS[6]
+    script = """flush;
+spdflush;
+add {a} {b} ipcomp 0x5001 -m transport -C deflate;
+add {b} {a} ipcomp 0x5002 -m transport -C deflate;
+spdadd {a} {b} any -P out ipsec ipcomp/transport//use;
+spdadd {b} {a} any -P in ipsec ipcomp/transport//use;
+""".format(a=a, b=b)
+    out = bytes(IPv6(src=a, dst=b, hlim=61) / IPv6ExtHdrHopByHop() /
+                IPv6ExtHdrRouting(addresses=[b], segleft=0) /
+                UDP(sport=1000, dport=2000) / Raw(TEXT[:900]))
+    back = bytes(IPv6(src=b, dst=a, hlim=61) / IPv6ExtHdrHopByHop() /
+                 UDP(sport=2000, dport=1000) / Raw(TEXT[:800]))
+    nh_off, off = ext_offset(back)
+    wire = bytearray(back[:off])
+    wire[nh_off] = IPPROTO_COMP
+    wire += struct.pack("!BBH", 17, 0, CPI_DEFLATE) + deflate(back[off:])
+    wire[4:6] = struct.pack("!H", len(wire) - 40)
+    run = sockmgr(SOCKMGR, script, host_in=[out], wire_in=[bytes(wire)])
+    ok, why = len(run.wire) == 1, "%d out" % len(run.wire)
+    if ok:
+        raw = run.wire[0]
+        nh_off, off = ext_offset(raw)
+        o_nh_off, o_off = ext_offset(out)
+        try:
+            ok = (off == o_off and raw[nh_off] == IPPROTO_COMP and
+                  raw[off] == 17 and raw[7:nh_off] == out[7:nh_off] and
+                  inflate(raw[off + 4:]) == out[o_off:] and
+                  lengths_ok(6, raw))
+            why = raw[:off + 4].hex()
+        except Exception as e:  # noqa: BLE001 -- any failure is a FAIL
+            ok, why = False, "%s: %s" % (type(e).__name__, e)
+    chk.report(ok, "ours->zlib ipv6 behind hop-by-hop and routing", why)
+    chk.report(run.host == [back], "zlib->ours ipv6 behind hop-by-hop",
+               run.host[0][:64].hex() if run.host else "nothing")
+
+
 def run_tshark():
     """tshark's IPComp dissector reads our headers as we meant them."""
     if not tshark_pkts:
@@ -349,6 +401,7 @@ def run_tshark():
 def main():
     for c in cases():
         one_case(c)
+    ipv6_extension_headers()
     negative()
     run_tshark()
     return chk.summary()

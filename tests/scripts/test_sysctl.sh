@@ -44,6 +44,24 @@ for v in net.inet.ipsec.ah_cleartos net.inet.esp.esp_enable \
 done
 grep -q "^kernel.ostype = Linux$" "$tmp/all" && ok || ko "-a runs procps -a"
 
+# The seed's table, as its users wrote it: each read, and written back.
+for v in net.inet.ipsec.ah_cleartos=1 net.inet.ipsec.ah_offsetmask=0 \
+    net.inet.ipsec.dfbit=0 net.inet.ipsec.ecn=0 net.inet.ipsec.debug=0 \
+    net.inet6.ipsec6.ecn=0 net.inet6.ipsec6.debug=0 \
+    net.inet6.ipsec6.def_policy=1 net.inet.ah.ah_cleartos=1; do
+	expect "seed table: ${v%=*}" 0 "${v%=*}: ${v#*=}" -- \
+	    "$SYSCTL" "${v%=*}"
+	expect "seed table: $v" 0 "${v%=*}: ${v#*=} -> ${v#*=}" -- \
+	    "$SYSCTL" -w "$v"
+done
+
+# Every node the MIB lists can be read back by name, with its -d text.
+for v in $("$SYSCTL" -a 2>/dev/null | sed -n 's/^\(net\.[a-z0-9_.]*\): .*/\1/p'); do
+	"$SYSCTL" -n "$v" | grep -qE '^-?[0-9]+$' &&
+	    [ -n "$("$SYSCTL" -d "$v" | sed 's/^[^:]*: //')" ] && ok ||
+	    ko "read back $v"
+done
+
 # Writes, both forms and both spellings.
 expect "-w" 0 "net.inet.ipsec.dfbit: 0 -> 2" -- \
     "$SYSCTL" -w net.inet.ipsec.dfbit=2

@@ -58,7 +58,7 @@ static const struct alg_case algs[] = {
 	{ "hmac-sha2-256", SADB_X_AALG_SHA2_256, 32, 16 },	/* 4868 */
 	{ "hmac-sha2-384", SADB_X_AALG_SHA2_384, 48, 24 },
 	{ "hmac-sha2-512", SADB_X_AALG_SHA2_512, 64, 32 },
-	{ "hmac-ripemd160", SADB_X_AALG_RIPEMD160HMAC, 20, 12 },	/* 2857 */
+	{ "hmac-ripemd160", SADB_X_AALG_RIPEMD160HMAC, 20, 12 }, /* 2857 */
 	{ "aes-xcbc-mac", SADB_X_AALG_AES_XCBC_MAC, 16, 12 },	/* 3566 */
 	{ "keyed-md5", SADB_X_AALG_MD5, 16, 12 },
 	{ "keyed-sha1", SADB_X_AALG_SHA, 20, 12 },

@@ -228,6 +228,38 @@ test_counters_parse_rejects(void)
 	CU_ASSERT_EQUAL(mib_counters_parse(&cs, bad4), -1);
 }
 
+/* Requests no client sends: refused whole, nothing changed or read. */
+static void
+test_proto_bad_requests(void)
+{
+	static char big[MIB_PROTO_MAX + 2];
+	char nul[] = "set net.inet.ipsec.dfbit=1\0x";
+	size_t n, i, len;
+
+	memset(big, 'a', sizeof(big) - 1);
+	n = mib_proto_serve(big, sizeof(big) - 1, 0, reply, sizeof(reply));
+	reply[n] = '\0';
+	CU_ASSERT_STRING_EQUAL(reply, "22 request\n");
+	n = mib_proto_serve(nul, sizeof(nul) - 1, 0, reply, sizeof(reply));
+	reply[n] = '\0';
+	CU_ASSERT_STRING_EQUAL(reply, "22 request\n");
+	CU_ASSERT_EQUAL(ipsec_vars.dfbit, 0);
+	/* One word more than a request may carry. */
+	len = (size_t)snprintf(big, sizeof(big), "set");
+	for (i = 0; i <= MIB_PROTO_ITEMS; i++)
+		len += (size_t)snprintf(big + len, sizeof(big) - len,
+		    " net.inet.ipsec.dfbit=1");
+	CU_ASSERT_STRING_EQUAL(serve(big, 0), "22 request\n");
+	CU_ASSERT_EQUAL(ipsec_vars.dfbit, 0);
+	/* A reply that would not fit its buffer is EMSGSIZE, not cut. */
+	n = mib_proto_serve("get", 3, 0, reply, 64);
+	reply[n] = '\0';
+	CU_ASSERT_STRING_EQUAL(reply, "90 get\n");
+	CU_ASSERT_STRING_EQUAL(serve("get a b", 0), "22 b\n");
+	CU_ASSERT_STRING_EQUAL(serve("zero", 0), "22 zero\n");
+	CU_ASSERT_STRING_EQUAL(serve("set =1", 0), "2 =1\n");
+}
+
 static const struct test_case mib_cases[] = {
 	{ "defaults are the initial values", test_defaults_are_initial_values },
 	{ "both spellings", test_lookup_spellings },
@@ -237,6 +269,7 @@ static const struct test_case mib_cases[] = {
 	{ "set is all or nothing, root only", test_proto_set_all_or_nothing },
 	{ "stats and zero", test_proto_stats_and_zero },
 	{ "malformed counter lines", test_counters_parse_rejects },
+	{ "malformed requests", test_proto_bad_requests },
 	{ NULL, NULL },
 };
 
