@@ -305,6 +305,7 @@ live_print(void)
 	const struct if_wire_stats *ws = if_wire_stats(live.wire);
 	bool head = false;
 
+	if_wire_collect(live.wire);
 	sockmgr_print_stats(live.path);
 	sockmgr_print_counters("ether", &head, ether_iflink(live.ether)->c,
 	    ETHER_NCOUNTERS, ether_name, NULL);

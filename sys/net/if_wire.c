@@ -70,6 +70,19 @@ wire_output(struct netif *ifp, const uint8_t *data, size_t len)
 	return wire_xmit(ifp, data, len, NULL, 0);
 }
 
+void
+if_wire_collect(struct netif *ifp)
+{
+	struct if_wire *sc = ifp->softc;
+	struct tpacket_stats_v3 st;
+	socklen_t len = sizeof(st);
+
+	/* The kernel counts until read, and reading resets: each once. */
+	if (sc->fd >= 0 && getsockopt(sc->fd, SOL_PACKET, PACKET_STATISTICS,
+	    &st, &len) == 0)
+		ifp->stats.idrops += st.tp_drops;
+}
+
 static int
 wire_detach(struct netif *ifp)
 {

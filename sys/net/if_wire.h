@@ -66,4 +66,11 @@ int	if_wire_start(struct netif *ifp, struct pbuf_pool *pool,
 /* The driver's own counters. */
 const struct if_wire_stats *if_wire_stats(const struct netif *ifp);
 
+/*
+ * Add the frames the kernel dropped because the receive ring was full
+ * (PACKET_STATISTICS) to the interface's input drops; the kernel keeps
+ * counting until asked, so callers printing the counters do it first.
+ */
+void	if_wire_collect(struct netif *ifp);
+
 #endif

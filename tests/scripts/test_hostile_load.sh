@@ -160,7 +160,8 @@ out=$LIVE_DIR/B.out
 c() { live_counter "$out" "$1" "$2"; }
 sent() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], 0))' \
     "$LIVE_DIR/sent.json" "$1"; }
-lost=$(awk '/^wire:/ { for (i = 1; i < NF; i++) if ($(i + 1) ~ /^dropped/) print $i }' "$out")
+lost=$(awk '/^vb: .* packets in/ { for (i = 1; i < NF; i++)
+	if ($(i + 1) ~ /^dropped/) print $i }' "$out")
 lost=${lost:-0}
 total=$(( $(sent badspi) + $(sent badicv) + $(sent replay) + $(sent frag) +
     $(sent clear) ))
