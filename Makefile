@@ -5,7 +5,10 @@
 #   make asan         the same tests under AddressSanitizer + UBSan ($(BUILD)-asan)
 #   make fuzz         build the libFuzzer targets (clang) and run each briefly
 #   make fuzz-long    every libFuzzer target for FUZZ_RUNS (10 M) executions
-#   make bench        build and run the benchmarks in tests/bench
+#   make bench        build and run the in-process benchmarks in tests/bench
+#   make bench-live   the live benchmark (root; not in CI): our tunnel, the
+#                     naive forwarder, wireguard-go and strongSwan through
+#                     two namespaces, installing BENCH_DEB_PKGS when missing
 #   make install      PREFIX=/usr/local DESTDIR= : programs, libraries, headers,
 #                     pkg-config file, man pages
 #   make deps         install the Debian packages we need, only when missing
@@ -44,6 +47,11 @@ DEB_PKGS = build-essential pkg-config libssl-dev zlib1g-dev libpcap-dev \
 	   python3 python3-scapy python3-cryptography tshark iproute2 nftables ethtool netbase \
 	   iputils-ping iperf3 bsdutils procps
 
+# Debian packages only the live benchmark needs (make bench-live), never CI.
+BENCH_DEB_PKGS = iperf3 wireguard-go wireguard-tools charon-systemd \
+		 strongswan-swanctl libcharon-extra-plugins \
+		 libstrongswan-extra-plugins libstrongswan-standard-plugins
+
 SYS_SRCS	:= $(sort $(wildcard sys/*/*.c))
 OBJ		= $(BUILD)/obj
 SYS_OBJS	:= $(SYS_SRCS:%.c=$(OBJ)/%.o)
@@ -56,6 +64,8 @@ TPROG_SRCS	:= $(sort $(wildcard tests/progs/*.c))
 TPROG_BINS	:= $(TPROG_SRCS:tests/progs/%.c=$(BUILD)/tests/progbin/%)
 BENCH_SRCS	:= $(sort $(wildcard tests/bench/*.c))
 BENCH_BINS	:= $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
+# Built with the benchmarks, run only by bench_live.sh.
+BENCH_TOOLS	:= $(BUILD)/bench/naive_fwd
 FUZZ_SRCS	:= $(sort $(wildcard tests/fuzz/fuzz_*.c))
 LIBIPSEC_SRCS	:= $(sort $(wildcard lib/libipsec/*.c))
 MAN_PAGES	:= $(wildcard docs/*.[1-9])
@@ -70,7 +80,7 @@ PROG_BINS	:= $(PROGS:%=$(BUILD)/sbin/%)
 # would be pulled in to resolve the program's own calls.
 LINK_LIBS	:= $(BUILD)/lib/libipsec.a $(BUILD)/libsys.a
 
-.PHONY: all test asan fuzz fuzz-long bench install deps demo clean lint FORCE
+.PHONY: all test asan fuzz fuzz-long bench bench-live install deps demo clean lint FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -226,7 +236,21 @@ fuzz-long:
 	done
 
 bench: $(BENCH_BINS)
-	@set -e; for b in $(BENCH_BINS); do echo "== $$b"; $$b; done
+	@set -e; for b in $(filter-out $(BENCH_TOOLS),$(BENCH_BINS)); do \
+	    echo "== $$b"; $$b; done
+
+# Installs what is missing (as make deps does, from its own list), then
+# runs tests/bench/bench_live.sh, which skips what it cannot run.
+bench-live: all $(BENCH_TOOLS)
+	@missing=""; for p in $(BENCH_DEB_PKGS); do \
+	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    timeout 600 apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	        timeout 900 apt-get install -y -qq --no-install-recommends \
+	        $$missing || echo "bench-live: could not install:$$missing"; \
+	fi
+	@BUILD=$(BUILD) tests/bench/bench_live.sh
 
 lint:
 	@for m in $(MAN_PAGES); do mandoc -Tlint -W warning $$m || exit 1; done
