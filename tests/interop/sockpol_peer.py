@@ -5,7 +5,9 @@ library named by $LIBIPSEC), then serves or talks.  One line of output per
 result, for tests/scripts/test_live_sockpol.sh.
 
   server tcp|udp PORT SECONDS [POLICY...]   echo what arrives
-  client tcp|udp ADDR PORT [POLICY...]      send, print the echo or error
+  client tcp|udp ADDR PORT [POLICY...]      send, print the answer, or
+                                            timeout, silent (connected, no
+                                            answer) or the errno
   set POLICY                                print the setsockopt errno
   getset POLICY...                          set, print getsockopt's dump
 """
@@ -88,10 +90,18 @@ def client(proto, addr, port, policies):
     set_policies(s, policies)
     try:
         s.connect((addr, port))
-        s.send(b"hello")
-        print(s.recv(100).decode() or "eof")
     except socket.timeout:
         print("timeout")
+        return
+    except OSError as e:
+        print("errno %d" % e.errno)
+        return
+    try:
+        s.send(b"hello")
+        print(s.recv(100).decode().strip() or "eof")
+    except socket.timeout:
+        # Connected (TCP) but no answer; for UDP the same as no server.
+        print("silent" if proto == "tcp" else "timeout")
     except OSError as e:
         print("errno %d" % e.errno)
 

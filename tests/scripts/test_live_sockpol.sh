@@ -13,7 +13,11 @@
 #  - bypass by a non-root user is EACCES, discard EINVAL, an IPsec policy
 #    by that user fine; getsockopt returns what was set;
 #  - setkey -DP shows the entries "(per-socket policy)" while the sockets
-#    live, and nothing once they are closed.
+#    live, and nothing once they are closed;
+#  - inetd's `#@' lines protect exactly the services below them (clear
+#    clients refused, protected ones served, other services clear), a bad
+#    policy is reported with its line and its service not started, and
+#    SIGHUP applies a changed file.
 # The wire capture (tshark) is the independent judge of what was clear.
 set -u
 BUILD=${BUILD:-build}
@@ -61,7 +65,7 @@ serve() {
 	peer "$side" server "$@" >"$LIVE_DIR/srv$port" 2>&1 &
 	LIVE_PIDS+=($!)
 	for _ in $(seq 50); do
-		grep -q ready "$LIVE_DIR/srv$port" && return 0
+		grep -qs ready "$LIVE_DIR/srv$port" && return 0
 		sleep 0.1
 	done
 	cat "$LIVE_DIR/srv$port"
@@ -125,6 +129,64 @@ r=$(ip netns exec "smlA$$" setpriv --reuid=65534 --regid=65534 \
 sleep 13
 n=$(live_setkey B -DP | grep -c 'per-socket policy')
 [ "$n" = 0 ] && ok || ko "$n per-socket entries left after close"
+
+# inetd in B: `#@' lines protect exactly the services below them.
+cat >"$LIVE_DIR/inetd.conf" <<'CONF'
+# Protected both ways.
+#@ in ipsec esp/transport//require; out ipsec esp/transport//require
+echo	stream	tcp	nowait	root	internal
+daytime	dgram	udp	wait	root	internal
+#@
+discard	stream	tcp	nowait	root	internal
+7100	stream	tcp	nowait	nobody	/bin/cat	cat
+#@ in ipsec esp/transport//bogus
+daytime	stream	tcp	nowait	root	internal
+CONF
+start_inetd() {
+	ip netns exec "smlB$$" env SOCK="$LIVE_DIR/runB" \
+	    "$BUILD/sbin/inetd" -d "$LIVE_DIR/inetd.conf" \
+	    2>>"$LIVE_DIR/inetd.err" &
+	LIVE_PIDS+=($!)
+	inetd_pid=$!
+	for _ in $(seq 50); do
+		grep -q 'discard: listening' "$LIVE_DIR/inetd.err" && return 0
+		sleep 0.1
+	done
+	cat "$LIVE_DIR/inetd.err"
+	return 1
+}
+start_inetd && ok || ko "inetd start"
+PROT="out ipsec esp/transport//require"
+r=$(peer A client tcp 10.99.0.2 7)
+[ "$r" = timeout ] && ok || ko "inetd: clear echo: $r (want timeout)"
+r=$(peer A client tcp 10.99.0.2 7 "$PROT")
+[ "$r" = hello ] && ok || ko "inetd: protected echo: $r"
+r=$(peer A client udp 10.99.0.2 13)
+[ "$r" = timeout ] && ok || ko "inetd: clear udp daytime: $r"
+r=$(peer A client udp 10.99.0.2 13 "$PROT")
+[[ "$r" =~ ^[A-Z][a-z][a-z]\ [A-Z][a-z][a-z]\ .*[0-9]{4}$ ]] && ok ||
+    ko "inetd: protected udp daytime: $r"
+r=$(peer A client tcp 10.99.0.2 9)
+[ "$r" = silent ] && ok || ko "inetd: clear discard: $r (want silent)"
+r=$(peer A client tcp 10.99.0.2 7100)
+[ "$r" = hello ] && ok || ko "inetd: clear cat as nobody: $r"
+r=$(peer A client tcp 10.99.0.2 13)
+[ "$r" = "errno 111" ] && ok || ko "inetd: daytime under a bad policy: $r"
+grep -q 'line 8: invalid ipsec policy "in ipsec esp/transport//bogus"' \
+    "$LIVE_DIR/inetd.err" && grep -q 'line 9: daytime: the ipsec policy' \
+    "$LIVE_DIR/inetd.err" && ok || { ko "inetd: bad policy not reported";
+    cat "$LIVE_DIR/inetd.err"; }
+n=$(live_setkey B -DP | grep -c 'per-socket policy')
+[ "$n" = 4 ] && ok || ko "inetd: $n per-socket entries (want 4)"
+# SIGHUP with the echo line's policy gone: echo is clear, entries go.
+sed -i '2d' "$LIVE_DIR/inetd.conf"
+kill -HUP "$inetd_pid"
+sleep 1.5
+r=$(peer A client tcp 10.99.0.2 7)
+[ "$r" = hello ] && ok || ko "inetd: clear echo after SIGHUP: $r"
+n=$(live_setkey B -DP | grep -c 'per-socket policy')
+[ "$n" = 0 ] && ok || ko "inetd: $n per-socket entries after SIGHUP"
+kill "$inetd_pid"
 
 # UDP under a catch-all require SPD on both sides.
 for side in A B; do
