@@ -9,6 +9,10 @@ result, for tests/scripts/test_live_sockpol.sh.
                                             timeout, silent (connected, no
                                             answer) or the errno
   set POLICY                                print the setsockopt errno
+  hold SECONDS POLICY...                    a UDP socket with the policies,
+                                            bound, handed to a forked child
+                                            that execs sleep SECONDS; the
+                                            parent closes it and exits
   getset POLICY...                          set, print getsockopt's dump
 """
 import ctypes
@@ -18,6 +22,7 @@ import sys
 import time
 
 IP_IPSEC_POLICY = 16
+IPV6_IPSEC_POLICY = 34
 LIB = ctypes.CDLL(os.environ["LIBIPSEC"])
 LIB.ipsec_set_policy.restype = ctypes.c_void_p
 LIB.ipsec_set_policy.argtypes = [ctypes.c_char_p, ctypes.c_int]
@@ -40,7 +45,11 @@ def policy(text):
 
 def set_policies(s, policies):
     for text in policies:
-        s.setsockopt(socket.IPPROTO_IP, IP_IPSEC_POLICY, policy(text))
+        if s.family == socket.AF_INET6:
+            s.setsockopt(socket.IPPROTO_IPV6, IPV6_IPSEC_POLICY,
+                         policy(text))
+        else:
+            s.setsockopt(socket.IPPROTO_IP, IP_IPSEC_POLICY, policy(text))
 
 
 def get_policy(s, direction):
@@ -56,22 +65,26 @@ def get_policy(s, direction):
 
 
 def kind(name):
-    return socket.SOCK_STREAM if name == "tcp" else socket.SOCK_DGRAM
+    return socket.SOCK_STREAM if name.startswith("tcp") else socket.SOCK_DGRAM
+
+
+def family(name):
+    return socket.AF_INET6 if name.endswith("6") else socket.AF_INET
 
 
 def server(proto, port, seconds, policies):
-    s = socket.socket(socket.AF_INET, kind(proto))
+    s = socket.socket(family(proto), kind(proto))
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     set_policies(s, policies)
-    s.bind(("0.0.0.0", port))
-    if proto == "tcp":
+    s.bind(("::" if family(proto) == socket.AF_INET6 else "0.0.0.0", port))
+    if kind(proto) == socket.SOCK_STREAM:
         s.listen(8)
     print("ready", flush=True)
     end = time.time() + seconds
     while time.time() < end:
         s.settimeout(max(0.1, end - time.time()))
         try:
-            if proto == "tcp":
+            if kind(proto) == socket.SOCK_STREAM:
                 c, _ = s.accept()
                 c.settimeout(3)
                 c.sendall(c.recv(100))
@@ -85,7 +98,7 @@ def server(proto, port, seconds, policies):
 
 
 def client(proto, addr, port, policies):
-    s = socket.socket(socket.AF_INET, kind(proto))
+    s = socket.socket(family(proto), kind(proto))
     s.settimeout(3)
     set_policies(s, policies)
     try:
@@ -101,7 +114,7 @@ def client(proto, addr, port, policies):
         print(s.recv(100).decode().strip() or "eof")
     except socket.timeout:
         # Connected (TCP) but no answer; for UDP the same as no server.
-        print("silent" if proto == "tcp" else "timeout")
+        print("silent" if kind(proto) == socket.SOCK_STREAM else "timeout")
     except OSError as e:
         print("errno %d" % e.errno)
 
@@ -118,6 +131,19 @@ def main(argv):
             print("errno 0")
         except OSError as e:
             print("errno %d" % e.errno)
+    elif argv[0] == "hold":
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        set_policies(s, argv[2:])
+        s.bind(("0.0.0.0", 0))
+        s.set_inheritable(True)
+        pid = os.fork()
+        if pid == 0:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.dup2(null, 2)
+            os.execv("/bin/sleep", ["sleep", argv[1]])
+        s.close()
+        print(pid, flush=True)
     elif argv[0] == "getset":
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         set_policies(s, argv[1:])

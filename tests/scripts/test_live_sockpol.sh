@@ -12,8 +12,10 @@
 #    `out bypass' on both ends talk clear while other UDP goes as ESP;
 #  - bypass by a non-root user is EACCES, discard EINVAL, an IPsec policy
 #    by that user fine; getsockopt returns what was set;
+#  - the same over IPv6 (IPV6_IPSEC_POLICY);
 #  - setkey -DP shows the entries "(per-socket policy)" while the sockets
-#    live, and nothing once they are closed;
+#    live, and nothing once they are closed; a descriptor handed on by
+#    fork and exec keeps its entry until its last holder is killed;
 #  - inetd's `#@' lines protect exactly the services below them (clear
 #    clients refused, protected ones served, other services clear), a bad
 #    policy is reported with its line and its service not started, and
@@ -77,13 +79,16 @@ K2=0x2122232425262728292a2b2c2d2e2f303132333435363738393a3b3c
 cat >"$LIVE_DIR/sa.conf" <<CONF
 add 10.99.0.1 10.99.0.2 esp 0x1001 -m transport -E aes-gcm-16 $K1;
 add 10.99.0.2 10.99.0.1 esp 0x1002 -m transport -E aes-gcm-16 $K2;
+add fd99::1 fd99::2 esp 0x1003 -m transport -E aes-gcm-16 $K1;
+add fd99::2 fd99::1 esp 0x1004 -m transport -E aes-gcm-16 $K2;
 CONF
 
 live_wire || { ko namespaces; echo "$pass passed, $fail failed"; exit 1; }
-live_start A va -a 10.99.0.1/24 -f "$LIVE_DIR/sa.conf" &&
-    live_start B vb -a 10.99.0.2/24 -f "$LIVE_DIR/sa.conf" && ok ||
+live_start A va -a 10.99.0.1/24 -a fd99::1/64 -f "$LIVE_DIR/sa.conf" &&
+    live_start B vb -a 10.99.0.2/24 -a fd99::2/64 -f "$LIVE_DIR/sa.conf" &&
+    ok ||
     { ko "sockmgr start"; echo "$pass passed, $fail failed"; exit 1; }
-inA tshark -a duration:60 -q -i va -w "$LIVE_DIR/wire.pcap" 2>/dev/null &
+inA tshark -a duration:150 -q -i va -w "$LIVE_DIR/wire.pcap" 2>/dev/null &
 cap=$!
 LIVE_PIDS+=($cap)
 sleep 1.5
@@ -106,6 +111,25 @@ n=$(live_setkey B -DP | grep -c 'per-socket policy')
 [ "$n" -ge 1 ] && ok || ko "setkey -DP shows $n per-socket entries"
 live_setkey B -DP | grep -A2 'per-socket policy' |
     grep -q 'esp/transport//require' && ok || ko "-DP: the policy"
+
+# IPv6: IPV6_IPSEC_POLICY on a TCP6 listener.
+serve B tcp6 5006 8 "in ipsec esp/transport//require" && ok ||
+    ko "server 5006"
+r=$(peer A client tcp6 fd99::2 5006)
+[ "$r" = timeout ] && ok || ko "IPv6: clear client of 5006: $r"
+r=$(peer A client tcp6 fd99::2 5006 "out ipsec esp/transport//require")
+[ "$r" = hello ] && ok || ko "IPv6: protected client of 5006: $r"
+
+# A descriptor passed on by fork and exec keeps the entry; it goes when
+# the last holder dies, even by SIGKILL.
+holder=$(peer A hold 30 "in ipsec esp/transport//require")
+sleep 1.5
+n=$(live_setkey A -DP | grep -c 'per-socket policy')
+[ "$n" = 1 ] && ok || ko "fork/exec: $n entries while the child holds it"
+kill -KILL "$holder"
+sleep 1.5
+n=$(live_setkey A -DP | grep -c 'per-socket policy')
+[ "$n" = 0 ] && ok || ko "fork/exec: $n entries after SIGKILL"
 
 # getsockopt returns what was set; errors.
 r=$(peer A getset "in ipsec esp/transport//require" "out bypass")
