@@ -3,13 +3,17 @@
  * 100,000 outbound policies of mixed, realistic shapes (host to host,
  * subnet to subnet, with and without protocol and ports, IPv4 and IPv6),
  * then times lookups of packets that hit a policy and of packets that
- * miss them all.  The design target is a 100,000-policy lookup within 2x
- * of a 10-policy one; the last lines print the ratios.
+ * miss them all.  Issue 13's target is a 100,000-policy lookup within
+ * 1.5x of a 10-policy one; the ratios are printed.  Last, the memory one
+ * policy takes with 1,000,000 in the SPD, from malloc's own accounting
+ * (mallinfo2 before and after; the requests are inline, so an IPsec
+ * policy takes what these do).
  *
- * Each figure is the best of several runs, which filters out other load
- * on the machine.
+ * Each figure is the best of several runs, in CPU time of this thread,
+ * which filters out other load on the machine.
  */
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +25,7 @@
 #define ROUNDS		64
 #define RUNS		7
 #define NTEMPLATES	8
+#define MEM_COUNT	1000000
 
 /* One policy shape: family, prefixes, protocol, ports. */
 struct template {
@@ -153,7 +158,7 @@ now_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
@@ -186,6 +191,21 @@ time_lookups(bool miss)
 	return best;
 }
 
+/* Bytes malloc holds per policy with n in the SPD. */
+static double
+bytes_per_policy(uint32_t n)
+{
+	struct mallinfo2 m0, m1;
+
+	key_spd_fini();
+	m0 = mallinfo2();
+	build(n);
+	m1 = mallinfo2();
+	key_spd_fini();
+	return ((double)(m1.uordblks + m1.hblkhd) -
+	    (double)(m0.uordblks + m0.hblkhd)) / (double)n;
+}
+
 int
 main(void)
 {
@@ -207,8 +227,10 @@ main(void)
 	key_spd_fini();
 	ratio_hit = hit[2] / hit[0];
 	ratio_miss = miss[2] / miss[0];
-	printf("ratio 100000/10: hit %.2f, miss %.2f (target <= 2.00: %s)\n",
+	printf("ratio 100000/10: hit %.2f, miss %.2f (target <= 1.50: %s)\n",
 	    ratio_hit, ratio_miss,
-	    ratio_hit <= 2.0 && ratio_miss <= 2.0 ? "met" : "NOT met");
+	    ratio_hit <= 1.5 && ratio_miss <= 1.5 ? "met" : "NOT met");
+	printf("memory per policy at %d policies: %.0f bytes\n", MEM_COUNT,
+	    bytes_per_policy(MEM_COUNT));
 	return 0;
 }
