@@ -55,6 +55,15 @@ n=$(hits $keys)
 ek=$(hex 16); ak=$(hex 20)
 "$SETKEY" -e "add 10.9.2.1 10.9.2.2 esp 0x3001 -lh 1 -E aes-cbc 0x$ek
     -A hmac-sha1 0x$ak;" && ok || ko "add -lh 1"
+# Dumps run across the expiry, so that some hold the SA when it goes.
+dumps=
+for _ in $(seq 30); do
+	"$SETKEY" -D >/dev/null 2>&1 &
+	dumps="$dumps $!"
+	sleep 0.05
+done
+# shellcheck disable=SC2086
+wait $dumps
 for _ in $(seq 50); do
 	"$SETKEY" -D | grep -q "(0x00003001)" || break
 	sleep 0.1
