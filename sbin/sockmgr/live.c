@@ -261,7 +261,10 @@ int
 sockmgr_live_start(const struct sockmgr_options *o)
 {
 	struct ether_ifaddr addrs[SOCKMGR_ADDRS_MAX];
-	struct if_wire_config wcfg = { .name = o->wire_if };
+	struct if_wire_config wcfg = {
+		.name = o->wire_if,
+		.qdisc_bypass = o->qdisc_bypass,
+	};
 	struct ether_config cfg;
 	char err[256];
 
@@ -314,6 +317,9 @@ live_print(void)
 	    (unsigned long long)ws->cksum_completed,
 	    (unsigned long long)ws->truncated,
 	    (unsigned long long)ws->ignored);
+	printf("%s: %llu frames sent in %llu system calls\n", live.wire->name,
+	    (unsigned long long)live.wire->stats.opackets,
+	    (unsigned long long)ws->tx_calls);
 	printf("%s: %llu segmentation offloads cut\n", live.tun->name,
 	    (unsigned long long)if_tun_segmented(live.tun));
 	sockmgr_print_netif(live.tun);

@@ -67,7 +67,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: sockmgr [-d] [-S dir] [-f script] "
 	    "[-o name=value] [-a addr] ...\n"
-	    "       sockmgr [-d] [-S dir] [-f script] [-o name=value] "
+	    "       sockmgr [-Bd] [-S dir] [-f script] [-o name=value] "
 	    "-i wire_if -t tun_if\n"
 	    "               -a addr/plen ... [-g gateway] ...\n"
 	    "       sockmgr [-k] [-S dir] [-f script] [-o name=value] "
@@ -163,10 +163,13 @@ parse_options(int argc, char **argv, struct sockmgr_options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->dir = SOCKMGR_DIR_DEFAULT;
-	while ((ch = getopt(argc, argv, "a:df:g:i:ko:r:S:t:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:Bdf:g:i:ko:r:S:t:w:")) != -1) {
 		switch (ch) {
 		case 'a':
 			add_addr(o, optarg);
+			break;
+		case 'B':
+			o->qdisc_bypass = true;
 			break;
 		case 'd':
 			o->foreground = true;
@@ -207,7 +210,8 @@ parse_options(int argc, char **argv, struct sockmgr_options *o)
 		}
 	}
 	if (optind != argc || (sockmgr_live(o) && sockmgr_offline(o)) ||
-	    (o->keep && !sockmgr_offline(o)))
+	    (o->keep && !sockmgr_offline(o)) ||
+	    (o->qdisc_bypass && !sockmgr_live(o)))
 		usage();
 }
 

@@ -30,6 +30,7 @@ struct sockmgr_options {
 	int		 plens[SOCKMGR_ADDRS_MAX]; /* -a /PLEN; -1: none */
 	const char	*wire_if;	/* -i: live mode's wire NIC */
 	const char	*tun_if;	/* -t: live mode's TUN interface */
+	bool		 qdisc_bypass;	/* -B: wire frames skip the qdisc */
 	size_t		 ngateways;	/* -g: one per family */
 	const char	*gateways[2];
 };

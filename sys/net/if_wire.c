@@ -30,6 +30,18 @@
 #define WIRE_TYPE_IP		0x0800
 #define WIRE_TYPE_IPV6		0x86dd
 
+/*
+ * The transmit queue: n frames in slots of slotlen bytes, each slot with
+ * its iovec and message header set up once.
+ */
+struct wire_txq {
+	uint8_t			*slots;
+	size_t			 slotlen;
+	unsigned int		 n;
+	struct iovec		 iov[IF_WIRE_TX_BATCH];
+	struct mmsghdr		 msg[IF_WIRE_TX_BATCH];
+};
+
 struct if_wire {
 	int			 fd;
 	int			 ifindex;
@@ -39,27 +51,81 @@ struct if_wire {
 	struct pbuf_pool	*pool;
 	bool			 started;
 	struct netif		*ifp;
+	struct wire_txq		 txq;
 	struct if_wire_stats	 stats;
 };
 
-/* Transmit one frame: header and payload as two iovecs. */
+/*
+ * Write the queued frames, as many per system call as the kernel takes.
+ * sendmmsg() stops at the first frame it cannot send and reports the
+ * error on the next call, which then names that frame: it is counted and
+ * skipped, so one bad frame costs only itself.
+ */
+static void
+wire_flush(void *arg)
+{
+	struct if_wire *sc = arg;
+	struct wire_txq *q = &sc->txq;
+	struct netif *ifp = sc->ifp;
+	unsigned int i = 0, end;
+	int r;
+
+	while (i < q->n) {
+		r = sendmmsg(sc->fd, q->msg + i, q->n - i, MSG_DONTWAIT);
+		if (r < 0 && errno == EINTR)
+			continue;
+		sc->stats.tx_calls++;
+		if (r <= 0) {
+			ifp->stats.oerrors++;
+			i++;
+			continue;
+		}
+		for (end = i + (unsigned int)r; i < end; i++) {
+			ifp->stats.opackets++;
+			ifp->stats.obytes += q->iov[i].iov_len;
+		}
+	}
+	q->n = 0;
+}
+
+/* Queue one frame: header and payload copied into the next slot. */
 static int
 wire_xmit(struct netif *ifp, const uint8_t *hdr, size_t hlen,
     const uint8_t *pl, size_t plen)
 {
 	struct if_wire *sc = ifp->softc;
-	struct iovec iov[2] = {
-		{ .iov_base = (void *)(uintptr_t)hdr, .iov_len = hlen },
-		{ .iov_base = (void *)(uintptr_t)pl, .iov_len = plen },
-	};
-	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+	struct wire_txq *q = &sc->txq;
+	uint8_t *slot;
 
-	if (sendmsg(sc->fd, &msg, MSG_DONTWAIT) != (ssize_t)(hlen + plen)) {
+	if (hlen + plen > q->slotlen || hlen + plen == 0) {
 		ifp->stats.oerrors++;
 		return -1;
 	}
-	ifp->stats.opackets++;
-	ifp->stats.obytes += hlen + plen;
+	slot = q->iov[q->n].iov_base;
+	memcpy(slot, hdr, hlen);
+	if (plen > 0)
+		memcpy(slot + hlen, pl, plen);
+	q->iov[q->n].iov_len = hlen + plen;
+	if (++q->n == IF_WIRE_TX_BATCH || !sc->started)
+		wire_flush(sc);
+	return 0;
+}
+
+/* The slots for the NIC's MTU, and their message headers. */
+static int
+wire_txq_init(struct wire_txq *q, size_t mtu)
+{
+	unsigned int i;
+
+	q->slotlen = mtu + WIRE_HDRLEN;
+	if ((q->slots = malloc(IF_WIRE_TX_BATCH * q->slotlen)) == NULL)
+		return -1;
+	memset(q->msg, 0, sizeof(q->msg));
+	for (i = 0; i < IF_WIRE_TX_BATCH; i++) {
+		q->iov[i].iov_base = q->slots + (size_t)i * q->slotlen;
+		q->msg[i].msg_hdr.msg_iov = &q->iov[i];
+		q->msg[i].msg_hdr.msg_iovlen = 1;
+	}
 	return 0;
 }
 
@@ -88,8 +154,13 @@ wire_detach(struct netif *ifp)
 {
 	struct if_wire *sc = ifp->softc;
 
-	if (sc->started)
+	if (sc->txq.n > 0)
+		wire_flush(sc);
+	if (sc->started) {
 		net_event_remove(sc->fd);
+		net_event_flush_remove(wire_flush, sc);
+	}
+	free(sc->txq.slots);
 	if (sc->ring != NULL)
 		munmap(sc->ring, sc->ringlen);
 	if (sc->fd >= 0)
@@ -292,9 +363,7 @@ wire_ring(struct if_wire *sc)
 
 /*
  * Bind to the NIC, take every multicast frame (solicited-node groups)
- * and skip the kernel's own transmissions.  Ours go through the qdisc
- * layer (PACKET_QDISC_BYPASS would also hide them from tcpdump on the
- * NIC).
+ * and skip the kernel's own transmissions.
  */
 static int
 wire_bind(struct if_wire *sc)
@@ -328,7 +397,10 @@ wire_open(struct if_wire *sc, const struct if_wire_config *cfg,
 	if (sc->fd < 0 || wire_ifinfo(sc, cfg->name, mtu) != 0 ||
 	    wire_ring(sc) != 0 || wire_bind(sc) != 0)
 		return -1;
-	return 0;
+	if (cfg->qdisc_bypass && setsockopt(sc->fd, SOL_PACKET,
+	    PACKET_QDISC_BYPASS, &(int){ 1 }, sizeof(int)) != 0)
+		return -1;
+	return wire_txq_init(&sc->txq, *mtu);
 }
 
 struct netif *
@@ -375,6 +447,10 @@ if_wire_start(struct netif *ifp, struct pbuf_pool *pool,
 	netif_set_input(ifp, input, arg);
 	if (net_event_add(sc->fd, EPOLLIN, wire_readable, sc) != 0)
 		return -1;
+	if (net_event_flush_add(wire_flush, sc) != 0) {
+		net_event_remove(sc->fd);
+		return -1;
+	}
 	sc->started = true;
 	return 0;
 }

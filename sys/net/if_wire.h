@@ -8,9 +8,18 @@
  * pass it on.  A TPACKET_V3 receive ring gives that status with every
  * frame, and hands over whole blocks of frames per wakeup with no system
  * call per packet.  Such frames get their checksum completed here before
- * the layer above sees them.  Frames are sent with one sendmsg() each
- * (Ethernet header and payload as two iovecs, no copy), through the
- * qdisc layer.
+ * the layer above sees them.
+ *
+ * Frames to send are copied into a queue of preallocated slots (one
+ * MTU-sized frame each, per driver instance: no allocation per packet,
+ * nothing shared between instances) and written with one sendmmsg() per
+ * batch: when IF_WIRE_TX_BATCH frames are queued, and at the end of every
+ * event-loop wakeup (a net_event flush hook).  A frame the kernel refuses
+ * is counted (oerrors) and the rest of the batch still goes.  Frames go
+ * through the qdisc layer, so captures on the NIC see them; with
+ * cfg->qdisc_bypass (PACKET_QDISC_BYPASS) they skip it, which saves the
+ * qdisc's locking per frame but hides our frames from tcpdump on the NIC
+ * and from traffic control: off by default.
  *
  * The driver moves whole frames and knows no protocol above Ethernet
  * framing: every frame it reads goes, in a pool buffer, to the input
@@ -25,6 +34,7 @@
 #ifndef SYS_NET_IF_WIRE_H
 #define SYS_NET_IF_WIRE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,15 +46,19 @@
 #define IF_WIRE_BLOCKS		32
 /* Milliseconds before the kernel hands over a block not yet full. */
 #define IF_WIRE_BLOCK_TMO	1
+/* Frames queued before a sendmmsg() even within one wakeup. */
+#define IF_WIRE_TX_BATCH	64
 
 struct if_wire_config {
 	const char		*name;		/* the NIC */
+	bool			 qdisc_bypass;	/* PACKET_QDISC_BYPASS */
 };
 
 struct if_wire_stats {
 	uint64_t	cksum_completed;	/* CSUMNOTREADY fixed */
 	uint64_t	truncated;		/* longer than the MTU */
 	uint64_t	ignored;		/* runts, VLAN tags */
+	uint64_t	tx_calls;		/* sendmmsg() calls */
 };
 
 /*
@@ -57,8 +71,9 @@ struct netif *if_wire_attach(const struct if_wire_config *cfg, char *err,
 
 /*
  * Start receiving: every frame goes to input(arg, pb) in a buffer from
- * pool, Ethernet header first.  Registers the socket with net_event; 0,
- * or -1 with errno.
+ * pool, Ethernet header first.  Registers the socket and the end-of-wakeup
+ * flush with net_event (before, each frame is written at once); 0, or -1
+ * with errno.
  */
 int	if_wire_start(struct netif *ifp, struct pbuf_pool *pool,
 	    netif_input_fn input, void *arg);

@@ -38,6 +38,8 @@ static size_t		 nslots;
 static uint32_t		 next_gen = 1;
 static struct event_timer timers[NET_EVENT_TIMERS];
 static size_t		 ntimers;
+static struct event_timer flushes[NET_EVENT_FLUSHES];
+static size_t		 nflushes;
 static time_t		 last_tick;
 static volatile int	 stopping;
 
@@ -135,40 +137,66 @@ net_event_remove(int fd)
 	return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
 }
 
-int
-net_event_timer_add(net_event_timer_fn cb, void *arg)
+/* Add cb(arg) to a hook table of max entries holding *n. */
+static int
+hook_add(struct event_timer *tab, size_t *n, size_t max,
+    net_event_timer_fn cb, void *arg)
 {
 	if (cb == NULL) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (ntimers == NET_EVENT_TIMERS) {
+	if (*n == max) {
 		errno = ENOSPC;
 		return -1;
 	}
 	if (loop_open() != 0)
 		return -1;
-	timers[ntimers].cb = cb;
-	timers[ntimers].arg = arg;
-	ntimers++;
+	tab[*n].cb = cb;
+	tab[*n].arg = arg;
+	(*n)++;
 	return 0;
+}
+
+static int
+hook_remove(struct event_timer *tab, size_t *n, net_event_timer_fn cb,
+    void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++) {
+		if (tab[i].cb != cb || tab[i].arg != arg)
+			continue;
+		memmove(&tab[i], &tab[i + 1], (*n - i - 1) * sizeof(tab[0]));
+		(*n)--;
+		return 0;
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+int
+net_event_timer_add(net_event_timer_fn cb, void *arg)
+{
+	return hook_add(timers, &ntimers, NET_EVENT_TIMERS, cb, arg);
 }
 
 int
 net_event_timer_remove(net_event_timer_fn cb, void *arg)
 {
-	size_t i;
+	return hook_remove(timers, &ntimers, cb, arg);
+}
 
-	for (i = 0; i < ntimers; i++) {
-		if (timers[i].cb != cb || timers[i].arg != arg)
-			continue;
-		memmove(&timers[i], &timers[i + 1],
-		    (ntimers - i - 1) * sizeof(timers[0]));
-		ntimers--;
-		return 0;
-	}
-	errno = ENOENT;
-	return -1;
+int
+net_event_flush_add(net_event_timer_fn cb, void *arg)
+{
+	return hook_add(flushes, &nflushes, NET_EVENT_FLUSHES, cb, arg);
+}
+
+int
+net_event_flush_remove(net_event_timer_fn cb, void *arg)
+{
+	return hook_remove(flushes, &nflushes, cb, arg);
 }
 
 /*
@@ -226,6 +254,8 @@ net_event_run_once(int timeout_ms)
 	for (i = 0; i < n; i++)
 		dispatch(&evs[i]);
 	timers_run();
+	for (i = 0; (size_t)i < nflushes; i++)
+		flushes[i].cb(flushes[i].arg);
 	return 0;
 }
 
@@ -255,4 +285,5 @@ net_event_shutdown(void)
 	slots = NULL;
 	nslots = 0;
 	ntimers = 0;
+	nflushes = 0;
 }
