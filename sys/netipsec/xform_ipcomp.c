@@ -149,6 +149,7 @@ static int
 ipcomp_init(struct ipsec_sa *sa, struct ipsec_xform *xf)
 {
 	const struct crypto_alg *alg;
+	int error;
 
 	alg = crypto_alg_byid(CRYPTO_KIND_COMP, sa->alg_enc);
 	if (alg == NULL || !crypto_alg_available(alg))
@@ -159,8 +160,8 @@ ipcomp_init(struct ipsec_sa *sa, struct ipsec_xform *xf)
 	/* A CPI has 16 bits; only -R lets the SPI be anything else. */
 	if (!(sa->flags & SADB_X_EXT_RAWCPI) && ntohl(sa->spi) > 0xffff)
 		return EINVAL;
-	if (crypto_comp_new(alg, 0, &xf->comp) != 0)
-		return ENOMEM;
+	if ((error = crypto_comp_new(alg, 0, &xf->comp)) != 0)
+		return error;
 	if (sa->flags & SADB_X_EXT_RAWCPI)
 		xf->flags |= IPSEC_XF_RAWCPI;
 	xf->alg = sa->alg_enc;
