@@ -45,14 +45,6 @@ table_name(size_t i, const void *arg)
 }
 
 static const char *
-xform_name(size_t i, const void *arg)
-{
-	const struct ipsec_xform_ops *ops = arg;
-
-	return ops->counter_name(i);
-}
-
-static const char *
 path_name(size_t i, const void *arg)
 {
 	return ip_path_stat_name(*(const int *)arg, (enum ip_path_counter)i);
@@ -105,32 +97,10 @@ print_ip(const struct ip_path *path, int af)
 		    ICMP6STAT_NSTATS, table_name, icmp6stat_names);
 }
 
-/*
- * The statistics of a transform without a MIB node of its own
- * (net.inet.NAME.stats), from its table row, headed by its name.
- */
-static void
-print_xforms(void)
-{
-	const struct ipsec_xform_ops *ops;
-	char node[MIB_NAME_MAX];
-	bool head;
-	size_t i;
-
-	for (i = 0; (ops = ipsec_xform_at(i)) != NULL; i++) {
-		head = false;
-		snprintf(node, sizeof(node), "net.inet.%s.stats", ops->name);
-		if (ops->counter_name != NULL && mib_lookup(node) == NULL)
-			sockmgr_print_counters(ops->name, &head,
-			    ops->counters, ops->ncounters, xform_name, ops);
-	}
-}
-
 void
 sockmgr_print_stats(const struct ip_path *path)
 {
 	print_mib();
-	print_xforms();
 	print_ip(path, AF_INET);
 	print_ip(path, AF_INET6);
 }

@@ -151,7 +151,7 @@ mib_zero(const struct mib_node *node)
 {
 	if (node->kind != MIB_STATS)
 		return EROFS;
-	node->stats->reset();
+	node->stats->reset(node->stats->ctx);
 	return 0;
 }
 

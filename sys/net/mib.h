@@ -34,9 +34,11 @@ enum mib_kind {
 typedef void (*mib_counter_fn)(void *arg, const char *name, int index,
 	    uint64_t value);
 
+/* A statistics node's walker and zeroer, both given ctx. */
 struct mib_stats_ops {
-	void	(*walk)(mib_counter_fn fn, void *arg);
-	void	(*reset)(void);
+	void		(*walk)(const void *ctx, mib_counter_fn fn, void *arg);
+	void		(*reset)(const void *ctx);
+	const void	*ctx;
 };
 
 struct mib_node {

@@ -127,7 +127,7 @@ void
 mib_counters_from_node(struct mib_counters *cs, const struct mib_node *node)
 {
 	cs->n = 0;
-	node->stats->walk(add_counter, cs);
+	node->stats->walk(node->stats->ctx, add_counter, cs);
 }
 
 /* One "name value" or "name[index] value" line. */

@@ -160,7 +160,7 @@ do_stats(struct request *q, struct reply *r)
 	if (n->kind != MIB_STATS)
 		return fail(r, EINVAL, q->word[0]);
 	put(r, "0\n");
-	n->stats->walk(put_counter, r);
+	n->stats->walk(n->stats->ctx, put_counter, r);
 	return 0;
 }
 

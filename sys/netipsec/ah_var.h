@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sys/net/mib.h"
 #include "sys/netipsec/ipsec_xform.h"
+#include "sys/netipsec/ipsec_xform_stat.h"
 
 struct crypto_auth;
 
@@ -72,13 +72,12 @@ struct ahstat {
 extern uint64_t ahstat_counters[AHS_NCOUNTERS];
 extern uint64_t ahstat_hist[AH_ALG_MAX];
 
-/* Snapshot in FreeBSD's layout; reset to zero (tests, sysctl -w). */
+/*
+ * The counters, histogram and drop meanings of AH (ipsec_xform_stat.h:
+ * reset, walk, names); a snapshot in FreeBSD's layout.
+ */
+extern const struct ipsec_xform_stats ah_stats;
 void	ahstat_get(struct ahstat *st);
-void	ahstat_reset(void);
-/* For net.inet.ah.stats: every counter, then non-zero ahs_hist. */
-void	ahstat_walk(mib_counter_fn fn, void *arg);
-/* "ahs_hdrops", ...; NULL out of range. */
-const char *ahstat_name(enum ahstat_counter c);
 
 /*
  * Header sizes in front of the ICV: RFC 4302/2402 (next header, payload
@@ -116,8 +115,17 @@ extern const struct ipsec_xform_ops ah_xform_ops;
  * means for the policy engine and return IPSEC_DROP.  ah_hdrlen() is the
  * length of the SA's AH header with ICV and padding for family af.
  */
-enum ipsec_verdict ah_drop_in(int *why, enum ahstat_counter c);
-enum ipsec_verdict ah_drop_out(int *why, enum ahstat_counter c);
+static inline enum ipsec_verdict
+ah_drop_in(int *why, enum ahstat_counter c)
+{
+	return ipsec_xform_drop(&ah_stats, false, c, why);
+}
+
+static inline enum ipsec_verdict
+ah_drop_out(int *why, enum ahstat_counter c)
+{
+	return ipsec_xform_drop(&ah_stats, true, c, why);
+}
 size_t	ah_hdrlen(const struct ipsec_xform *xf, int af);
 
 /*

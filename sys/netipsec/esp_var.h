@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sys/net/mib.h"
 #include "sys/netipsec/ipsec_xform.h"
+#include "sys/netipsec/ipsec_xform_stat.h"
 
 #define ESP_ALG_MAX	256	/* histogram size: one per SADB_EALG id */
 
@@ -70,13 +70,12 @@ struct espstat {
 extern uint64_t espstat_counters[ESPS_NCOUNTERS];
 extern uint64_t espstat_hist[ESP_ALG_MAX];
 
-/* Snapshot in FreeBSD's layout; reset to zero (tests, sysctl -w). */
+/*
+ * The counters, histogram and drop meanings of ESP (ipsec_xform_stat.h:
+ * reset, walk, names); a snapshot in FreeBSD's layout.
+ */
+extern const struct ipsec_xform_stats esp_stats;
 void	espstat_get(struct espstat *st);
-void	espstat_reset(void);
-/* For net.inet.esp.stats: every counter, then non-zero esps_hist. */
-void	espstat_walk(mib_counter_fn fn, void *arg);
-/* "esps_hdrops", ...; NULL out of range. */
-const char *espstat_name(enum espstat_counter c);
 
 /* ESP header in front of the IV. */
 #define ESP_HDRLEN	8
@@ -124,8 +123,17 @@ extern const struct ipsec_xform_ops esp_xform_ops;
  * writes the AEAD additional data of a packet with (full) sequence number
  * seq into aad (12 bytes of room) and returns its length.
  */
-enum ipsec_verdict esp_drop_in(int *why, enum espstat_counter c);
-enum ipsec_verdict esp_drop_out(int *why, enum espstat_counter c);
+static inline enum ipsec_verdict
+esp_drop_in(int *why, enum espstat_counter c)
+{
+	return ipsec_xform_drop(&esp_stats, false, c, why);
+}
+
+static inline enum ipsec_verdict
+esp_drop_out(int *why, enum espstat_counter c)
+{
+	return ipsec_xform_drop(&esp_stats, true, c, why);
+}
 int	esp_random(void *p, size_t n);
 /*
  * The CBC IV of the packet whose ESP header is at esp: the explicit IV

@@ -31,8 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sys/net/mib.h"
 #include "sys/netipsec/ipsec_xform.h"
+#include "sys/netipsec/ipsec_xform_stat.h"
 
 #define IPCOMP_ALG_MAX		8	/* FreeBSD: histogram by CALG id */
 #define IPCOMPSTAT_VERSION	2	/* FreeBSD's struct version */
@@ -91,13 +91,12 @@ struct ipcompstat {
 extern uint64_t ipcompstat_counters[IPCOMPS_NCOUNTERS];
 extern uint64_t ipcompstat_hist[IPCOMP_ALG_MAX];
 
-/* Snapshot in FreeBSD's layout; reset to zero (tests, sysctl -w). */
+/*
+ * The counters, histogram and drop meanings of IPComp (ipsec_xform_stat.h:
+ * reset, walk, names); a snapshot in FreeBSD's layout.
+ */
+extern const struct ipsec_xform_stats ipcomp_stats;
 void	ipcompstat_get(struct ipcompstat *st);
-void	ipcompstat_reset(void);
-/* For net.inet.ipcomp.stats: every counter, then non-zero ipcomps_hist. */
-void	ipcompstat_walk(mib_counter_fn fn, void *arg);
-/* "ipcomps_hdrops", ...; NULL out of range. */
-const char *ipcompstat_name(enum ipcompstat_counter c);
 
 /*
  * The IPComp row of the transform table (see ipsec_xform.h).  Its init
@@ -133,8 +132,17 @@ struct ipsec_sa *ipcomp_tunnel_sa(const struct sockaddr *src,
  * c, set *why to the ipsecstat counter it means for the policy engine
  * and return IPSEC_DROP.
  */
-enum ipsec_verdict ipcomp_drop_in(int *why, enum ipcompstat_counter c);
-enum ipsec_verdict ipcomp_drop_out(int *why, enum ipcompstat_counter c);
+static inline enum ipsec_verdict
+ipcomp_drop_in(int *why, enum ipcompstat_counter c)
+{
+	return ipsec_xform_drop(&ipcomp_stats, false, c, why);
+}
+
+static inline enum ipsec_verdict
+ipcomp_drop_out(int *why, enum ipcompstat_counter c)
+{
+	return ipsec_xform_drop(&ipcomp_stats, true, c, why);
+}
 
 extern const struct ipsec_xform_ops ipcomp_xform_ops;
 

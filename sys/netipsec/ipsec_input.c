@@ -103,7 +103,7 @@ decapsulate(const struct ipsec_xform_ops *ops, struct pbuf *pb,
 	int af = res->hi.af;
 
 	if (ipip_input(pb, off, nxt, &why) != 0) {
-		ops->counters[ops->c_tunnel]++;
+		ops->stats->c[ops->c_tunnel]++;
 		return in_fail(af, why);
 	}
 	/*
@@ -112,7 +112,7 @@ decapsulate(const struct ipsec_xform_ops *ops, struct pbuf *pb,
 	 * it carries (no ports past the first fragment).
 	 */
 	if (ip_hdr_parse(pb->data, pb->len, &res->hi) != 0) {
-		ops->counters[ops->c_tunnel]++;
+		ops->stats->c[ops->c_tunnel]++;
 		return in_fail(af, IPSECS_IN_TUNNEL);
 	}
 	return -1;
@@ -145,7 +145,7 @@ header_sa(const struct ipsec_xform_ops *ops, const struct pbuf *pb,
 	uint32_t spi;
 
 	if (hi->len < off + ops->hdrmin) {
-		ops->counters[ops->c_hdrops]++;
+		ops->stats->c[ops->c_hdrops]++;
 		*why = in_fail(hi->af, IPSECS_IN_INVAL);
 		return NULL;
 	}
@@ -154,18 +154,18 @@ header_sa(const struct ipsec_xform_ops *ops, const struct pbuf *pb,
 	if (sa == NULL && ops->lookup != NULL)
 		sa = ops->lookup(&hi->src.sa, &hi->dst.sa, spi);
 	if (sa == NULL) {
-		ops->counters[ops->c_notdb]++;
+		ops->stats->c[ops->c_notdb]++;
 		*why = in_fail(hi->af, IPSECS_IN_NOSA);
 		return NULL;
 	}
 	if (sa->state != SADB_SASTATE_MATURE &&
 	    sa->state != SADB_SASTATE_DYING) {
-		ops->counters[ops->c_notdb]++;
+		ops->stats->c[ops->c_notdb]++;
 		*why = in_fail(hi->af, IPSECS_IN_BADSPI);
 		return NULL;
 	}
 	if (ipsec_xform_of(sa) == NULL) {
-		ops->counters[ops->c_noxform]++;
+		ops->stats->c[ops->c_noxform]++;
 		*why = in_fail(hi->af, IPSECS_IN_INVAL);
 		return NULL;
 	}

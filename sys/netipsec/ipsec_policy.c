@@ -12,6 +12,7 @@
 #include "sys/netipsec/ipsec_policy.h"
 #include "sys/netipsec/ipsec_var.h"
 #include "sys/netipsec/ipsec_xform.h"
+#include "sys/netipsec/ipsec_xform_stat.h"
 #include "sys/netkey/key_acquire.h"
 #include "sys/netkey/key_msg_spd.h"
 #include "sys/netkey/key_sad.h"
@@ -157,7 +158,7 @@ ipsec_policy_bundle(const struct ipsec_policy *p,
 		/* Only an SA with transform state can be applied. */
 		if (ipsec_xform_of(sa) == NULL) {
 			if ((ops = ipsec_xform_lookup(r->proto)) != NULL)
-				ops->counters[ops->c_noxform]++;
+				ops->stats->c[ops->c_noxform]++;
 			return bundle_fail(b, why, IPSECS_OUT_INVAL);
 		}
 		b->step[b->n].sa = key_sa_get(sa);

@@ -128,9 +128,9 @@ ipsecstat_reset(void)
 }
 
 void
-ipsecstat_reset_af(int af)
+ipsecstat_reset_set(const void *set)
 {
-	memset(ipsecstat_of(af), 0, sizeof(struct ipsecstat_set));
+	memset((void *)(uintptr_t)set, 0, sizeof(struct ipsecstat_set));
 }
 
 static void
@@ -144,9 +144,9 @@ walk_hist(mib_counter_fn fn, void *arg, const char *name, const uint64_t *h)
 }
 
 void
-ipsecstat_walk(int af, mib_counter_fn fn, void *arg)
+ipsecstat_walk(const void *set, mib_counter_fn fn, void *arg)
 {
-	const struct ipsecstat_set *s = ipsecstat_of(af);
+	const struct ipsecstat_set *s = set;
 	size_t i;
 
 	for (i = 0; i < IPSECS_NCOUNTERS; i++)

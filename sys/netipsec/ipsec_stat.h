@@ -113,11 +113,12 @@ void	ipsecstat_get(int af, struct ipsecstat *st);
 void	ipsecstat_reset(void);
 
 /*
- * For the MIB's stats nodes: every counter of af by name, then the
- * non-zero buckets of the ESP, AH and IPComp histograms; zero one family.
+ * For the MIB's stats nodes (struct mib_stats_ops, ctx one family's
+ * struct ipsecstat_set): every counter by name, then the non-zero buckets
+ * of the ESP, AH and IPComp histograms; zero that family.
  */
-void	ipsecstat_walk(int af, mib_counter_fn fn, void *arg);
-void	ipsecstat_reset_af(int af);
+void	ipsecstat_walk(const void *set, mib_counter_fn fn, void *arg);
+void	ipsecstat_reset_set(const void *set);
 
 /* "in_success", ...; NULL out of range. */
 const char *ipsecstat_name(enum ipsecstat_counter c);

@@ -20,6 +20,7 @@
 #include "sys/netipsec/ipcomp_var.h"
 #include "sys/netipsec/ipsec_stat.h"
 #include "sys/netipsec/ipsec_var.h"
+#include "sys/netipsec/ipsec_xform_stat.h"
 
 #define IPSEC_AF_VARS_DEFAULT {						\
 	.def_policy = IPSEC_POLICY_NONE,				\
@@ -47,35 +48,31 @@ struct ipsec_vars ipsec_vars = {
 };
 
 static void
-walk_inet(mib_counter_fn fn, void *arg)
+xform_walk(const void *ctx, mib_counter_fn fn, void *arg)
 {
-	ipsecstat_walk(AF_INET, fn, arg);
+	ipsec_xform_stats_walk(ctx, fn, arg);
 }
 
 static void
-walk_inet6(mib_counter_fn fn, void *arg)
+xform_reset(const void *ctx)
 {
-	ipsecstat_walk(AF_INET6, fn, arg);
+	ipsec_xform_stats_reset(ctx);
 }
 
-static void
-reset_inet(void)
-{
-	ipsecstat_reset_af(AF_INET);
-}
-
-static void
-reset_inet6(void)
-{
-	ipsecstat_reset_af(AF_INET6);
-}
-
-static const struct mib_stats_ops inet_ops = { walk_inet, reset_inet };
-static const struct mib_stats_ops inet6_ops = { walk_inet6, reset_inet6 };
-static const struct mib_stats_ops esp_ops = { espstat_walk, espstat_reset };
-static const struct mib_stats_ops ah_ops = { ahstat_walk, ahstat_reset };
+static const struct mib_stats_ops inet_ops = {
+	ipsecstat_walk, ipsecstat_reset_set, &ipsecstat_inet,
+};
+static const struct mib_stats_ops inet6_ops = {
+	ipsecstat_walk, ipsecstat_reset_set, &ipsecstat_inet6,
+};
+static const struct mib_stats_ops esp_ops = {
+	xform_walk, xform_reset, &esp_stats,
+};
+static const struct mib_stats_ops ah_ops = {
+	xform_walk, xform_reset, &ah_stats,
+};
 static const struct mib_stats_ops ipcomp_ops = {
-	ipcompstat_walk, ipcompstat_reset,
+	xform_walk, xform_reset, &ipcomp_stats,
 };
 
 #define VAR(n, a, f, lo, hi, d, text) {					\

@@ -16,6 +16,7 @@
 #include "sys/netipsec/ipsec_stat.h"
 #include "sys/netipsec/ipsec_util.h"
 #include "sys/netipsec/ipsec_xform.h"
+#include "sys/netipsec/ipsec_xform_stat.h"
 #include "sys/netipsec/replay.h"
 
 static const struct ipsec_xform_ops *const xform_table[] = {
@@ -99,7 +100,7 @@ no_state(const struct ipsec_sa *sa, int *why, int counter)
 	const struct ipsec_xform_ops *ops = ipsec_xform_lookup(sa->proto);
 
 	if (ops != NULL)
-		ops->counters[ops->c_noxform]++;
+		ops->stats->c[ops->c_noxform]++;
 	*why = counter;
 	return IPSEC_DROP;
 }

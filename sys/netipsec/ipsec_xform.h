@@ -77,6 +77,7 @@ enum ipsec_padmode {
 #define IPSEC_XF_IV32		0x0100	/* ESP: 32-bit IV and complement */
 
 struct ipsec_xform_ops;
+struct ipsec_xform_stats;
 
 /*
  * One SA's transform state.  Which fields a protocol uses is its own
@@ -123,11 +124,10 @@ struct ipsec_xform {
  * protoff and *nxt.  On IPSEC_DROP *why is the enum ipsecstat_counter
  * of the drop.
  *
- * counters points to the protocol's statistics array (ncounters of
- * them, named by counter_name: "esps_hdrops", ...); c_* are the indexes
- * the common input path moves itself.  in_authsucc is the
- * ipsecstat counter of an authenticated packet (-1: none for this
- * protocol).
+ * stats are the protocol's statistics (ipsec_xform_stat.h); c_* are the
+ * indexes of its counters that the common input path moves itself.
+ * in_authsucc is the ipsecstat counter of an authenticated packet (-1:
+ * none for this protocol).
  */
 struct ipsec_xform_ops {
 	uint8_t		 proto;		/* IPPROTO_ESP, ... */
@@ -145,9 +145,7 @@ struct ipsec_xform_ops {
 			    int *why);
 	struct ipsec_sa *(*lookup)(const struct sockaddr *src,
 			    const struct sockaddr *dst, uint32_t spi);
-	uint64_t	*counters;
-	size_t		 ncounters;
-	const char	*(*counter_name)(size_t i);
+	const struct ipsec_xform_stats *stats;
 	uint16_t	 c_hdrops;	/* header too short */
 	uint16_t	 c_notdb;	/* no SA, or not usable */
 	uint16_t	 c_noxform;	/* SA without transform state */

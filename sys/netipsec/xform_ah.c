@@ -61,39 +61,6 @@ ahstat_get(struct ahstat *st)
 	memcpy(st->ahs_hist, ahstat_hist, sizeof(ahstat_hist));
 }
 
-void
-ahstat_reset(void)
-{
-	memset(ahstat_counters, 0, sizeof(ahstat_counters));
-	memset(ahstat_hist, 0, sizeof(ahstat_hist));
-}
-
-void
-ahstat_walk(mib_counter_fn fn, void *arg)
-{
-	size_t i;
-
-	for (i = 0; i < AHS_NCOUNTERS; i++)
-		fn(arg, ahstat_names[i], -1, ahstat_counters[i]);
-	for (i = 0; i < AH_ALG_MAX; i++)
-		if (ahstat_hist[i] != 0)
-			fn(arg, "ahs_hist", (int)i, ahstat_hist[i]);
-}
-
-const char *
-ahstat_name(enum ahstat_counter c)
-{
-	if ((unsigned)c >= AHS_NCOUNTERS)
-		return NULL;
-	return ahstat_names[c];
-}
-
-static const char *
-ah_counter_name(size_t i)
-{
-	return ahstat_name((enum ahstat_counter)i);
-}
-
 /*
  * What an AH drop means to the policy engine's counters, by direction;
  * a reason without an entry is an invalid packet or SA.
@@ -110,21 +77,17 @@ static const enum ipsecstat_counter ah_out_reason[AHS_NCOUNTERS] = {
 	[AHS_TOOBIG] = IPSECS_OUT_NOMEM,
 };
 
-enum ipsec_verdict
-ah_drop_in(int *why, enum ahstat_counter c)
-{
-	ahstat_counters[c]++;
-	*why = ah_in_reason[c] != 0 ? ah_in_reason[c] : IPSECS_IN_INVAL;
-	return IPSEC_DROP;
-}
-
-enum ipsec_verdict
-ah_drop_out(int *why, enum ahstat_counter c)
-{
-	ahstat_counters[c]++;
-	*why = ah_out_reason[c] != 0 ? ah_out_reason[c] : IPSECS_OUT_INVAL;
-	return IPSEC_DROP;
-}
+const struct ipsec_xform_stats ah_stats = {
+	.c = ahstat_counters,
+	.names = ahstat_names,
+	.n = AHS_NCOUNTERS,
+	.hist = ahstat_hist,
+	.nhist = AH_ALG_MAX,
+	.hist_at = AHS_NCOUNTERS,
+	.hist_name = "ahs_hist",
+	.in_reason = ah_in_reason,
+	.out_reason = ah_out_reason,
+};
 
 /*
  * Header, ICV and the padding RFC 4302 section 3.3.3.2.1 asks for: the
@@ -225,9 +188,7 @@ const struct ipsec_xform_ops ah_xform_ops = {
 	.overhead = ah_overhead,
 	.output = ah_output,
 	.input = ah_input,
-	.counters = ahstat_counters,
-	.ncounters = AHS_NCOUNTERS,
-	.counter_name = ah_counter_name,
+	.stats = &ah_stats,
 	.c_hdrops = AHS_HDROPS,
 	.c_notdb = AHS_NOTDB,
 	.c_noxform = AHS_NOXFORM,

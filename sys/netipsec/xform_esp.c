@@ -68,39 +68,6 @@ espstat_get(struct espstat *st)
 	memcpy(st->esps_hist, espstat_hist, sizeof(espstat_hist));
 }
 
-void
-espstat_reset(void)
-{
-	memset(espstat_counters, 0, sizeof(espstat_counters));
-	memset(espstat_hist, 0, sizeof(espstat_hist));
-}
-
-void
-espstat_walk(mib_counter_fn fn, void *arg)
-{
-	size_t i;
-
-	for (i = 0; i < ESPS_NCOUNTERS; i++)
-		fn(arg, espstat_names[i], -1, espstat_counters[i]);
-	for (i = 0; i < ESP_ALG_MAX; i++)
-		if (espstat_hist[i] != 0)
-			fn(arg, "esps_hist", (int)i, espstat_hist[i]);
-}
-
-const char *
-espstat_name(enum espstat_counter c)
-{
-	if ((unsigned)c >= ESPS_NCOUNTERS)
-		return NULL;
-	return espstat_names[c];
-}
-
-static const char *
-esp_counter_name(size_t i)
-{
-	return espstat_name((enum espstat_counter)i);
-}
-
 /*
  * What an ESP drop means to the policy engine's counters, by direction;
  * a reason without an entry is an invalid packet or SA.
@@ -117,21 +84,17 @@ static const enum ipsecstat_counter esp_out_reason[ESPS_NCOUNTERS] = {
 	[ESPS_TOOBIG] = IPSECS_OUT_NOMEM,
 };
 
-enum ipsec_verdict
-esp_drop_in(int *why, enum espstat_counter c)
-{
-	espstat_counters[c]++;
-	*why = esp_in_reason[c] != 0 ? esp_in_reason[c] : IPSECS_IN_INVAL;
-	return IPSEC_DROP;
-}
-
-enum ipsec_verdict
-esp_drop_out(int *why, enum espstat_counter c)
-{
-	espstat_counters[c]++;
-	*why = esp_out_reason[c] != 0 ? esp_out_reason[c] : IPSECS_OUT_INVAL;
-	return IPSEC_DROP;
-}
+const struct ipsec_xform_stats esp_stats = {
+	.c = espstat_counters,
+	.names = espstat_names,
+	.n = ESPS_NCOUNTERS,
+	.hist = espstat_hist,
+	.nhist = ESP_ALG_MAX,
+	.hist_at = ESPS_NCOUNTERS,
+	.hist_name = "esps_hist",
+	.in_reason = esp_in_reason,
+	.out_reason = esp_out_reason,
+};
 
 /*
  * Random bytes for CBC IVs, random padding and esp_randpad, taken from
@@ -373,9 +336,7 @@ const struct ipsec_xform_ops esp_xform_ops = {
 	.overhead = esp_overhead,
 	.output = esp_output,
 	.input = esp_input,
-	.counters = espstat_counters,
-	.ncounters = ESPS_NCOUNTERS,
-	.counter_name = esp_counter_name,
+	.stats = &esp_stats,
 	.c_hdrops = ESPS_HDROPS,
 	.c_notdb = ESPS_NOTDB,
 	.c_noxform = ESPS_NOXFORM,

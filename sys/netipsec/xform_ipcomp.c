@@ -68,42 +68,6 @@ ipcompstat_get(struct ipcompstat *st)
 	st->ipcomps_uncompr = ipcompstat_counters[IPCOMPS_UNCOMPR];
 }
 
-void
-ipcompstat_reset(void)
-{
-	memset(ipcompstat_counters, 0, sizeof(ipcompstat_counters));
-	memset(ipcompstat_hist, 0, sizeof(ipcompstat_hist));
-}
-
-/* In FreeBSD's order: the histogram between crypto and threshold. */
-void
-ipcompstat_walk(mib_counter_fn fn, void *arg)
-{
-	size_t i;
-
-	for (i = 0; i < IPCOMPS_THRESHOLD; i++)
-		fn(arg, ipcompstat_names[i], -1, ipcompstat_counters[i]);
-	for (i = 0; i < IPCOMP_ALG_MAX; i++)
-		if (ipcompstat_hist[i] != 0)
-			fn(arg, "ipcomps_hist", (int)i, ipcompstat_hist[i]);
-	for (i = IPCOMPS_THRESHOLD; i < IPCOMPS_NCOUNTERS; i++)
-		fn(arg, ipcompstat_names[i], -1, ipcompstat_counters[i]);
-}
-
-const char *
-ipcompstat_name(enum ipcompstat_counter c)
-{
-	if ((unsigned)c >= IPCOMPS_NCOUNTERS)
-		return NULL;
-	return ipcompstat_names[c];
-}
-
-static const char *
-ipcomp_counter_name(size_t i)
-{
-	return ipcompstat_name((enum ipcompstat_counter)i);
-}
-
 /* What an IPComp drop means to the policy engine's counters. */
 static const enum ipsecstat_counter ipcomp_in_reason[IPCOMPS_NCOUNTERS] = {
 	[IPCOMPS_NOTDB] = IPSECS_IN_NOSA,
@@ -117,25 +81,18 @@ static const enum ipsecstat_counter ipcomp_out_reason[IPCOMPS_NCOUNTERS] = {
 	[IPCOMPS_TOOBIG] = IPSECS_OUT_NOMEM,
 };
 
-enum ipsec_verdict
-ipcomp_drop_in(int *why, enum ipcompstat_counter c)
-{
-	enum ipsecstat_counter r = ipcomp_in_reason[c];
-
-	ipcompstat_counters[c]++;
-	*why = r != 0 ? (int)r : IPSECS_IN_INVAL;
-	return IPSEC_DROP;
-}
-
-enum ipsec_verdict
-ipcomp_drop_out(int *why, enum ipcompstat_counter c)
-{
-	enum ipsecstat_counter r = ipcomp_out_reason[c];
-
-	ipcompstat_counters[c]++;
-	*why = r != 0 ? (int)r : IPSECS_OUT_INVAL;
-	return IPSEC_DROP;
-}
+/* FreeBSD's order: the histogram between crypto and threshold. */
+const struct ipsec_xform_stats ipcomp_stats = {
+	.c = ipcompstat_counters,
+	.names = ipcompstat_names,
+	.n = IPCOMPS_NCOUNTERS,
+	.hist = ipcompstat_hist,
+	.nhist = IPCOMP_ALG_MAX,
+	.hist_at = IPCOMPS_THRESHOLD,
+	.hist_name = "ipcomps_hist",
+	.in_reason = ipcomp_in_reason,
+	.out_reason = ipcomp_out_reason,
+};
 
 uint16_t
 ipcomp_cpi(const struct ipsec_sa *sa)
@@ -232,9 +189,7 @@ const struct ipsec_xform_ops ipcomp_xform_ops = {
 	.output = ipcomp_output,
 	.input = ipcomp_input,
 	.lookup = ipcomp_lookup,
-	.counters = ipcompstat_counters,
-	.ncounters = IPCOMPS_NCOUNTERS,
-	.counter_name = ipcomp_counter_name,
+	.stats = &ipcomp_stats,
 	.c_hdrops = IPCOMPS_HDROPS,
 	.c_notdb = IPCOMPS_NOTDB,
 	.c_noxform = IPCOMPS_NOXFORM,

@@ -50,9 +50,11 @@ walk_hist(mib_counter_fn fn, void *arg, const char *name, const uint64_t *h,
 }
 
 void
-pfkeystat_walk(mib_counter_fn fn, void *arg)
+pfkeystat_walk(const void *ctx, mib_counter_fn fn, void *arg)
 {
 	size_t i;
+
+	(void)ctx;
 
 	for (i = 0; i < sizeof(out_scalars) / sizeof(out_scalars[0]); i++)
 		fn(arg, out_scalars[i].name, -1, *out_scalars[i].p);
@@ -64,7 +66,8 @@ pfkeystat_walk(mib_counter_fn fn, void *arg)
 }
 
 void
-pfkeystat_reset(void)
+pfkeystat_reset(const void *ctx)
 {
+	(void)ctx;
 	memset(&pfkeystat, 0, sizeof(pfkeystat));
 }

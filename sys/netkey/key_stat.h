@@ -47,9 +47,10 @@ extern struct pfkeystat pfkeystat;
 
 /*
  * For net.key.stats: every scalar by KAME's field name, in_msgtarget[0-2],
- * and the non-zero buckets of out_msgtype and in_msgtype; zero them all.
+ * and the non-zero buckets of out_msgtype and in_msgtype; zero them all
+ * (struct mib_stats_ops; there is one set, ctx is not used).
  */
-void	pfkeystat_walk(mib_counter_fn fn, void *arg);
-void	pfkeystat_reset(void);
+void	pfkeystat_walk(const void *ctx, mib_counter_fn fn, void *arg);
+void	pfkeystat_reset(const void *ctx);
 
 #endif

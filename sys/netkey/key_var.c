@@ -36,6 +36,7 @@ struct key_vars key_vars = {
 static const struct mib_stats_ops pfkeystat_ops = {
 	.walk = pfkeystat_walk,
 	.reset = pfkeystat_reset,
+	.ctx = &pfkeystat,
 };
 
 #define VAR(n, a, f, lo, hi, d, text) {					\

@@ -177,7 +177,7 @@ run_line(struct ipsec_sa *sa, struct pbuf_pool *pool, const struct opts *o,
 			if (espstat_counters[c] != before[c])
 				break;
 		printf("drop %s\n", c < ESPS_NCOUNTERS ?
-		    espstat_name((enum espstat_counter)c) : "unknown");
+		    ipsec_xform_stats_name(&esp_stats, (size_t)c) : "unknown");
 	}
 	fflush(stdout);
 	pbuf_free(pb);

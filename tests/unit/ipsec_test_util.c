@@ -71,8 +71,8 @@ ipt_reset(void)
 	key_vars_reset();
 	ipsec_vars_reset();
 	ipsecstat_reset();
-	espstat_reset();
-	ahstat_reset();
+	ipsec_xform_stats_reset(&esp_stats);
+	ipsec_xform_stats_reset(&ah_stats);
 	sa_client_drain(&ipt_client);
 }
 

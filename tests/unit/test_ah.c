@@ -435,16 +435,18 @@ test_stats(void)
 {
 	struct ahstat st;
 
-	ahstat_reset();
+	ipsec_xform_stats_reset(&ah_stats);
 	ahstat_counters[AHS_BADAUTHL] = 7;
 	ahstat_hist[SADB_X_AALG_SHA2_256] = 3;
 	ahstat_get(&st);
 	CU_ASSERT_EQUAL(st.ahs_badauthl, 7);
 	CU_ASSERT_EQUAL(st.ahs_hist[SADB_X_AALG_SHA2_256], 3);
-	CU_ASSERT_STRING_EQUAL(ahstat_name(AHS_TUNNEL), "ahs_tunnel");
-	CU_ASSERT_STRING_EQUAL(ahstat_name(AHS_HDROPS), "ahs_hdrops");
-	CU_ASSERT_PTR_NULL(ahstat_name(AHS_NCOUNTERS));
-	ahstat_reset();
+	CU_ASSERT_STRING_EQUAL(ipsec_xform_stats_name(&ah_stats, AHS_TUNNEL),
+	    "ahs_tunnel");
+	CU_ASSERT_STRING_EQUAL(ipsec_xform_stats_name(&ah_stats, AHS_HDROPS),
+	    "ahs_hdrops");
+	CU_ASSERT_PTR_NULL(ipsec_xform_stats_name(&ah_stats, AHS_NCOUNTERS));
+	ipsec_xform_stats_reset(&ah_stats);
 	ahstat_get(&st);
 	CU_ASSERT_EQUAL(st.ahs_badauthl, 0);
 }

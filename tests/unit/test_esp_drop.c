@@ -417,9 +417,10 @@ test_stats_and_vars(void)
 	espstat_get(&st);
 	CU_ASSERT_EQUAL(st.esps_badauth, 7);
 	CU_ASSERT_EQUAL(st.esps_hist[SADB_X_EALG_AESGCM16], 3);
-	CU_ASSERT_STRING_EQUAL(espstat_name(ESPS_TUNNEL), "esps_tunnel");
-	CU_ASSERT_PTR_NULL(espstat_name(ESPS_NCOUNTERS));
-	espstat_reset();
+	CU_ASSERT_STRING_EQUAL(ipsec_xform_stats_name(&esp_stats, ESPS_TUNNEL),
+	    "esps_tunnel");
+	CU_ASSERT_PTR_NULL(ipsec_xform_stats_name(&esp_stats, ESPS_NCOUNTERS));
+	ipsec_xform_stats_reset(&esp_stats);
 	espstat_get(&st);
 	CU_ASSERT_EQUAL(st.esps_badauth, 0);
 

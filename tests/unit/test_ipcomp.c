@@ -437,7 +437,7 @@ test_stats(void)
 {
 	struct ipcompstat st;
 
-	ipcompstat_reset();
+	ipsec_xform_stats_reset(&ipcomp_stats);
 	ipcompstat_counters[IPCOMPS_CRYPTO] = 5;
 	ipcompstat_counters[IPCOMPS_THRESHOLD] = 6;
 	ipcompstat_counters[IPCOMPS_UNCOMPR] = 7;
@@ -448,12 +448,13 @@ test_stats(void)
 	CU_ASSERT_EQUAL(st.ipcomps_uncompr, 7);
 	CU_ASSERT_EQUAL(st.ipcomps_hist[SADB_X_CALG_DEFLATE], 3);
 	CU_ASSERT_EQUAL(st.version, IPCOMPSTAT_VERSION);
-	CU_ASSERT_STRING_EQUAL(ipcompstat_name(IPCOMPS_HDROPS),
-	    "ipcomps_hdrops");
-	CU_ASSERT_STRING_EQUAL(ipcompstat_name(IPCOMPS_UNCOMPR),
-	    "ipcomps_uncompr");
-	CU_ASSERT_PTR_NULL(ipcompstat_name(IPCOMPS_NCOUNTERS));
-	ipcompstat_reset();
+	CU_ASSERT_STRING_EQUAL(ipsec_xform_stats_name(&ipcomp_stats,
+	    IPCOMPS_HDROPS), "ipcomps_hdrops");
+	CU_ASSERT_STRING_EQUAL(ipsec_xform_stats_name(&ipcomp_stats,
+	    IPCOMPS_UNCOMPR), "ipcomps_uncompr");
+	CU_ASSERT_PTR_NULL(ipsec_xform_stats_name(&ipcomp_stats,
+	    IPCOMPS_NCOUNTERS));
+	ipsec_xform_stats_reset(&ipcomp_stats);
 	ipcompstat_get(&st);
 	CU_ASSERT_EQUAL(st.ipcomps_crypto + st.ipcomps_uncompr +
 	    st.ipcomps_hist[SADB_X_CALG_DEFLATE], 0);
@@ -463,9 +464,9 @@ test_stats(void)
 	ipcompstat_hist[SADB_X_CALG_DEFLATE] = 2;
 	ipcompstat_counters[IPCOMPS_UNCOMPR] = 3;
 	walked = 0;
-	ipcompstat_walk(walk_one, NULL);
+	ipsec_xform_stats_walk(&ipcomp_stats, walk_one, NULL);
 	CU_ASSERT_EQUAL(walked, IPCOMPS_NCOUNTERS + 1);
-	ipcompstat_reset();
+	ipsec_xform_stats_reset(&ipcomp_stats);
 	CU_ASSERT(mib_node("net.inet.ipcomp.ipcomp_enable") != NULL &&
 	    mib_node("net.inet.ipcomp.ipcomp_enable")->var ==
 	    &ipsec_vars.ipcomp_enable &&
