@@ -381,6 +381,13 @@ test_init(void)
 	key_sa_put(sa);
 	sa = sa_ok(0x1000, 0);
 	CU_ASSERT_PTR_NULL(ipsec_xform_of(sa)->replay);
+	/* A window (and ESN) asked for is ignored, as KAME ignores it. */
+	sa->replay = 64;
+	sa->flags |= SADB_X_SAFLAGS_ESN;
+	CU_ASSERT_EQUAL(ipsec_xform_install(sa), 0);
+	CU_ASSERT_PTR_NULL(ipsec_xform_of(sa)->replay);
+	sa->replay = 0;
+	sa->flags &= ~SADB_X_SAFLAGS_ESN;
 	CU_ASSERT_PTR_NOT_NULL(ipsec_xform_of(sa)->comp);
 	CU_ASSERT_EQUAL(ipsec_xform_of(sa)->ops, &ipcomp_xform_ops);
 	/* An algorithm that is not a compression algorithm, or auth. */
