@@ -322,6 +322,11 @@ live_print(void)
 	    (unsigned long long)ws->tx_calls);
 	printf("%s: %llu segmentation offloads cut\n", live.tun->name,
 	    (unsigned long long)if_tun_segmented(live.tun));
+	printf("%s: %llu segments coalesced into %llu super-packets, "
+	    "%llu refused\n", live.tun->name,
+	    (unsigned long long)if_tun_gro_stats(live.tun)->merged,
+	    (unsigned long long)if_tun_gro_stats(live.tun)->written,
+	    (unsigned long long)if_tun_gro_stats(live.tun)->errors);
 	sockmgr_print_netif(live.tun);
 	sockmgr_print_netif(live.ether);
 	sockmgr_print_netif_frames(live.wire);

@@ -13,8 +13,10 @@
  * each in its own pool buffer, with IP lengths and identifiers, sequence
  * numbers, flags and checksums as the kernel's own segmentation would
  * write them; the policy then sees ordinary packets.  A packet with only
- * its checksum offloaded gets the checksum completed.  Writes carry an
- * all-zero header: no offload toward the host.
+ * its checksum offloaded gets the checksum completed.  Toward the host,
+ * in-order TCP segments of one flow written in one wakeup are coalesced
+ * into one super-packet with a GSO header (if_tun_gro.c), flushed at the
+ * end of the wakeup; every other packet carries an all-zero header.
  */
 #include <netinet/in.h>
 
@@ -34,6 +36,7 @@
 #include <unistd.h>
 
 #include "sys/net/if_tun.h"
+#include "sys/net/if_tun_gro.h"
 #include "sys/net/net_event.h"
 #include "sys/netinet/in_cksum.h"
 
@@ -48,23 +51,40 @@ struct if_tun {
 	struct pbuf_pool	*pool;
 	bool			 started;
 	struct netif		*ifp;
+	struct tun_gro		*gro;
 	uint64_t		 segmented;	/* super-packets cut */
 	uint8_t			 scratch[TUN_SCRATCH];
 };
 
+/* One packet with its virtio-net header. */
+static int
+tun_write(void *arg, const struct virtio_net_hdr *vh, const uint8_t *pkt,
+    size_t len)
+{
+	struct if_tun *sc = arg;
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)(uintptr_t)vh,
+		  .iov_len = TUN_VNET_HDRLEN },
+		{ .iov_base = (void *)(uintptr_t)pkt, .iov_len = len },
+	};
+
+	return writev(sc->fd, iov, 2) == (ssize_t)(TUN_VNET_HDRLEN + len) ?
+	    0 : -1;
+}
+
+/*
+ * Through the coalescing once the event loop flushes it at the end of
+ * each wakeup; before the driver is started, straight out.
+ */
 static int
 tun_output(struct netif *ifp, const uint8_t *data, size_t len)
 {
 	static const struct virtio_net_hdr none;
 	struct if_tun *sc = ifp->softc;
-	struct iovec iov[2] = {
-		{ .iov_base = (void *)(uintptr_t)&none,
-		  .iov_len = TUN_VNET_HDRLEN },
-		{ .iov_base = (void *)(uintptr_t)data, .iov_len = len },
-	};
 
-	return writev(sc->fd, iov, 2) == (ssize_t)(TUN_VNET_HDRLEN + len) ?
-	    0 : -1;
+	if (!sc->started)
+		return tun_write(sc, &none, data, len);
+	return tun_gro_output(sc->gro, data, len);
 }
 
 static int
@@ -73,10 +93,14 @@ tun_detach(struct netif *ifp)
 	struct if_tun *sc = ifp->softc;
 
 	if (sc->fd >= 0) {
-		if (sc->started)
+		if (sc->started) {
+			tun_gro_flush(sc->gro);
+			net_event_flush_remove(tun_gro_flush, sc->gro);
 			net_event_remove(sc->fd);
+		}
 		close(sc->fd);
 	}
+	tun_gro_destroy(sc->gro);
 	free(sc);
 	return 0;
 }
@@ -131,6 +155,12 @@ if_tun_attach(const char *name, size_t mtu, char *err, size_t errlen)
 	}
 	netif_init(ifp, name, mtu, &tun_ops, sc);
 	sc->ifp = ifp;
+	sc->fd = -1;
+	if ((sc->gro = tun_gro_create(tun_write, sc)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		netif_detach(ifp);
+		return NULL;
+	}
 	if ((sc->fd = tun_open(name, err, errlen)) < 0) {
 		netif_detach(ifp);
 		return NULL;
@@ -396,8 +426,20 @@ if_tun_start(struct netif *ifp, struct pbuf_pool *pool,
 	netif_set_input(ifp, input, arg);
 	if (net_event_add(sc->fd, EPOLLIN, tun_readable, ifp) != 0)
 		return -1;
+	if (net_event_flush_add(tun_gro_flush, sc->gro) != 0) {
+		net_event_remove(sc->fd);
+		return -1;
+	}
 	sc->started = true;
 	return 0;
+}
+
+const struct tun_gro_stats *
+if_tun_gro_stats(const struct netif *ifp)
+{
+	const struct if_tun *sc = ifp->softc;
+
+	return tun_gro_stats(sc->gro);
 }
 
 uint64_t

@@ -9,8 +9,10 @@
  * offload through a virtio-net header), which the driver cuts into
  * MTU-sized segments; every packet goes in its own pool buffer to the
  * input callback given at start (the packet path, in the socket
- * manager).  The interface disappears when the driver is detached (it
- * is not made persistent).
+ * manager).  Toward the host, TCP segments of one flow written within
+ * one wakeup are coalesced into super-packets (if_tun_gro.h), the
+ * reverse of that cut.  The interface disappears when the driver is
+ * detached (it is not made persistent).
  */
 #ifndef SYS_NET_IF_TUN_H
 #define SYS_NET_IF_TUN_H
@@ -19,6 +21,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "sys/net/if_tun_gro.h"
 #include "sys/net/netif.h"
 #include "sys/net/pbuf.h"
 
@@ -53,5 +56,8 @@ int	if_tun_start(struct netif *ifp, struct pbuf_pool *pool,
 
 /* How many super-packets from the host were cut into segments. */
 uint64_t if_tun_segmented(const struct netif *ifp);
+
+/* Coalescing toward the host: segments merged, super-packets written. */
+const struct tun_gro_stats *if_tun_gro_stats(const struct netif *ifp);
 
 #endif

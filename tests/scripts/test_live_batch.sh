@@ -50,17 +50,21 @@ for i in range(150):
     e = Ether(src=src, dst="02:00:00:00:13:bb")
     k = i % 5
     if k == 4:
-        f = e / ARP(op=1, hwsrc=src, psrc="10.13.0.1", pdst="10.13.0.%d" % (i % 250 + 2))
+        f = e / ARP(op=1, hwsrc=src, psrc="10.13.0.1",
+                    pdst="10.13.0.%d" % (i % 250 + 2))
     elif k == 3:
         n = random.randint(0, 1500 - 48)
-        f = e / IPv6(src="fd13::1", dst="fd13::2") / UDP(sport=1000 + i, dport=9) / Raw(bytes(random.getrandbits(8) for _ in range(n)))
+        f = (e / IPv6(src="fd13::1", dst="fd13::2") /
+             UDP(sport=1000 + i, dport=9) / Raw(random.randbytes(n)))
     else:
         n = random.randint(0, 1500 - 28)
-        f = e / IP(src="10.13.0.1", dst="10.13.0.2", id=i) / UDP(sport=1000 + i, dport=9) / Raw(bytes(random.getrandbits(8) for _ in range(n)))
+        f = (e / IP(src="10.13.0.1", dst="10.13.0.2", id=i) /
+             UDP(sport=1000 + i, dport=9) / Raw(random.randbytes(n)))
     out.append(f)
     if i == 70:
         # One frame beyond the MTU: refused by the driver, never sent.
-        out.append(e / IP(src="10.13.0.1", dst="10.13.0.2") / Raw(b"x" * 1500))
+        out.append(e / IP(src="10.13.0.1", dst="10.13.0.2") /
+                   Raw(b"x" * 1500))
 wrpcap(sys.argv[1], out)
 PY
 [ -s "$DIR/frames.pcap" ] && ok || ko "scapy wrote no frames"
@@ -69,13 +73,17 @@ PY
 run() {
 	local name=$1
 	shift
-	in_ns tshark -q -i tb -w "$DIR/$name.rx.pcap" -f "ether src 02:00:00:00:13:aa" >/dev/null 2>&1 &
+	local filter="ether src 02:00:00:00:13:aa"
+	in_ns tshark -q -i tb -w "$DIR/$name.rx.pcap" -f "$filter" \
+	    >/dev/null 2>&1 &
 	CAPS=$!
-	in_ns tshark -q -i ta -w "$DIR/$name.tx.pcap" -f "ether src 02:00:00:00:13:aa" >/dev/null 2>&1 &
+	in_ns tshark -q -i ta -w "$DIR/$name.tx.pcap" -f "$filter" \
+	    >/dev/null 2>&1 &
 	CAPS="$CAPS $!"
 	local _
 	for _ in $(seq 100); do
-		[ -s "$DIR/$name.rx.pcap" ] && [ -s "$DIR/$name.tx.pcap" ] && break
+		[ -s "$DIR/$name.rx.pcap" ] && [ -s "$DIR/$name.tx.pcap" ] &&
+		    break
 		sleep 0.1
 	done
 	sleep 0.5
@@ -96,8 +104,10 @@ from scapy.all import rdpcap
 want = [bytes(p) for p in rdpcap(sys.argv[1]) if len(p) <= 1514]
 got = [bytes(p) for p in rdpcap(sys.argv[2])]
 if got != want:
-    print("frames differ: sent %d, captured %d, first difference at %s" % (
-        len(want), len(got), next((i for i, (a, b) in enumerate(zip(want, got)) if a != b), min(len(want), len(got)))))
+    first = next((i for i, (a, b) in enumerate(zip(want, got)) if a != b),
+                 min(len(want), len(got)))
+    print("frames differ: sent %d, captured %d, first difference at %d" %
+          (len(want), len(got), first))
     sys.exit(1)
 PY
 }
@@ -117,7 +127,8 @@ run bypass -B
 read -r _ _ _ nsent _ _ _ _ <"$DIR/bypass.out"
 [ "${nsent:-}" = 150 ] && ok || ko "bypass: frames sent: ${nsent:-none}"
 compare bypass.rx.pcap && ok || ko "bypass: peer received other frames"
-n=$($PY -c 'import sys; from scapy.all import rdpcap; print(len(rdpcap(sys.argv[1])))' "$DIR/bypass.tx.pcap" 2>/dev/null)
+n=$($PY -c 'import sys; from scapy.all import rdpcap
+print(len(rdpcap(sys.argv[1])))' "$DIR/bypass.tx.pcap" 2>/dev/null)
 [ "${n:-x}" = 0 ] && ok || ko "bypass: the sending NIC's tap saw ${n:-?} frames"
 
 echo "$pass passed, $fail failed"
