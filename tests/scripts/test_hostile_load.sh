@@ -160,8 +160,9 @@ out=$LIVE_DIR/B.out
 c() { live_counter "$out" "$1" "$2"; }
 sent() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], 0))' \
     "$LIVE_DIR/sent.json" "$1"; }
-lost=$(awk '/^vb: .* packets in/ { for (i = 1; i < NF; i++)
-	if ($(i + 1) ~ /^dropped/) print $i }' "$out")
+# The wire's lines (the frames and, above them, the Ethernet layer).
+lost=$(awk '/^vb: / && / dropped/ { for (i = 1; i < NF; i++)
+	if ($(i + 1) ~ /^dropped/) n += $i } END { print n + 0 }' "$out")
 lost=${lost:-0}
 total=$(( $(sent badspi) + $(sent badicv) + $(sent replay) + $(sent frag) +
     $(sent clear) ))
