@@ -230,26 +230,83 @@ refuse(void (*fn)(struct seg *), const char *what)
 		fprintf(stderr, "refuse %s: %zu packets\n", what, out.n);
 	CU_ASSERT_EQUAL_FATAL(out.n, 2);
 	CU_ASSERT_EQUAL(tun_gro_stats(g)->merged, 1);
+	/* The pair merged; the refused segment left on its own, intact. */
 	for (k = 0; k < out.n; k++)
 		if (!s.badsum || k == 0) {
 			check_out(k, false, &plen);
 			total += plen;
 		}
+	CU_ASSERT_EQUAL(total, 2400 + (s.badsum ? 0 : s.plen));
+	CU_ASSERT_EQUAL(out.vh[0].gso_size, 1200);
 	out_reset();
 	tun_gro_destroy(g);
 }
 
-static void gap(struct seg *s) { s->seq += 1; }
-static void ttl(struct seg *s) { s->ttl = 63; }
-static void tos(struct seg *s) { s->tos = 3; }
-static void tsval(struct seg *s) { s->tsval = 6; }
-static void noopt(struct seg *s) { s->ts = false; }
-static void fin(struct seg *s) { s->flags = 0x11; }
-static void ece(struct seg *s) { s->flags = 0x50; }
-static void badsum(struct seg *s) { s->badsum = true; }
-static void bigger(struct seg *s) { s->plen = 1300; }
-static void badid(struct seg *s) { s->id += 5; }
-static void empty(struct seg *s) { s->plen = 0; }
+static void
+gap(struct seg *s)
+{
+	s->seq += 1;
+}
+
+static void
+ttl(struct seg *s)
+{
+	s->ttl = 63;
+}
+
+static void
+tos(struct seg *s)
+{
+	s->tos = 3;
+}
+
+static void
+tsval(struct seg *s)
+{
+	s->tsval = 6;
+}
+
+static void
+noopt(struct seg *s)
+{
+	s->ts = false;
+}
+
+static void
+fin(struct seg *s)
+{
+	s->flags = 0x11;
+}
+
+static void
+ece(struct seg *s)
+{
+	s->flags = 0x50;
+}
+
+static void
+badsum(struct seg *s)
+{
+	s->badsum = true;
+}
+
+static void
+bigger(struct seg *s)
+{
+	s->plen = 1300;
+}
+
+static void
+badid(struct seg *s)
+{
+	s->id += 5;
+}
+
+static void
+empty(struct seg *s)
+{
+	s->plen = 0;
+}
 
 static void
 test_refuse(void)
