@@ -179,11 +179,12 @@ header_sa(const struct ipsec_xform_ops *ops, const struct pbuf *pb,
  */
 static int
 ipsec_common_input(const struct ipsec_xform_ops *ops, struct pbuf *pb,
-    struct ipsec_in_result *res)
+    struct ipsec_in_result *res, const struct udpencap_in *enc)
 {
 	struct ip_hdr_info *hi = &res->hi;
 	struct ipsec_history_entry *e;
 	size_t off = hi->ulp_off;
+	struct ipsec_xform *xf;
 	struct ipsec_sa *sa;
 	int af = hi->af, why = -1;
 	uint8_t nxt;
@@ -193,11 +194,17 @@ ipsec_common_input(const struct ipsec_xform_ops *ops, struct pbuf *pb,
 	sa = header_sa(ops, pb, hi, off, &why);
 	if (sa == NULL)
 		return why;
+	xf = ipsec_xform_of(sa);
+	if (!udpencap_check(&xf->encap, enc)) {
+		key_sa_put(sa);
+		return in_fail(af, IPSECS_IN_INVAL);
+	}
 	if (ops->input(sa, pb, off, xform_protoff(pb->data, hi), &nxt,
 	    &why) != IPSEC_PASS) {
 		key_sa_put(sa);
 		return in_fail(af, (enum ipsecstat_counter)why);
 	}
+	udpencap_mapping(sa, &xf->encap, enc);
 	e = record(res, sa, af);
 	if ((nxt == IPPROTO_IPIP || nxt == IPPROTO_IPV6) &&
 	    (sa->mode == IPSEC_MODE_TUNNEL || sa->mode == IPSEC_MODE_ANY)) {
@@ -213,6 +220,9 @@ ipsec_common_input(const struct ipsec_xform_ops *ops, struct pbuf *pb,
 		 * the host and must be discarded without an error.
 		 */
 		why = in_fail(af, IPSECS_IN_DUMMY);
+	} else if (enc->encap) {
+		/* Transport mode through a NAT (RFC 3948 3.1.2). */
+		udpencap_fix_cksum(pb, hi);
 	}
 	key_sa_put(sa);
 	return why;
@@ -273,6 +283,7 @@ ipsec_input(struct pbuf **pbp, const struct ip_hdr_info *hi,
 {
 	const struct ipsec_xform_ops *ops;
 	struct pbuf *pb = *pbp;
+	struct udpencap_in enc = { .encap = false };
 	struct ipsec_sa *sa;
 	int why = -1;
 
@@ -287,8 +298,12 @@ ipsec_input(struct pbuf **pbp, const struct ip_hdr_info *hi,
 	if (pb->len > res->hi.len)
 		pbuf_trim(pb, pb->len - res->hi.len);
 	while (why < 0) {
-		if ((ops = ipsec_xform_lookup(res->hi.proto)) != NULL)
-			why = ipsec_common_input(ops, pb, res);
+		if ((ops = ipsec_xform_lookup(res->hi.proto)) != NULL) {
+			why = ipsec_common_input(ops, pb, res, &enc);
+			enc.encap = false;
+		} else if (udpencap_input(pb, &res->hi,
+		    xform_protoff(pb->data, &res->hi), &enc) == UDPENCAP_ESP)
+			continue;
 		else if ((sa = ipcomp_tunnel_sa(&res->hi.src.sa,
 		    &res->hi.dst.sa, res->hi.proto)) != NULL)
 			why = remove_plain_tunnel(sa, pb, res);

@@ -45,7 +45,8 @@ bundle_size(const struct ip_hdr_info *hi, const struct ipsec_bundle *b,
 			skip = ipip_hdrlen(af);
 			len += skip;
 		}
-		len += xf->ops->overhead(xf, af, len - skip);
+		len += xf->ops->overhead(xf, af, len - skip) +
+		    udpencap_overhead(&xf->encap);
 	}
 	*dfp = af == AF_INET && df;
 	return len;
@@ -101,9 +102,13 @@ apply_step(struct pbuf *pb, const struct ipsec_bundle_step *st,
 		*skip = ipip_hdrlen(r->tun_dst.sa.sa_family);
 		*protoff = r->tun_dst.sa.sa_family == AF_INET6 ? 6 : 9;
 	}
-	if (xf->ops->output(st->sa, pb, *skip, *protoff, &why) == IPSEC_PASS)
-		return -1;
-	return why;
+	if (xf->ops->output(st->sa, pb, *skip, *protoff, &why) != IPSEC_PASS)
+		return why;
+	/* ESP in UDP (RFC 3948): the UDP header goes in front of ESP. */
+	if (xf->encap.type != 0 &&
+	    udpencap_output(&xf->encap, pb, *skip, *protoff) != 0)
+		return IPSECS_OUT_NOMEM;
+	return -1;
 }
 
 /* The histogram of the transform that was applied. */

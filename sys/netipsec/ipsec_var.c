@@ -21,6 +21,7 @@
 #include "sys/netipsec/ipsec_stat.h"
 #include "sys/netipsec/ipsec_var.h"
 #include "sys/netipsec/ipsec_xform_stat.h"
+#include "sys/netipsec/udpencap.h"
 
 #define IPSEC_AF_VARS_DEFAULT {						\
 	.def_policy = IPSEC_POLICY_NONE,				\
@@ -74,6 +75,9 @@ static const struct mib_stats_ops ah_ops = {
 static const struct mib_stats_ops ipcomp_ops = {
 	xform_walk, xform_reset, &ipcomp_stats,
 };
+static const struct mib_stats_ops udpencap_ops = {
+	xform_walk, xform_reset, &udpencap_stats,
+};
 
 #define VAR(n, a, f, lo, hi, d, text) {					\
 	.name = n, .alias = a, .kind = MIB_INT, .writable = true,	\
@@ -117,6 +121,8 @@ const struct mib_node ipsec_var_mib[] = {
 	    0, "Mask of the IPv4 fragment field included in the AH ICV"),
 	VAR("net.inet.ipsec.dfbit", NULL, dfbit, 0, 2, 0,
 	    "DF of IPv4 tunnel headers: 0 clear, 1 set, 2 copy the inner"),
+	STATS("net.inet.ipsec.udpencap.stats", NULL, &udpencap_ops,
+	    "ESP in UDP (RFC 3948) statistics"),
 	STATS("net.inet6.ipsec6.stats", "net.inet6.ipsec6.ipsecstats",
 	    &inet6_ops, "IPv6 IPsec statistics (KAME struct ipsecstat)"),
 	AFVARS("net.inet6.ipsec6.", inet6),

@@ -55,6 +55,7 @@ ipsec_xform_free(void *p)
 	crypto_auth_free(xf->auth);
 	crypto_comp_free(xf->comp);
 	ipsec_replay_free(xf->replay);
+	udpencap_fini(&xf->encap);
 	OPENSSL_cleanse(xf, sizeof(*xf));
 	free(xf);
 }
@@ -72,7 +73,8 @@ ipsec_xform_install(struct ipsec_sa *sa)
 	if ((xf = calloc(1, sizeof(*xf))) == NULL)
 		return ENOMEM;
 	xf->ops = ops;
-	if ((error = ops->init(sa, xf)) != 0) {
+	if ((error = ops->init(sa, xf)) != 0 ||
+	    (error = udpencap_init(sa, &xf->encap)) != 0) {
 		ipsec_xform_free(xf);
 		return error == ENOMEM ? ENOMEM : EINVAL;
 	}

@@ -42,6 +42,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sys/netipsec/udpencap.h"
 #include "sys/netkey/key_sa.h"
 
 struct crypto_enc;
@@ -97,6 +98,7 @@ struct ipsec_xform {
 	uint8_t			 blocksize;	/* cipher block (1: stream) */
 	uint8_t			 padbound;	/* payload+trailer alignment */
 	uint8_t			 alg;		/* histogram bucket: SADB id */
+	struct udpencap_sa	 encap;		/* ESP in UDP (udpencap.h) */
 };
 
 /*

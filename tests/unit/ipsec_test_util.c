@@ -73,11 +73,18 @@ ipt_reset(void)
 	ipsecstat_reset();
 	ipsec_xform_stats_reset(&esp_stats);
 	ipsec_xform_stats_reset(&ah_stats);
+	ipsec_xform_stats_reset(&udpencap_stats);
 	sa_client_drain(&ipt_client);
 }
 
 void
 ipt_add_sa(const struct ipt_sa *s)
+{
+	ipt_add_sa_natt(s, 0, 0);
+}
+
+void
+ipt_add_sa_natt(const struct ipt_sa *s, uint16_t sport, uint16_t dport)
 {
 	struct sa_req r = sa_req_esp(SADB_ADD, s->spi);
 	struct key_buf b;
@@ -89,6 +96,11 @@ ipt_add_sa(const struct ipt_sa *s)
 	r.reqid = s->reqid;
 	r.hard_bytes = s->hard_bytes;
 	r.replay = 8;
+	if (sport != 0 || dport != 0) {
+		r.natt_type = UDP_ENCAP_ESPINUDP;
+		r.natt_sport = sport;
+		r.natt_dport = dport;
+	}
 	CU_ASSERT_FATAL(sa_req_build(&b, &r) == 0);
 	CU_ASSERT_FATAL(sa_client_call(&ipt_client, &b, msgbuf) == 0);
 	key_buf_free(&b);

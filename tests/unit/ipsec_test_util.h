@@ -38,6 +38,9 @@ struct ipt_sa {
 };
 
 void	ipt_add_sa(const struct ipt_sa *s);
+/* The same SA as esp-udp with UDP ports sport -> dport (host order). */
+void	ipt_add_sa_natt(const struct ipt_sa *s, uint16_t sport,
+	    uint16_t dport);
 
 /* A policy for host addresses src -> dst, any protocol and port. */
 struct ipt_req {

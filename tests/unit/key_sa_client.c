@@ -140,6 +140,13 @@ sa_req_build(struct key_buf *b, const struct sa_req *r)
 		key_build_spirange(b, r->spimin, r->spimax);
 	if (r->sa_replay != 0)
 		key_build_sa_replay(b, r->sa_replay);
+	if (r->natt_type != 0) {
+		key_build_nat_t_type(b, r->natt_type);
+		key_build_nat_t_port(b, SADB_X_EXT_NAT_T_SPORT,
+		    htons(r->natt_sport));
+		key_build_nat_t_port(b, SADB_X_EXT_NAT_T_DPORT,
+		    htons(r->natt_dport));
+	}
 	return key_build_end(b);
 }
 

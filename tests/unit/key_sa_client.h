@@ -73,6 +73,9 @@ struct sa_req {
 	uint32_t	 spimax;
 	uint32_t	 sa_replay;	/* 0: no SA_REPLAY */
 	const char	*ident;		/* IDENTITY_SRC string */
+	uint8_t		 natt_type;	/* 0: no NAT-T extensions */
+	uint16_t	 natt_sport;	/* host order */
+	uint16_t	 natt_dport;
 };
 
 /* Build r into b (initialised dynamic here); key_build_end()'s value. */

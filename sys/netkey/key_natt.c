@@ -1,0 +1,56 @@
+/*
+ * SADB_X_NAT_T_NEW_MAPPING (see key_natt.h).  The message is built in a
+ * static buffer: it carries no key material and is small.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "net/pfkeyv2.h"
+#include "netipsec/ipsec.h"
+#include "sys/netkey/key_build.h"
+#include "sys/netkey/key_natt.h"
+#include "sys/netkey/key_sa.h"
+#include "sys/netkey/keysock.h"
+
+static uint64_t natt_msg[64];
+
+/* a with its port set to port (network order). */
+static void
+with_port(union key_sockaddr *out, const struct sockaddr *a, uint16_t port)
+{
+	memset(out, 0, sizeof(*out));
+	if (a->sa_family == AF_INET6)
+		memcpy(&out->sin6, a, sizeof(out->sin6));
+	else
+		memcpy(&out->sin, a, sizeof(out->sin));
+	out->sin.sin_port = port;	/* sin6_port: same offset */
+}
+
+int
+key_natt_new_mapping(const struct ipsec_sa *sa, const struct sockaddr *src,
+    uint16_t sport, uint16_t dport)
+{
+	uint8_t plen = sa->dst.sa.sa_family == AF_INET6 ? 128 : 32;
+	union key_sockaddr s, d;
+	struct key_buf b;
+	int error;
+
+	if (keysock_registered_count(sa->satype) == 0)
+		return EPROTONOSUPPORT;
+	with_port(&s, src, sport);
+	with_port(&d, &sa->dst.sa, dport);
+	key_buf_init(&b, natt_msg, sizeof(natt_msg));
+	key_build_begin(&b, SADB_X_NAT_T_NEW_MAPPING, sa->satype, 0, 0);
+	key_build_sa(&b, sa->spi, 0, sa->state, sa->alg_auth, sa->alg_enc,
+	    sa->flags);
+	key_build_address(&b, SADB_EXT_ADDRESS_SRC, &s.sa, plen,
+	    IPSEC_ULPROTO_ANY);
+	key_build_address(&b, SADB_EXT_ADDRESS_DST, &d.sa, plen,
+	    IPSEC_ULPROTO_ANY);
+	key_build_nat_t_port(&b, SADB_X_EXT_NAT_T_SPORT, sport);
+	key_build_nat_t_port(&b, SADB_X_EXT_NAT_T_DPORT, dport);
+	if ((error = key_build_end(&b)) != 0)
+		return error;
+	return keysock_sendup(NULL, key_buf_data(&b), key_buf_len(&b),
+	    KEY_SENDUP_REGISTERED);
+}
