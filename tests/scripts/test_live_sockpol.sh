@@ -41,7 +41,8 @@ chmod 0711 "$LIVE_DIR"
 trap 'live_cleanup; rm -rf "$LIVE_DIR"' EXIT
 
 # The shim and libipsec for an uninstrumented python; a sanitized build
-# needs its runtime loaded first.
+# needs its runtime loaded first, and only into python (timeout(1) with
+# the ASan runtime preloaded hangs in its locale setup).
 SHIM=$PWD/$BUILD/lib/libpfkey_shim.so
 PRELOAD=$SHIM
 asan=$(ldd "$SHIM" | awk '/libasan/ && /=>/ {print $3}')
@@ -55,8 +56,8 @@ PEER=$PWD/tests/interop/sockpol_peer.py
 peer() {
 	local side=$1
 	shift
-	ip netns exec "sml$side$$" env SOCK="$LIVE_DIR/run$side" \
-	    LD_PRELOAD="$PRELOAD" timeout 30 /usr/bin/python3 "$PEER" "$@"
+	ip netns exec "sml$side$$" timeout 30 env SOCK="$LIVE_DIR/run$side" \
+	    LD_PRELOAD="$PRELOAD" /usr/bin/python3 "$PEER" "$@"
 }
 
 # serve SIDE PROTO PORT SECONDS POLICY...: a server in the background,
