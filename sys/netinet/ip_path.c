@@ -15,6 +15,7 @@
 #include "sys/netinet/ip_icmp.h"
 #include "sys/netinet/ip_path.h"
 #include "sys/netinet/ip_reass.h"
+#include "sys/netipsec/ipsec_hold.h"
 #include "sys/netipsec/ipsec_hooks.h"
 #include "sys/netipsec/ipsec_var.h"
 
@@ -59,6 +60,8 @@ _Static_assert(sizeof(ip_path_names4) / sizeof(ip_path_names4[0]) ==
 _Static_assert(sizeof(ip_path_names6) / sizeof(ip_path_names6[0]) ==
     IP_PATH_NSTATS, "one IPv6 name per counter");
 
+static void	ip_path_resend(void *arg, struct pbuf *pb);
+
 struct ip_path *
 ip_path_create(struct pbuf_pool *pool, struct netif *host,
     struct netif *wire)
@@ -76,6 +79,7 @@ ip_path_create(struct pbuf_pool *pool, struct netif *host,
 		ip_path_destroy(p);
 		return NULL;
 	}
+	ipsec_hold_set_output(ip_path_resend, p);
 	return p;
 }
 
@@ -84,6 +88,9 @@ ip_path_destroy(struct ip_path *p)
 {
 	if (p == NULL)
 		return;
+	/* Held packets may belong to this path's pool. */
+	ipsec_hold_set_output(NULL, NULL);
+	ipsec_hold_flush();
 	if (p->reass_host != NULL)
 		ip_reass_destroy(p->reass_host);
 	if (p->reass_wire != NULL)
@@ -139,6 +146,7 @@ ip_path_timer(struct ip_path *p)
 {
 	ip_reass_timer(p->reass_host);
 	ip_reass_timer(p->reass_wire);
+	ipsec_hold_timer();
 }
 
 /*
@@ -252,10 +260,36 @@ ip_path_to_wire(struct ip_path *p, struct pbuf *pb, bool protected)
 		pbuf_free(pb);
 }
 
+/* A whole datagram from the host through IPsec output to the wire. */
+static void
+ip_path_output(struct ip_path *p, struct pbuf *pb, struct ip_hdr_info *hi)
+{
+	struct ipsec_out_result res;
+
+	memset(&res, 0, sizeof(res));
+	res.mtu = p->wire->mtu;
+	switch (ipsec_output(&pb, hi, &res)) {
+	case IPSEC_PASS:
+		count(p, hi->af, res.protected ? IP_PATH_OPROTECTED :
+		    IP_PATH_OCLEAR);
+		ip_path_to_wire(p, pb, res.protected);
+		break;
+	case IPSEC_TOOBIG:
+		ip_path_toobig(p, pb, hi, res.icmp_mtu);
+		break;
+	case IPSEC_CONSUMED:	/* held until its SA comes (ipsec_hold.h) */
+		break;
+	case IPSEC_DROP:
+	default:
+		count(p, hi->af, IP_PATH_IPSECDROP_OUT);
+		pbuf_free(pb);
+		break;
+	}
+}
+
 void
 ip_path_from_host(struct ip_path *p, struct pbuf *pb)
 {
-	struct ipsec_out_result res;
 	struct ip_hdr_info hi;
 
 	pb->flags |= PBUF_F_FROM_HOST;
@@ -263,25 +297,21 @@ ip_path_from_host(struct ip_path *p, struct pbuf *pb)
 	    (pb = ip_path_whole(p->reass_host, pb, &hi)) == NULL)
 		return;
 	count(p, hi.af, IP_PATH_LOCALOUT);
-	memset(&res, 0, sizeof(res));
-	res.mtu = p->wire->mtu;
-	switch (ipsec_output(&pb, &hi, &res)) {
-	case IPSEC_PASS:
-		count(p, hi.af, res.protected ? IP_PATH_OPROTECTED :
-		    IP_PATH_OCLEAR);
-		ip_path_to_wire(p, pb, res.protected);
-		break;
-	case IPSEC_TOOBIG:
-		ip_path_toobig(p, pb, &hi, res.icmp_mtu);
-		break;
-	case IPSEC_CONSUMED:
-		break;
-	case IPSEC_DROP:
-	default:
-		count(p, hi.af, IP_PATH_IPSECDROP_OUT);
-		pbuf_free(pb);
-		break;
-	}
+	ip_path_output(p, pb, &hi);
+}
+
+/*
+ * A packet the hold queue kept while its SA was negotiated: the whole
+ * datagram, already counted as sent by the host, through output again.
+ */
+static void
+ip_path_resend(void *arg, struct pbuf *pb)
+{
+	struct ip_path *p = arg;
+	struct ip_hdr_info hi;
+
+	if (ip_path_parse(pb, &hi) == 0)
+		ip_path_output(p, pb, &hi);
 }
 
 static bool

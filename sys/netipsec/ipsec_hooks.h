@@ -21,7 +21,9 @@
  *    (discard: out_polvio); discard drops (out_polvio); none passes
  *    clear; ipsec applies the SA bundle, request 0 innermost.  A missing
  *    SA is asked for with SADB_ACQUIRE at every level; use then skips the
- *    request, require/unique drop (out_nosa).
+ *    request, require/unique hold the packet while a daemon negotiates
+ *    (ipsec_hold.h: IPSEC_CONSUMED) or, past the queue's bounds or with
+ *    no daemon registered, drop (out_nosa).
  *  - MTU: before transforming, the bundle's worst-case size is computed.
  *    Above the MTU, when the packet may not be fragmented (inner IPv4 DF,
  *    any IPv6 packet, or DF that net.inet.ipsec.dfbit puts on an outer
@@ -39,7 +41,8 @@
  *    passed on (hi says so) for the IP path to reassemble.
  *
  * Ownership: the hooks never free the packet.  On IPSEC_PASS the caller
- * continues with *pbp; on IPSEC_DROP and IPSEC_TOOBIG the packet still
+ * continues with *pbp; on IPSEC_CONSUMED (output only: the packet waits
+ * in the ACQUIRE hold queue, ipsec_hold.h, for its SA) the hook owns it; on IPSEC_DROP and IPSEC_TOOBIG the packet still
  * belongs to the caller, who frees it (after quoting it in an ICMP error
  * for TOOBIG: its bytes are then still the original ones).  res->drop
  * names the ipsecstat counter that moved for a drop (the transform's own

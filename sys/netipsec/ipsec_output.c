@@ -8,6 +8,7 @@
 #include "net/pfkeyv2.h"
 #include "sys/net/pbuf.h"
 #include "sys/netinet/ip_frag.h"
+#include "sys/netipsec/ipsec_hold.h"
 #include "sys/netipsec/ipsec_hooks.h"
 #include "sys/netipsec/ipsec_policy.h"
 #include "sys/netipsec/ipsec_stat.h"
@@ -130,8 +131,14 @@ protect(const struct ipsec_policy *p, const struct ip_hdr_info *hi,
 	struct ipsec_bundle b;
 	int rc = -1;
 
-	if (ipsec_policy_bundle(p, hi, &b, &why) != 0)
+	if (ipsec_policy_bundle(p, hi, &b, &why) != 0) {
+		/* The SA is being negotiated: wait for it (ipsec_hold.h). */
+		if (why == IPSECS_OUT_NOSA && b.acquiring &&
+		    ipsec_hold_put(pb, b.miss_src, b.miss_dst,
+		    b.miss_proto) == 0)
+			return IPSEC_CONSUMED;
 		return out_drop(hi->af, res, why);
+	}
 	if (too_big(hi, &b, res)) {
 		ipsec_bundle_release(&b);
 		ipsecstat_inc(hi->af, IPSECS_OUT_TOOBIG);

@@ -98,7 +98,7 @@ ipsec_bundle_release(struct ipsec_bundle *b)
  * `use' policy gets protection once the daemon has negotiated it; a
  * refusal (nobody registered) changes nothing for the packet.
  */
-static void
+static int
 acquire(const struct ipsec_policy *p, const struct ipsec_request *r,
     uint8_t level, const struct sockaddr *src, const struct sockaddr *dst)
 {
@@ -112,7 +112,7 @@ acquire(const struct ipsec_policy *p, const struct ipsec_request *r,
 		.dir = p->dir,
 	};
 
-	(void)key_acquire(&req);
+	return key_acquire(&req);
 }
 
 static int
@@ -138,6 +138,7 @@ ipsec_policy_bundle(const struct ipsec_policy *p,
 	size_t i;
 
 	b->n = 0;
+	b->acquiring = false;
 	if (p->nreq == 0) {
 		(void)key_spdacquire(p);
 		return bundle_fail(b, why, IPSECS_OUT_NOSA);
@@ -150,9 +151,12 @@ ipsec_policy_bundle(const struct ipsec_policy *p,
 		sa = key_sad_select(s, d, r->proto, r->mode,
 		    level == IPSEC_LEVEL_UNIQUE ? r->reqid : 0);
 		if (sa == NULL) {
-			acquire(p, r, level, s, d);
+			b->acquiring = acquire(p, r, level, s, d) == 0;
 			if (level == IPSEC_LEVEL_USE)
 				continue;
+			b->miss_src = s;
+			b->miss_dst = d;
+			b->miss_proto = r->proto;
 			return bundle_fail(b, why, IPSECS_OUT_NOSA);
 		}
 		/* Only an SA with transform state can be applied. */

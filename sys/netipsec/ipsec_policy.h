@@ -37,6 +37,16 @@ struct ipsec_bundle_step {
 struct ipsec_bundle {
 	size_t			 n;
 	struct ipsec_bundle_step step[IPSEC_MAXREQ];
+	/*
+	 * On an out_nosa failure: the SA index that was missing, and
+	 * whether an ACQUIRE for it reached a daemon (the packet may then
+	 * wait in the hold queue).  The addresses are borrowed from the
+	 * packet's view or the policy.
+	 */
+	bool			 acquiring;
+	const struct sockaddr	*miss_src;
+	const struct sockaddr	*miss_dst;
+	uint8_t			 miss_proto;
 };
 
 /*

@@ -17,6 +17,7 @@
 #include "sys/net/mib.h"
 #include "sys/netipsec/ah_var.h"
 #include "sys/netipsec/esp_var.h"
+#include "sys/netipsec/ipsec_hold.h"
 #include "sys/netipsec/ipcomp_var.h"
 #include "sys/netipsec/ipsec_stat.h"
 #include "sys/netipsec/ipsec_var.h"
@@ -46,6 +47,8 @@ struct ipsec_vars ipsec_vars = {
 	.ip_accept_sourceroute = 0,
 	.ipcomp_enable = 1,
 	.ah_enable = 1,
+	.acq_hold = 3,
+	.acq_hold_bytes = 65536,
 };
 
 static void
@@ -74,6 +77,9 @@ static const struct mib_stats_ops ah_ops = {
 };
 static const struct mib_stats_ops ipcomp_ops = {
 	xform_walk, xform_reset, &ipcomp_stats,
+};
+static const struct mib_stats_ops hold_ops = {
+	xform_walk, xform_reset, &ipsec_hold_stats,
 };
 static const struct mib_stats_ops udpencap_ops = {
 	xform_walk, xform_reset, &udpencap_stats,
@@ -123,6 +129,12 @@ const struct mib_node ipsec_var_mib[] = {
 	    "DF of IPv4 tunnel headers: 0 clear, 1 set, 2 copy the inner"),
 	STATS("net.inet.ipsec.udpencap.stats", NULL, &udpencap_ops,
 	    "ESP in UDP (RFC 3948) statistics"),
+	VAR("net.inet.ipsec.acq_hold", NULL, acq_hold, 0, 64, 3,
+	    "Packets held per SA being acquired, sent when it comes; 0 off"),
+	VAR("net.inet.ipsec.acq_hold_bytes", NULL, acq_hold_bytes, 0,
+	    16777216, 65536, "Bytes held for SAs being acquired, in all"),
+	STATS("net.inet.ipsec.hold.stats", NULL, &hold_ops,
+	    "ACQUIRE hold queue statistics"),
 	STATS("net.inet6.ipsec6.stats", "net.inet6.ipsec6.ipsecstats",
 	    &inet6_ops, "IPv6 IPsec statistics (KAME struct ipsecstat)"),
 	AFVARS("net.inet6.ipsec6.", inet6),

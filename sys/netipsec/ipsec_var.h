@@ -37,6 +37,8 @@ struct ipsec_vars {
 	int	ip_accept_sourceroute;	/* net.inet.ip.accept_sourceroute */
 	int	ipcomp_enable;		/* net.inet.ipcomp.ipcomp_enable */
 	int	ah_enable;		/* net.inet.ah.ah_enable */
+	int	acq_hold;		/* packets held per ACQUIRE (hold.h) */
+	int	acq_hold_bytes;		/* bytes held in all */
 };
 
 extern struct ipsec_vars ipsec_vars;

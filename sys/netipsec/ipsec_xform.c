@@ -12,6 +12,7 @@
 #include "sys/crypto/crypto.h"
 #include "sys/netipsec/ah_var.h"
 #include "sys/netipsec/esp_var.h"
+#include "sys/netipsec/ipsec_hold.h"
 #include "sys/netipsec/ipcomp_var.h"
 #include "sys/netipsec/ipsec_stat.h"
 #include "sys/netipsec/ipsec_util.h"
@@ -89,6 +90,7 @@ void
 ipsec_xform_attach(void)
 {
 	key_sa_set_installer(ipsec_xform_install);
+	key_sa_set_ready(ipsec_hold_release);
 }
 
 /*

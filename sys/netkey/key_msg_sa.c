@@ -236,7 +236,8 @@ update_larval(const struct key_msg *m, const struct sa_index *ix,
 	sa->msg_seq = old->msg_seq;
 	sa->msg_pid = old->msg_pid;
 	key_sad_remove(old);
-	error = key_sad_insert(sa);
+	if ((error = key_sad_insert(sa)) == 0)
+		key_sa_ready(sa);
 	key_sa_put(sa);
 	return error;
 }
@@ -317,8 +318,8 @@ key_update(struct keysock *from, const struct key_msg *m)
 		error = update_larval(m, &ix, sa);
 	else if (sa->state == SADB_SASTATE_DEAD)
 		error = ESRCH;
-	else
-		error = update_mature(m, sa);
+	else if ((error = update_mature(m, sa)) == 0)
+		key_sa_ready(sa);
 	if (error != 0)
 		return error;
 	if (m->hdr->sadb_msg_seq != 0)
@@ -341,12 +342,14 @@ key_add(struct keysock *from, const struct key_msg *m)
 		return ENOBUFS;
 	if ((error = sa_from_msg(m, &ix, &sa)) != 0)
 		return error;
-	error = key_sad_insert(sa);
+	if ((error = key_sad_insert(sa)) == 0) {
+		if (m->hdr->sadb_msg_seq != 0)
+			key_acquire_done(m->hdr->sadb_msg_seq);
+		key_sa_ready(sa);
+	}
 	key_sa_put(sa);
 	if (error != 0)
 		return error;
-	if (m->hdr->sadb_msg_seq != 0)
-		key_acquire_done(m->hdr->sadb_msg_seq);
 	return reply_echo(from, m, ECHO_NO_KEYS, KEY_SENDUP_ALL);
 }
 

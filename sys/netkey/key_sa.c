@@ -147,6 +147,21 @@ key_sa_set_installer(key_sa_installer_fn fn)
 	installer = fn;
 }
 
+static key_sa_ready_fn ready_hook;
+
+void
+key_sa_set_ready(key_sa_ready_fn fn)
+{
+	ready_hook = fn;
+}
+
+void
+key_sa_ready(const struct ipsec_sa *sa)
+{
+	if (ready_hook != NULL && sa->state == SADB_SASTATE_MATURE)
+		ready_hook(sa);
+}
+
 int
 key_sa_install(struct ipsec_sa *sa)
 {

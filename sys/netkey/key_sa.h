@@ -219,4 +219,14 @@ void	key_sa_set_installer(key_sa_installer_fn fn);
  */
 int	key_sa_install(struct ipsec_sa *sa);
 
+/*
+ * The packet layer's ready hook: called once an SADB_ADD or SADB_UPDATE
+ * has made sa usable and linked it (the ACQUIRE hold queue sends what
+ * waited for it).  It may run the output path, and so the SAD lookups
+ * and ACQUIREs of other packets, but must not change the SAD.
+ */
+typedef void (*key_sa_ready_fn)(const struct ipsec_sa *sa);
+void	key_sa_set_ready(key_sa_ready_fn fn);
+void	key_sa_ready(const struct ipsec_sa *sa);
+
 #endif

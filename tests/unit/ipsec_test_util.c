@@ -12,6 +12,8 @@
 #include "sys/netinet/ip_hdr.h"
 #include "sys/netipsec/ah_var.h"
 #include "sys/netipsec/esp_var.h"
+#include "sys/netipsec/ipsec_xform_stat.h"
+#include "sys/netipsec/ipsec_hold.h"
 #include "sys/netipsec/ipsec_hooks.h"
 #include "sys/netipsec/ipsec_stat.h"
 #include "sys/netipsec/ipsec_var.h"
@@ -68,6 +70,8 @@ ipt_reset(void)
 	key_sad_flush(0);
 	key_spd_flush();
 	key_acquire_flush();
+	ipsec_hold_flush();
+	ipsec_xform_stats_reset(&ipsec_hold_stats);
 	key_vars_reset();
 	ipsec_vars_reset();
 	ipsecstat_reset();
@@ -197,7 +201,9 @@ ipt_send(const char *src, const char *dst, size_t len, uint8_t tos,
 	memset(out, 0, sizeof(*out));
 	out->mtu = mtu;
 	v = ipsec_output(pbp, NULL, out);
-	if (v != IPSEC_PASS) {
+	if (v == IPSEC_CONSUMED)
+		*pbp = NULL;	/* the hold queue has it */
+	else if (v != IPSEC_PASS) {
 		pbuf_free(*pbp);
 		*pbp = NULL;
 	}

@@ -1,0 +1,222 @@
+/*
+ * The ACQUIRE hold queue (see ipsec_hold.h).  The table is small and
+ * scanned: entries exist only for SA indexes being negotiated.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "sys/net/net_clock.h"
+#include "sys/net/pbuf.h"
+#include "sys/netipsec/ipsec_hold.h"
+#include "sys/netipsec/ipsec_var.h"
+#include "sys/netipsec/ipsec_xform_stat.h"
+#include "sys/netkey/key_sa.h"
+#include "sys/netkey/key_sockaddr.h"
+#include "sys/netkey/key_var.h"
+
+#define HOLD_ENTRIES	64
+
+struct hold_entry {
+	union key_sockaddr	 src;
+	union key_sockaddr	 dst;
+	uint8_t			 proto;
+	unsigned int		 n;		/* 0: entry free */
+	time_t			 created;
+	struct pbuf		*head, *tail;
+};
+
+uint64_t ipsec_hold_counters[IPSEC_HOLDS_NCOUNTERS];
+
+static const char *const hold_names[IPSEC_HOLDS_NCOUNTERS] = {
+	[IPSEC_HOLDS_HELD] = "hold_held",
+	[IPSEC_HOLDS_SENT] = "hold_sent",
+	[IPSEC_HOLDS_FULL] = "hold_full",
+	[IPSEC_HOLDS_BYTES] = "hold_bytes",
+	[IPSEC_HOLDS_NOENTRY] = "hold_noentry",
+	[IPSEC_HOLDS_EXPIRED] = "hold_expired",
+	[IPSEC_HOLDS_FLUSHED] = "hold_flushed",
+};
+
+const struct ipsec_xform_stats ipsec_hold_stats = {
+	.c = ipsec_hold_counters,
+	.names = hold_names,
+	.n = IPSEC_HOLDS_NCOUNTERS,
+	.hist_at = IPSEC_HOLDS_NCOUNTERS,
+};
+
+static struct hold_entry hold_tab[HOLD_ENTRIES];
+static size_t hold_npackets, hold_nbytes;
+static ipsec_hold_output_fn hold_out;
+static void *hold_arg;
+
+void
+ipsec_hold_set_output(ipsec_hold_output_fn fn, void *arg)
+{
+	hold_out = fn;
+	hold_arg = arg;
+}
+
+static void
+copy_addr(union key_sockaddr *to, const struct sockaddr *from)
+{
+	memset(to, 0, sizeof(*to));
+	memcpy(to, from, from->sa_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+}
+
+static bool
+entry_is(const struct hold_entry *e, const struct sockaddr *src,
+    const struct sockaddr *dst, uint8_t proto)
+{
+	return e->n != 0 && e->proto == proto &&
+	    key_sockaddr_equal(src, &e->src) && key_sockaddr_equal(dst, &e->dst);
+}
+
+/* The entry for the index, or a free one made for it; NULL if none. */
+static struct hold_entry *
+entry_for(const struct sockaddr *src, const struct sockaddr *dst,
+    uint8_t proto)
+{
+	struct hold_entry *e, *free_e = NULL;
+	size_t i;
+
+	for (i = 0; i < HOLD_ENTRIES; i++) {
+		e = &hold_tab[i];
+		if (entry_is(e, src, dst, proto))
+			return e;
+		if (e->n == 0 && free_e == NULL)
+			free_e = e;
+	}
+	if (free_e != NULL) {
+		copy_addr(&free_e->src, src);
+		copy_addr(&free_e->dst, dst);
+		free_e->proto = proto;
+		free_e->created = net_time_now();
+		free_e->head = free_e->tail = NULL;
+	}
+	return free_e;
+}
+
+int
+ipsec_hold_put(struct pbuf *pb, const struct sockaddr *src,
+    const struct sockaddr *dst, uint8_t proto)
+{
+	size_t max = (size_t)ipsec_vars.acq_hold;
+	struct hold_entry *e;
+
+	if (hold_out == NULL || max == 0)
+		return -1;
+	if (hold_nbytes + pb->len > (size_t)ipsec_vars.acq_hold_bytes) {
+		ipsec_hold_counters[IPSEC_HOLDS_BYTES]++;
+		return -1;
+	}
+	if ((e = entry_for(src, dst, proto)) == NULL) {
+		ipsec_hold_counters[IPSEC_HOLDS_NOENTRY]++;
+		return -1;
+	}
+	if (e->n >= max) {
+		ipsec_hold_counters[IPSEC_HOLDS_FULL]++;
+		return -1;
+	}
+	pb->next = NULL;
+	if (e->tail != NULL)
+		e->tail->next = pb;
+	else
+		e->head = pb;
+	e->tail = pb;
+	e->n++;
+	hold_npackets++;
+	hold_nbytes += pb->len;
+	ipsec_hold_counters[IPSEC_HOLDS_HELD]++;
+	return 0;
+}
+
+/* Unlink the entry's packets and free it; the list they form. */
+static struct pbuf *
+entry_take(struct hold_entry *e)
+{
+	struct pbuf *list = e->head, *pb;
+
+	for (pb = list; pb != NULL; pb = pb->next) {
+		hold_npackets--;
+		hold_nbytes -= pb->len;
+	}
+	e->head = e->tail = NULL;
+	e->n = 0;
+	return list;
+}
+
+static void
+free_list(struct pbuf *pb, enum ipsec_hold_counter c)
+{
+	struct pbuf *next;
+
+	for (; pb != NULL; pb = next) {
+		next = pb->next;
+		pb->next = NULL;
+		ipsec_hold_counters[c]++;
+		pbuf_free(pb);
+	}
+}
+
+/*
+ * Entries are taken off the table before their packets are sent, so a
+ * packet that still finds no SA (another request of its bundle is
+ * missing) may be held again, in a fresh entry, without being met twice.
+ */
+void
+ipsec_hold_release(const struct ipsec_sa *sa)
+{
+	struct pbuf *pb, *next;
+	size_t i;
+
+	for (i = 0; i < HOLD_ENTRIES; i++) {
+		if (!entry_is(&hold_tab[i], &sa->src.sa, &sa->dst.sa,
+		    sa->proto))
+			continue;
+		for (pb = entry_take(&hold_tab[i]); pb != NULL; pb = next) {
+			next = pb->next;
+			pb->next = NULL;
+			ipsec_hold_counters[IPSEC_HOLDS_SENT]++;
+			if (hold_out != NULL)
+				hold_out(hold_arg, pb);
+			else
+				pbuf_free(pb);
+		}
+	}
+}
+
+void
+ipsec_hold_timer(void)
+{
+	time_t now = net_time_now(), life = key_vars.blockacq_lifetime;
+	size_t i;
+
+	for (i = 0; i < HOLD_ENTRIES; i++)
+		if (hold_tab[i].n != 0 && now - hold_tab[i].created >= life)
+			free_list(entry_take(&hold_tab[i]),
+			    IPSEC_HOLDS_EXPIRED);
+}
+
+void
+ipsec_hold_flush(void)
+{
+	size_t i;
+
+	for (i = 0; i < HOLD_ENTRIES; i++)
+		if (hold_tab[i].n != 0)
+			free_list(entry_take(&hold_tab[i]),
+			    IPSEC_HOLDS_FLUSHED);
+}
+
+size_t
+ipsec_hold_packets(void)
+{
+	return hold_npackets;
+}
+
+size_t
+ipsec_hold_bytes(void)
+{
+	return hold_nbytes;
+}

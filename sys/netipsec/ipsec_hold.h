@@ -1,0 +1,76 @@
+/*
+ * The ACQUIRE hold queue: an outbound packet that needs an SA the SAD
+ * does not have yet is kept, instead of dropped, while the key
+ * management daemon negotiates it, and goes out through the output path
+ * when the SA arrives (Linux keeps such packets too; the BSDs drop them).
+ * The first packet of a negotiated tunnel (the ping that started IKE) is
+ * then not lost.
+ *
+ * Entries are per SA index of the missing SA (src, dst, protocol), from
+ * a fixed table; each holds at most net.inet.ipsec.acq_hold packets (0:
+ * no holding), all entries together at most net.inet.ipsec.acq_hold_bytes
+ * bytes, and an entry lives net.key.blockacq_lifetime seconds, as long
+ * as the ACQUIRE that it waits on blocks repeats.  A packet beyond a
+ * bound is dropped as before (out_nosa) and counted here.  Nothing is
+ * allocated: the queue links the pool buffers themselves.
+ *
+ * When an SA becomes usable (SADB_ADD, SADB_UPDATE: the key engine's
+ * ready hook) every packet of the entries with its index is handed to
+ * the output function the IP path registered, which runs the whole
+ * output path again (policy, bundle, transforms).  Without an output
+ * function (the policy engine driven alone) nothing is held.
+ *
+ * Counters: net.inet.ipsec.hold.stats.
+ */
+#ifndef SYS_NETIPSEC_IPSEC_HOLD_H
+#define SYS_NETIPSEC_IPSEC_HOLD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sys/socket.h>
+
+struct ipsec_sa;
+struct ipsec_xform_stats;
+struct pbuf;
+
+enum ipsec_hold_counter {
+	IPSEC_HOLDS_HELD,	/* packets held */
+	IPSEC_HOLDS_SENT,	/* held packets sent on when the SA came */
+	IPSEC_HOLDS_FULL,	/* refused: entry at acq_hold packets */
+	IPSEC_HOLDS_BYTES,	/* refused: acq_hold_bytes reached */
+	IPSEC_HOLDS_NOENTRY,	/* refused: every entry in use */
+	IPSEC_HOLDS_EXPIRED,	/* dropped: no SA within the lifetime */
+	IPSEC_HOLDS_FLUSHED,	/* dropped: queue flushed */
+	IPSEC_HOLDS_NCOUNTERS
+};
+
+extern uint64_t ipsec_hold_counters[IPSEC_HOLDS_NCOUNTERS];
+extern const struct ipsec_xform_stats ipsec_hold_stats;
+
+typedef void (*ipsec_hold_output_fn)(void *arg, struct pbuf *pb);
+
+/* Where released packets go (the IP path's output); NULL: no holding. */
+void	ipsec_hold_set_output(ipsec_hold_output_fn fn, void *arg);
+
+/*
+ * Hold pb for the SA (src, dst, proto).  0: the queue owns pb.  -1: not
+ * held (bound reached or no output function); the caller still owns it.
+ */
+int	ipsec_hold_put(struct pbuf *pb, const struct sockaddr *src,
+	    const struct sockaddr *dst, uint8_t proto);
+
+/* The key engine's ready hook: send what waits for sa's index. */
+void	ipsec_hold_release(const struct ipsec_sa *sa);
+
+/* Once a second: drop entries older than net.key.blockacq_lifetime. */
+void	ipsec_hold_timer(void);
+
+/* Drop every held packet. */
+void	ipsec_hold_flush(void);
+
+/* Packets and bytes held now. */
+size_t	ipsec_hold_packets(void);
+size_t	ipsec_hold_bytes(void);
+
+#endif
