@@ -60,6 +60,9 @@ struct tracked_fd {
 	bool		bound;
 };
 
+void	(*ipsec_sockopt_sent_hook)(int fd, ssize_t rc);
+void	(*ipsec_sockopt_close_hook)(int fd);
+
 static struct tracked_fd *tracked;
 static size_t ntracked;
 static __thread int in_channel;
@@ -280,28 +283,40 @@ ssize_t
 sendto(int fd, const void *buf, size_t n, int flags,
     const struct sockaddr *to, socklen_t tolen)
 {
+	ssize_t rc;
 	bool bound;
 
 	if (track_get(fd, &bound) != 0 && !bound)
 		bind_first(fd, NULL, 0);
-	return calls()->sendto(fd, buf, n, flags, to, tolen);
+	rc = calls()->sendto(fd, buf, n, flags, to, tolen);
+	if (ipsec_sockopt_sent_hook != NULL)
+		ipsec_sockopt_sent_hook(fd, rc);
+	return rc;
 }
 
 ssize_t
 sendmsg(int fd, const struct msghdr *msg, int flags)
 {
+	ssize_t rc;
 	bool bound;
 
 	if (track_get(fd, &bound) != 0 && !bound)
 		bind_first(fd, NULL, 0);
-	return calls()->sendmsg(fd, msg, flags);
+	rc = calls()->sendmsg(fd, msg, flags);
+	if (ipsec_sockopt_sent_hook != NULL)
+		ipsec_sockopt_sent_hook(fd, rc);
+	return rc;
 }
 
 int
 close(int fd)
 {
 	uint64_t ino = in_channel ? 0 : track_set(fd, 0);
-	int rc = calls()->close(fd);
+	int rc;
+
+	if (ipsec_sockopt_close_hook != NULL)
+		ipsec_sockopt_close_hook(fd);
+	rc = calls()->close(fd);
 
 	if (ino != 0) {
 		in_channel++;

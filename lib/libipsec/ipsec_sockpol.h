@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
@@ -81,5 +82,14 @@ void	ipsec_sockpol_closed(uint64_t ino);
 
 /* Whether (level, optname) is one of the two policy options. */
 int	ipsec_sockpol_option(int level, int optname);
+
+/*
+ * Set by the preload shim (pfkey_shim.c), which must see the sends and
+ * closes that the wrappers of ipsec_sockopt.c take before it can: called
+ * after each sendto()/sendmsg() with its result, and before each close().
+ * NULL elsewhere.
+ */
+extern void (*ipsec_sockopt_sent_hook)(int fd, ssize_t rc);
+extern void (*ipsec_sockopt_close_hook)(int fd);
 
 #endif

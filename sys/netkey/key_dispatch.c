@@ -8,12 +8,16 @@
  * EOPNOTSUPP.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
+
+#include <openssl/crypto.h>
 
 #include "net/pfkeyv2.h"
 #include "sys/crypto/crypto.h"
 #include "sys/netkey/key_acquire.h"
 #include "sys/netkey/key_build.h"
+#include "sys/netkey/key_dialect.h"
 #include "sys/netkey/key_dispatch.h"
 #include "sys/netkey/key_msg_sa.h"
 #include "sys/netkey/key_msg_spd.h"
@@ -25,6 +29,7 @@
 #define KEY_REGISTER_ALGS	256
 
 static int	key_reject(struct keysock *, const struct key_msg *);
+static int	key_dispatch_internal(struct keysock *, void *, size_t);
 
 /*
  * KAME's key_typesw.  SPDUPDATE and SPDSETIDX share SPDADD's handler,
@@ -134,6 +139,27 @@ is_promisc_data(const void *msg, size_t len)
 
 int
 key_dispatch(struct keysock *from, void *msg, size_t len)
+{
+	const void *t;
+	size_t tlen;
+	int error;
+
+	if (msg == NULL)
+		return key_dispatch_internal(from, msg, len);
+	error = key_dialect_in(keysock_dialect(from), msg, len, &t, &tlen);
+	if (error != 0)
+		return key_senderror(from, msg, len, error);
+	if (t == msg)
+		return key_dispatch_internal(from, msg, len);
+	error = key_dispatch_internal(from, (void *)(uintptr_t)t, tlen);
+	/* The translated copy may hold keys, as the request does. */
+	OPENSSL_cleanse((void *)(uintptr_t)t, tlen);
+	return error;
+}
+
+/* A request in the internal form. */
+static int
+key_dispatch_internal(struct keysock *from, void *msg, size_t len)
 {
 	struct key_msg m;
 	key_handler_fn fn;

@@ -97,8 +97,8 @@ key_spdadd(struct keysock *from, const struct key_msg *m)
 }
 
 /*
- * SPDDELETE: by selector and direction.  Not found is EINVAL, as in KAME
- * and FreeBSD (not ENOENT).  The reply echoes the request to every socket
+ * SPDDELETE: by selector and direction.  Not found is ENOENT, as in
+ * Linux; the FreeBSD dialect says EINVAL, as KAME and FreeBSD do.  The reply echoes the request to every socket
  * with the id of the policy that went.
  */
 int
@@ -117,7 +117,7 @@ key_spddelete(struct keysock *from, const struct key_msg *m)
 	if (error != 0)
 		return error;
 	if ((p = key_spd_find(dir, &sel)) == NULL)
-		return EINVAL;
+		return ENOENT;
 	error = p->persistent ? EPERM : key_spd_delete(p);
 	id = p->id;
 	key_policy_put(p);
@@ -135,7 +135,8 @@ key_spddelete(struct keysock *from, const struct key_msg *m)
 }
 
 /*
- * SPDDELETE2: by id only; not found is EINVAL (KAME and FreeBSD).  The
+ * SPDDELETE2: by id only; not found is ENOENT (Linux; EINVAL in the
+ * FreeBSD dialect, as in KAME and FreeBSD).  The
  * reply is the request, <base, x_policy>, to every socket.
  */
 int
@@ -148,7 +149,7 @@ key_spddelete2(struct keysock *from, const struct key_msg *m)
 
 	xpl = KEY_MSG_EXT(m, SADB_X_EXT_POLICY, sadb_x_policy);
 	if ((p = key_spd_get(xpl->sadb_x_policy_id)) == NULL)
-		return EINVAL;
+		return ENOENT;
 	error = p->persistent ? EPERM : key_spd_delete(p);
 	key_policy_put(p);
 	if (error != 0)

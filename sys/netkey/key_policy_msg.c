@@ -18,15 +18,15 @@
 #include "sys/netkey/key_parse.h"
 
 /*
- * Directions an SPD message may name.  FreeBSD answers EINVAL for
- * anything but inbound and outbound, and so do we: the forward direction
- * that ipsec-tools defines for Linux has no meaning in a stack that does
- * not forward, and accepting it would let setkey create policies nothing
- * ever consults.
+ * Directions an SPD message may name.  The engine keeps Linux's forward
+ * direction, which the Linux dialect's clients send for tunnels and which
+ * applies to the traffic sockmgr forwards; FreeBSD answers EINVAL for it,
+ * and the FreeBSD dialect (key_dialect.c) refuses it before it gets here.
  */
 static const bool dir_valid[] = {
 	[IPSEC_DIR_INBOUND] = true,
 	[IPSEC_DIR_OUTBOUND] = true,
+	[IPSEC_DIR_FWD] = true,
 };
 
 /*

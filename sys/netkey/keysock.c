@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -31,6 +32,7 @@
 #include "net/pfkeyv2.h"
 #include "sys/net/net_event.h"
 #include "sys/net/net_unix.h"
+#include "sys/netkey/key_dialect.h"
 #include "sys/netkey/key_dispatch.h"
 #include "sys/netkey/key_var.h"
 #include "sys/netkey/keysock.h"
@@ -58,6 +60,7 @@ struct keysock {
 	LIST_ENTRY(keysock) link;
 	int		 fd;
 	pid_t		 pid;
+	enum key_dialect dialect;	/* chosen by the endpoint */
 	uint32_t	 regmask;	/* bit n: registered for satype n */
 	unsigned int	 registered;	/* KAME kp_registered */
 	bool		 promisc;
@@ -74,13 +77,27 @@ struct keysock {
 struct keysock_stat keysock_stat;
 keysock_log_fn keysock_log;
 
+/* One listening endpoint per dialect: DIR/pfkey and DIR/pfkey.linux. */
+struct keysock_listener {
+	int		 fd;
+	enum key_dialect dialect;
+	char		 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+};
+
+static const char *const listener_suffix[KEY_DIALECT_COUNT] = {
+	[KEY_DIALECT_FREEBSD] = "",
+	[KEY_DIALECT_LINUX] = ".linux",
+};
+
 static LIST_HEAD(, keysock) keysocks = LIST_HEAD_INITIALIZER(keysocks);
-static int listen_fd = -1;
+static struct keysock_listener listeners[KEY_DIALECT_COUNT] = {
+	[KEY_DIALECT_FREEBSD] = { .fd = -1, .dialect = KEY_DIALECT_FREEBSD },
+	[KEY_DIALECT_LINUX] = { .fd = -1, .dialect = KEY_DIALECT_LINUX },
+};
 /*
  * A descriptor held in reserve for running out of them: see shed_one().
  */
 static int spare_fd = -1;
-static char listen_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 
 /* Receive and dump buffers: 8-byte aligned as PF_KEY structures need. */
 static uint64_t rxbuf[KEYSOCK_MSG_MAX / sizeof(uint64_t)];
@@ -240,13 +257,56 @@ is_target(const struct keysock *so, enum key_sendup_target target)
 	}
 }
 
+/*
+ * The message in each dialect, translated once per delivery and only for
+ * the dialects some socket speaks.
+ */
+struct sendup_forms {
+	const void	*msg;
+	size_t		 len;
+	bool		 tried[KEY_DIALECT_COUNT];
+	int		 error[KEY_DIALECT_COUNT];
+	struct iovec	 iov[KEY_DIALECT_COUNT];
+};
+
+static const struct iovec *
+form_of(struct sendup_forms *f, enum key_dialect d)
+{
+	const void *res;
+	size_t reslen;
+
+	if (!f->tried[d]) {
+		f->tried[d] = true;
+		f->error[d] = key_dialect_out(d, f->msg, f->len, &res,
+		    &reslen);
+		f->iov[d].iov_base = (void *)(uintptr_t)res;
+		f->iov[d].iov_len = reslen;
+		if (f->error[d] != 0)
+			pfkeystat.sockerr++;
+	}
+	return f->error[d] == 0 ? &f->iov[d] : NULL;
+}
+
+/* Translated copies may hold keys, as the original does. */
+static void
+forms_wipe(struct sendup_forms *f)
+{
+	unsigned int d;
+
+	for (d = 0; d < KEY_DIALECT_COUNT; d++)
+		if (f->tried[d] && f->error[d] == 0 &&
+		    f->iov[d].iov_base != f->msg)
+			OPENSSL_cleanse(f->iov[d].iov_base, f->iov[d].iov_len);
+}
+
 int
 keysock_sendup(struct keysock *from, const void *msg, size_t len,
     enum key_sendup_target target)
 {
 	const struct sadb_msg *hdr = msg;
+	struct sendup_forms forms = { .msg = msg, .len = len };
+	const struct iovec *iov;
 	struct keysock *so;
-	struct iovec iov;
 	int error = 0;
 
 	if (msg == NULL || len < sizeof(*hdr) || len > 0xffff * 8 ||
@@ -256,16 +316,20 @@ keysock_sendup(struct keysock *from, const void *msg, size_t len,
 	pfkeystat.in_bytes += len;
 	pfkeystat.in_msgtype[hdr->sadb_msg_type]++;
 	pfkeystat.in_msgtarget[target]++;
-	iov.iov_base = (void *)(uintptr_t)msg;
-	iov.iov_len = len;
 	LIST_FOREACH(so, &keysocks, link) {
+		if ((iov = form_of(&forms, so->dialect)) == NULL) {
+			if (so == from)
+				error = forms.error[so->dialect];
+			continue;
+		}
 		if (so->promisc)
-			deliver_promisc(so, msg, len);
+			deliver_promisc(so, iov->iov_base, iov->iov_len);
 		if (so == from)
-			error = deliver(so, &iov, 1, true);
+			error = deliver(so, iov, 1, true);
 		else if (is_target(so, target))
-			deliver(so, &iov, 1, false);
+			deliver(so, iov, 1, false);
 	}
+	forms_wipe(&forms);
 	return error;
 }
 
@@ -490,6 +554,7 @@ keysock_attach(int fd, pid_t pid)
 		return NULL;
 	so->fd = fd;
 	so->pid = pid;
+	so->dialect = KEY_DIALECT_FREEBSD;
 	so->events = EPOLLIN | EPOLLRDHUP;
 	STAILQ_INIT(&so->outq);
 	STAILQ_INIT(&so->streams);
@@ -500,6 +565,19 @@ keysock_attach(int fd, pid_t pid)
 	LIST_INSERT_HEAD(&keysocks, so, link);
 	keysock_stat.accepted++;
 	return so;
+}
+
+void
+keysock_set_dialect(struct keysock *so, enum key_dialect d)
+{
+	if ((unsigned)d < KEY_DIALECT_COUNT)
+		so->dialect = d;
+}
+
+enum key_dialect
+keysock_dialect(const struct keysock *so)
+{
+	return so != NULL ? so->dialect : KEY_DIALECT_FREEBSD;
 }
 
 void
@@ -514,8 +592,9 @@ keysock_detach(struct keysock *so)
  * nothing more can be accepted now.
  */
 static bool
-accept_one(int lfd)
+accept_one(int lfd, enum key_dialect dialect)
 {
+	struct keysock *so;
 	struct ucred cred;
 	socklen_t clen = sizeof(cred);
 	bool shed;
@@ -540,58 +619,85 @@ accept_one(int lfd)
 		close(fd);
 		return true;
 	}
-	if (keysock_attach(fd, cred.pid) == NULL) {
+	if ((so = keysock_attach(fd, cred.pid)) == NULL) {
 		pfkeystat.sockerr++;
 		close(fd);
 		return true;
 	}
-	logmsg(LOG_INFO, "pfkey: connection of pid %ld", (long)cred.pid);
+	keysock_set_dialect(so, dialect);
+	logmsg(LOG_INFO, "pfkey: connection of pid %ld%s", (long)cred.pid,
+	    dialect == KEY_DIALECT_LINUX ? " (Linux dialect)" : "");
 	return true;
 }
 
 static void
 listen_event(int fd, uint32_t events, void *arg)
 {
+	const struct keysock_listener *l = arg;
 	int i;
 
 	(void)events;
-	(void)arg;
-	for (i = 0; i < 16 && accept_one(fd); i++)
+	for (i = 0; i < 16 && accept_one(fd, l->dialect); i++)
 		continue;
+}
+
+static void
+listener_close(struct keysock_listener *l)
+{
+	if (l->fd < 0)
+		return;
+	net_event_remove(l->fd);
+	close(l->fd);
+	unlink(l->path);
+	l->fd = -1;
 }
 
 int
 keysock_listen(const char *path)
 {
-	int fd;
+	struct keysock_listener *l;
+	unsigned int d;
+	int n, saved;
 
-	if (listen_fd >= 0 || strlen(path) >= sizeof(listen_path)) {
-		errno = listen_fd >= 0 ? EBUSY : ENAMETOOLONG;
+	if (listeners[KEY_DIALECT_FREEBSD].fd >= 0) {
+		errno = EBUSY;
 		return -1;
 	}
-	/*
-	 * The directory (mode 0700) is the first gate; SO_PEERCRED is the
-	 * second, so the socket file itself may be open to all.
-	 */
-	if ((fd = net_unix_listen(path, listen_event, NULL)) < 0)
-		return -1;
-	listen_fd = fd;
-	strcpy(listen_path, path);
+	for (d = 0; d < KEY_DIALECT_COUNT; d++) {
+		l = &listeners[d];
+		n = snprintf(l->path, sizeof(l->path), "%s%s", path,
+		    listener_suffix[d]);
+		if (n < 0 || (size_t)n >= sizeof(l->path)) {
+			errno = ENAMETOOLONG;
+			goto fail;
+		}
+		/*
+		 * The directory (mode 0700) is the first gate; SO_PEERCRED
+		 * is the second, so the socket file itself may be open to
+		 * all.
+		 */
+		if ((l->fd = net_unix_listen(l->path, listen_event, l)) < 0)
+			goto fail;
+	}
 	net_unix_spare(&spare_fd);
 	return 0;
+fail:
+	saved = errno;
+	for (d = 0; d < KEY_DIALECT_COUNT; d++)
+		listener_close(&listeners[d]);
+	errno = saved;
+	return -1;
 }
 
 void
 keysock_shutdown(void)
 {
+	unsigned int d;
+
 	while (!LIST_EMPTY(&keysocks))
 		keysock_free(LIST_FIRST(&keysocks));
-	if (listen_fd >= 0) {
-		net_event_remove(listen_fd);
-		close(listen_fd);
-		unlink(listen_path);
-	}
-	listen_fd = -1;
+	for (d = 0; d < KEY_DIALECT_COUNT; d++)
+		listener_close(&listeners[d]);
 	if (spare_fd >= 0)
 		close(spare_fd);
 	spare_fd = -1;

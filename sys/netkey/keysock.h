@@ -38,6 +38,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "sys/netkey/key_dialect.h"
 #include "sys/netkey/key_stat.h"
 
 /* Largest PF_KEY message accepted from a client (larger: ENOBUFS). */
@@ -88,9 +89,10 @@ typedef void (*keysock_log_fn)(int priority, const char *fmt, va_list ap);
 extern keysock_log_fn keysock_log;
 
 /*
- * Create the listening socket at path (an existing stale socket is
+ * Create the listening sockets at path, for the FreeBSD dialect, and at
+ * path.linux, for the Linux dialect (an existing stale socket is
  * replaced; a live one, i.e. another socket manager, is EADDRINUSE) and
- * register it with the event loop.  Returns 0 or -1 with errno set.
+ * register them with the event loop.  Returns 0 or -1 with errno set.
  */
 int	keysock_listen(const char *path);
 /* Close every connection and the listener, and unlink the path. */
@@ -105,8 +107,15 @@ struct keysock *keysock_attach(int fd, pid_t pid);
 void	keysock_detach(struct keysock *so);
 
 /*
+ * The dialect so speaks (key_dialect.h): FreeBSD unless the endpoint it
+ * connected to or a test says otherwise.
+ */
+void	keysock_set_dialect(struct keysock *so, enum key_dialect d);
+enum key_dialect keysock_dialect(const struct keysock *so);
+
+/*
  * Deliver one message (len bytes, len >= sizeof(struct sadb_msg)) from the
- * key engine.  from is the socket whose request caused it, or NULL for
+ * key engine, in its internal form: each socket gets it in its dialect.  from is the socket whose request caused it, or NULL for
  * messages the engine originates (ACQUIRE, EXPIRE).  Returns 0, or an
  * errno when the message could not be delivered to from itself (ENOBUFS:
  * its queue is past the hard cap); drops at other sockets only count.
