@@ -456,38 +456,43 @@ translate(struct lx_ctx *c, const uint8_t *msg, size_t len,
 	return 0;
 }
 
-int
-key_dialect_linux_in(const uint8_t *msg, size_t len, uint8_t *out,
+/*
+ * A request whose framing is broken goes on unchanged, for key_parse() to
+ * answer; an internal message is always framed.
+ */
+static int
+linux_translate(enum way w, const uint8_t *msg, size_t len, uint8_t *out,
     size_t cap, size_t *outlen)
 {
-	struct lx_ctx c = { .hdr = (const void *)msg, .way = TO_OURS,
-	    .out = out, .cap = cap };
+	struct lx_ctx c = { .hdr = (const void *)msg, .way = w, .out = out,
+	    .cap = cap };
 	int error;
 
 	*outlen = 0;
 	if (!key_dialect_framed(msg, len))
-		return 0;
-	error = translate(&c, msg, len, rules_to_ours, NPAIRS(rules_to_ours));
+		return w == TO_OURS ? 0 : EINVAL;
+	if (w == TO_LINUX) {
+		note_replay(&c, msg, len);
+		error = translate(&c, msg, len, rules_to_linux,
+		    NPAIRS(rules_to_linux));
+	} else
+		error = translate(&c, msg, len, rules_to_ours,
+		    NPAIRS(rules_to_ours));
 	if (error == 0)
 		*outlen = c.off;
 	return error;
 }
 
 int
+key_dialect_linux_in(const uint8_t *msg, size_t len, uint8_t *out,
+    size_t cap, size_t *outlen)
+{
+	return linux_translate(TO_OURS, msg, len, out, cap, outlen);
+}
+
+int
 key_dialect_linux_out(const uint8_t *msg, size_t len, uint8_t *out,
     size_t cap, size_t *outlen)
 {
-	struct lx_ctx c = { .hdr = (const void *)msg, .way = TO_LINUX,
-	    .out = out, .cap = cap };
-	int error;
-
-	*outlen = 0;
-	if (!key_dialect_framed(msg, len))
-		return EINVAL;
-	note_replay(&c, msg, len);
-	error = translate(&c, msg, len, rules_to_linux,
-	    NPAIRS(rules_to_linux));
-	if (error == 0)
-		*outlen = c.off;
-	return error;
+	return linux_translate(TO_LINUX, msg, len, out, cap, outlen);
 }
