@@ -292,6 +292,41 @@ static const struct row pfkey_rows[] = {
 	S("sockerr", "socket-errors", "socket error%s"),
 };
 
+/* ESP in UDP (RFC 3948): the socket manager's own counters. */
+static const struct row udpencap_rows[] = {
+	S("udpencap_input", "received-packets",
+	    "ESP packet%s taken out of UDP"),
+	S("udpencap_output", "sent-packets", "ESP packet%s put into UDP"),
+	S("udpencap_ike", "received-ike",
+	    "non-ESP marker packet%s (IKE) left to the host"),
+	S("udpencap_keepalive", "received-keepalives",
+	    "NAT-keepalive%s left to the host"),
+	S("udpencap_short", "received-short",
+	    "short datagram%s left to the host"),
+	S("udpencap_badport", "dropped-bad-port",
+	    "packet%s dropped; SA not esp-udp on that port"),
+	S("udpencap_toobig", "dropped-too-large",
+	    "packet%s dropped; no room for the UDP header"),
+	S("udpencap_cksum", "checksums-fixed",
+	    "transport checksum%s recomputed"),
+	S("udpencap_mapping", "new-mappings", "NEW_MAPPING message%s sent"),
+};
+
+/* The ACQUIRE hold queue. */
+static const struct row hold_rows[] = {
+	S("hold_held", "held-packets", "packet%s held for an SA"),
+	S("hold_sent", "sent-packets", "held packet%s sent when the SA came"),
+	S("hold_full", "dropped-entry-full",
+	    "packet%s dropped; enough held for that SA"),
+	S("hold_bytes", "dropped-byte-limit",
+	    "packet%s dropped; byte limit reached"),
+	S("hold_noentry", "dropped-no-entry",
+	    "packet%s dropped; too many SAs awaited"),
+	S("hold_expired", "dropped-expired",
+	    "held packet%s dropped; no SA in time"),
+	S("hold_flushed", "dropped-flushed", "held packet%s flushed"),
+};
+
 #define PROTO(n, node, rows) { n, node, rows, sizeof(rows) / sizeof(rows[0]) }
 
 static const struct ipsec_netstat_proto protos[] = {
@@ -300,6 +335,8 @@ static const struct ipsec_netstat_proto protos[] = {
 	PROTO("esp", "net.inet.esp.stats", esp_rows),
 	PROTO("ah", "net.inet.ah.stats", ah_rows),
 	PROTO("ipcomp", "net.inet.ipcomp.stats", ipcomp_rows),
+	PROTO("udpencap", "net.inet.ipsec.udpencap.stats", udpencap_rows),
+	PROTO("hold", "net.inet.ipsec.hold.stats", hold_rows),
 	PROTO("pfkey", "net.key.stats", pfkey_rows),
 };
 

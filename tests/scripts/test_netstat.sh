@@ -45,8 +45,8 @@ done
 "$NETSTAT" -s -p ipsec6 | grep -qxF \
     "	0 inbound packets processed successfully" && ok || ko "ipsec6"
 "$NETSTAT" -s > "$tmp/all"
-[ "$(grep -c '^[a-z0-9]*:$' "$tmp/all")" = 6 ] && ok ||
-    ko "-s: ipsec ipsec6 esp ah ipcomp pfkey: $(grep '^[a-z0-9]*:$' "$tmp/all")"
+[ "$(grep -c '^[a-z0-9]*:$' "$tmp/all")" = 8 ] && ok ||
+    ko "-s: ipsec ipsec6 esp ah ipcomp udpencap hold pfkey: $(grep '^[a-z0-9]*:$' "$tmp/all")"
 "$NETSTAT" -s -p ipcomp | grep -qxF \
     "	0 packets sent uncompressed; compression was useless" && ok ||
     ko "ipcomp"
@@ -65,7 +65,8 @@ assert doc["dropped-bad-version"] == 0
 PYEOF
 "$NETSTAT" -j -s | $PY -c 'import json,sys
 d = json.load(sys.stdin)["statistics"]
-assert set(d) == {"ipsec", "ipsec6", "esp", "ah", "ipcomp", "pfkey"}, d.keys()
+assert set(d) == {"ipsec", "ipsec6", "esp", "ah", "ipcomp", "udpencap",
+                  "hold", "pfkey"}, d.keys()
 assert d["esp"]["received-packets"] == 0
 assert d["ipsec"]["esp-input-histogram"] == []' && ok || ko "-j -s"
 "$NETSTAT" --libxo=json -ss -p esp | $PY -c 'import json,sys
