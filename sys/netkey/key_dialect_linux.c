@@ -18,6 +18,9 @@
  *  - sadb_sa_replay counts packets (ours: bytes of bitmap).  A request's
  *    window becomes an exact SA_REPLAY extension; a reply's window is
  *    given in packets, at most 255 as in af_key.
+ *  - af_key reads no SA extension in GETSPI and takes a 0-bit key as no
+ *    key; ipsec-tools sends both, which the engine (as KAME) refuses, so
+ *    they are dropped from Linux requests.
  *  - Algorithm numbers: the pairs below.  An id that exists on one side
  *    only has no pair: in a request it is ENOSYS (af_key's answer for an
  *    algorithm it lacks); in a REGISTER reply or a proposal the entry is
@@ -193,6 +196,9 @@ rule_sa(struct lx_ctx *c, const uint8_t *ext, size_t len)
 	struct sadb_sa sa;
 	int a, e;
 
+	/* af_key's GETSPI reads no SA; ipsec-tools sends one. */
+	if (c->way == TO_OURS && c->hdr->sadb_msg_type == SADB_GETSPI)
+		return 0;
 	if (len < sizeof(sa))
 		return put(c, ext, len);
 	memcpy(&sa, ext, sizeof(sa));
@@ -236,6 +242,23 @@ note_replay(struct lx_ctx *c, const uint8_t *msg, size_t len)
 			c->replay = r.sadb_x_sa_replay_replay;
 		}
 	}
+}
+
+/*
+ * af_key takes a key of 0 bits as no key; ipsec-tools sends one for the
+ * null cipher, for which the engine wants none.
+ */
+static int
+rule_key(struct lx_ctx *c, const uint8_t *ext, size_t len)
+{
+	struct sadb_key k;
+
+	if (len >= sizeof(k)) {
+		memcpy(&k, ext, sizeof(k));
+		if (k.sadb_key_bits == 0)
+			return 0;
+	}
+	return put(c, ext, len);
 }
 
 /* Linux policy id of internal id in direction dir, and back. */
@@ -398,6 +421,8 @@ rule_proposal(struct lx_ctx *c, const uint8_t *ext, size_t len)
 /* Rules by extension type; NULL copies; types past the end are dropped. */
 static const ext_rule rules_to_ours[LX_EXT_MAX + 1] = {
 	[SADB_EXT_SA] = rule_sa,
+	[SADB_EXT_KEY_AUTH] = rule_key,
+	[SADB_EXT_KEY_ENCRYPT] = rule_key,
 	[SADB_EXT_PROPOSAL] = rule_proposal,
 	[SADB_X_EXT_POLICY] = rule_policy,
 	[LX_EXT_SEC_CTX] = rule_drop,
