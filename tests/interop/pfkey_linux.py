@@ -149,6 +149,7 @@ def sa_checks(t, lx, bsd):
             gb)
     t.check("linux GET replay 5 back as 5",
             sa_field(lx.call(sa_get(0x1002)), 8) == 5)
+    bsd.drain(0.05)
     r = bsd.call(sa_add(0x1003, extra=[w.ext(w.SA_REPLAY,
                                               struct.pack("=I", 1024))]))
     g = lx.call(sa_get(0x1003))
@@ -165,11 +166,33 @@ def sa_checks(t, lx, bsd):
     gb = bsd.call(sa_get(0x1006))
     t.check("linux AES-GCM-16 with no auth: stored as FreeBSD's 20",
             r.errno == 0 and sa_field(gb, 11) == 20, (r, gb))
+    bsd.drain(0.05)
     r = bsd.call(sa_add(0x1007, auth=0, enc=BSD_EALG_CHACHA20POLY1305,
                         ekey=bytes(range(36))))
     g = lx.call(sa_get(0x1007))
     t.check("FreeBSD ChaCha20 SA shown to Linux as unpaired 255, not 15",
             r.errno == 0 and sa_field(g, 11) == 255, (r, g))
+    r = lx.call(w.msg(w.GETSPI, w.SATYPE_ESP, [
+        w.spirange(0x600, 0x600), w.sa(0x600, auth=0, enc=0),
+        w.sa2(MODE_TUNNEL, 5), w.address(w.A_SRC, "10.3.0.1"),
+        w.address(w.A_DST, "10.3.0.2")], seq=3))
+    t.check("linux GETSPI with an SA extension (ipsec-tools) gets 0x600",
+            r.errno == 0 and r.spi() == 0x600, r)
+    r = lx.call(w.msg(w.ADD, w.SATYPE_ESP, [
+        w.key(w.K_ENC, b""), w.sa(0x1008, auth=0, enc=w.EALG_NULL,
+                                  state=1),
+        w.address(w.A_SRC, "10.2.0.1"), w.address(w.A_DST, "10.2.0.2")],
+        seq=4))
+    t.check("linux null cipher with a 0-bit key (ipsec-tools) is added",
+            r.errno == 0, r)
+    bsd.drain(0.05)
+    r = bsd.call(w.msg(w.ADD, w.SATYPE_ESP, [
+        w.key(w.K_ENC, b""), w.sa(0x1009, auth=0, enc=w.EALG_NULL,
+                                  state=1),
+        w.address(w.A_SRC, "10.2.0.1"), w.address(w.A_DST, "10.2.0.2")],
+        seq=5))
+    t.check("freebsd null cipher with a 0-bit key is still EINVAL (KAME)",
+            r.errno == errno.EINVAL, r)
     recs = dump(lx, w.msg(w.DUMP, w.SATYPE_ESP, seq=9))
     t.check("linux DUMP: no extension numbered 24-28 in any record",
             recs and all(not [e for e in m.order if e >= 24]
