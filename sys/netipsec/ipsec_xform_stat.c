@@ -23,7 +23,8 @@ void
 ipsec_xform_stats_reset(const struct ipsec_xform_stats *st)
 {
 	memset(st->c, 0, st->n * sizeof(st->c[0]));
-	memset(st->hist, 0, st->nhist * sizeof(st->hist[0]));
+	if (st->hist != NULL)	/* udpencap and the hold queue have none */
+		memset(st->hist, 0, st->nhist * sizeof(st->hist[0]));
 }
 
 static void
