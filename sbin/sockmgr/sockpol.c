@@ -30,7 +30,6 @@
 
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 
 #include <netipsec/ipsec.h>
@@ -39,6 +38,7 @@
 #include "sbin/sockmgr/sockmgr.h"
 #include "sbin/sockmgr/sockpol.h"
 #include "sys/net/net_event.h"
+#include "sys/net/net_unix.h"
 #include "sys/netkey/key_build.h"
 #include "sys/netkey/key_msg_spd.h"
 #include "sys/netkey/key_parse.h"
@@ -350,22 +350,27 @@ conn_event(int fd, uint32_t events, void *arg)
 	    (rp.error == 0 ? rp.policy_len : 0), MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
+/* Out of descriptors, net_unix_accept() sheds with this spare one. */
+static int spare_fd = -1;
+
 static void
 listen_event(int fd, uint32_t events, void *arg)
 {
+	bool shed;
 	int c;
 
 	(void)events;
 	(void)arg;
-	while ((c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >=
-	    0) {
-		if (nconns >= SOCKPOL_CONNS_MAX ||
-		    net_event_add(c, EPOLLIN, conn_event, NULL) != 0) {
-			close(c);
-			continue;
-		}
-		nconns++;
+	c = net_unix_accept(fd, SOCK_NONBLOCK | SOCK_CLOEXEC, &spare_fd,
+	    &shed);
+	if (c < 0)
+		return;
+	if (nconns >= SOCKPOL_CONNS_MAX ||
+	    net_event_add(c, EPOLLIN, conn_event, NULL) != 0) {
+		close(c);
+		return;
 	}
+	nconns++;
 }
 
 struct sweep {
@@ -474,20 +479,16 @@ sockmgr_sockpol_start(const char *dir)
 		return -1;
 	}
 	memcpy(listen_path, sun.sun_path, sizeof(listen_path));
-	(void)unlink(listen_path);
-	listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
-	if (listen_fd < 0)
+	if ((listen_fd = net_unix_listen(listen_path, listen_event,
+	    NULL)) < 0)
 		return -1;
-	if (bind(listen_fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
-	    chmod(listen_path, 0666) != 0 || listen(listen_fd, 64) != 0 ||
-	    net_event_add(listen_fd, EPOLLIN, listen_event, NULL) != 0 ||
-	    net_event_timer_add(sweep_timer, NULL) != 0) {
+	if (net_event_timer_add(sweep_timer, NULL) != 0) {
 		saved = errno;
 		sockmgr_sockpol_stop();
 		errno = saved;
 		return -1;
 	}
+	net_unix_spare(&spare_fd);
 	return 0;
 }
 
@@ -500,6 +501,10 @@ sockmgr_sockpol_stop(void)
 		close(listen_fd);
 		unlink(listen_path);
 		listen_fd = -1;
+	}
+	if (spare_fd >= 0) {
+		close(spare_fd);
+		spare_fd = -1;
 	}
 	ipsec_pcb_flush();
 }
