@@ -9,6 +9,10 @@ result, for tests/scripts/test_live_sockpol.sh.
                                             timeout, silent (connected, no
                                             answer) or the errno
   set POLICY                                print the setsockopt errno
+  badlen POLICY                             the errnos of a buffer cut to
+                                            8 bytes, one whose x_policy
+                                            length disagrees with the
+                                            option length, and one past it
   hold SECONDS POLICY...                    a UDP socket with the policies,
                                             bound, handed to a forked child
                                             that execs sleep SECONDS; the
@@ -131,6 +135,17 @@ def main(argv):
             print("errno 0")
         except OSError as e:
             print("errno %d" % e.errno)
+    elif argv[0] == "badlen":
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        buf = policy(argv[1])
+        out = []
+        for b in (buf[:8], buf[:16], buf + bytes(8)):
+            try:
+                s.setsockopt(socket.IPPROTO_IP, IP_IPSEC_POLICY, b)
+                out.append("0")
+            except OSError as e:
+                out.append(str(e.errno))
+        print(" ".join(out))
     elif argv[0] == "hold":
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         set_policies(s, argv[2:])

@@ -10,8 +10,9 @@
 #  - the listener's policy is copied to the accepted socket;
 #  - under a catch-all `require' SPD, UDP sockets with `in bypass' and
 #    `out bypass' on both ends talk clear while other UDP goes as ESP;
-#  - bypass by a non-root user is EACCES, discard EINVAL, an IPsec policy
-#    by that user fine; getsockopt returns what was set;
+#  - bypass by a non-root user is EACCES, discard, none and bad lengths
+#    EINVAL, an IPsec policy by that user fine; getsockopt returns what
+#    was set, and entrust for what was not;
 #  - the same over IPv6 (IPV6_IPSEC_POLICY);
 #  - setkey -DP shows the entries "(per-socket policy)" while the sockets
 #    live, and nothing once they are closed; a descriptor handed on by
@@ -138,6 +139,10 @@ r=$(peer A getset "in ipsec esp/transport//require" "out bypass")
     ko "getsockopt: $r"
 r=$(peer A set "in discard")
 [ "$r" = "errno 22" ] && ok || ko "discard: $r (want EINVAL)"
+r=$(peer A badlen "in ipsec esp/transport//require")
+[ "$r" = "22 22 22" ] && ok || ko "bad lengths: $r (want EINVAL each)"
+r=$(peer A getset)
+[ "$r" = "in entrust | out entrust" ] && ok || ko "getsockopt unset: $r"
 r=$(peer A set "out none")
 [ "$r" = "errno 22" ] && ok || ko "none: $r (want EINVAL)"
 r=$(ip netns exec "smlA$$" setpriv --reuid=65534 --regid=65534 \
