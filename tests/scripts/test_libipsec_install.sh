@@ -9,9 +9,15 @@ set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/scripts/setkey_lib.sh
 
+# A sanitized build is installed with the flags it was built with, so
+# that whatever make rebuilds matches the rest (make asan's flags).
 prefix=$tmp/prefix
-make -s --no-print-directory BUILD="$BUILD" PREFIX="$prefix" install \
-    >"$tmp/install.log" 2>&1 || { cat "$tmp/install.log"; ko "make install"; }
+flags=()
+nm "$BUILD/sbin/sockmgr" 2>/dev/null | grep -q __asan_init &&
+    flags=(EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" CFLAGS="-O1 -g")
+make -s --no-print-directory BUILD="$BUILD" PREFIX="$prefix" "${flags[@]}" \
+    install >"$tmp/install.log" 2>&1 ||
+    { cat "$tmp/install.log"; ko "make install"; }
 lib=$prefix/lib
 export PKG_CONFIG_PATH=$lib/pkgconfig
 
