@@ -287,6 +287,8 @@ ip_path_output(struct ip_path *p, struct pbuf *pb, struct ip_hdr_info *hi)
 	}
 }
 
+static bool	ip_path_ours(const struct ip_path *, const union ip_sockaddr *);
+
 void
 ip_path_from_host(struct ip_path *p, struct pbuf *pb)
 {
@@ -297,6 +299,12 @@ ip_path_from_host(struct ip_path *p, struct pbuf *pb)
 	    (pb = ip_path_whole(p->reass_host, pb, &hi)) == NULL)
 		return;
 	count(p, hi.af, IP_PATH_LOCALOUT);
+	/* The host forwards it: Linux's forward policies apply first. */
+	if (!ip_path_ours(p, &hi.src) && ipsec_forward_check(&hi) >= 0) {
+		count(p, hi.af, IP_PATH_IPSECDROP_OUT);
+		pbuf_free(pb);
+		return;
+	}
 	ip_path_output(p, pb, &hi);
 }
 
@@ -374,9 +382,16 @@ ip_path_srcroute_refused(struct ip_path *p, struct pbuf *pb,
 	return true;
 }
 
+static bool
+ip_path_is_local(const void *arg, const union ip_sockaddr *addr)
+{
+	return ip_path_ours(arg, addr);
+}
+
 void
 ip_path_from_wire(struct ip_path *p, struct pbuf *pb)
 {
+	const struct ipsec_locality loc = { ip_path_is_local, p };
 	struct ipsec_in_result res;
 	struct ip_hdr_info hi;
 
@@ -392,7 +407,7 @@ ip_path_from_wire(struct ip_path *p, struct pbuf *pb)
 	    ip_path_srcroute_refused(p, pb, &hi))
 		return;
 	memset(&res, 0, sizeof(res));
-	switch (ipsec_input(&pb, &hi, &res)) {
+	switch (ipsec_input_local(&pb, &hi, &res, &loc)) {
 	case IPSEC_PASS:
 		/* The packet a tunnel carried is checked as if received. */
 		if (ip_path_srcroute_refused(p, pb, &res.hi))

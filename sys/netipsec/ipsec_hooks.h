@@ -119,4 +119,30 @@ enum ipsec_verdict ipsec_output(struct pbuf **pbp,
 enum ipsec_verdict ipsec_input(struct pbuf **pbp,
 	    const struct ip_hdr_info *hi, struct ipsec_in_result *res);
 
+/*
+ * Which destinations are this host's, for the forward direction: a
+ * packet for another host (one the host forwards between its TUN and the
+ * wire) meets Linux's forward policies (IPSEC_DIR_FWD) first, as Linux
+ * checks them; without a matching one, the inbound policy, which is what
+ * FreeBSD checks for a packet it forwards.  NULL: every destination is
+ * ours (offline captures, tests).
+ */
+struct ipsec_locality {
+	bool	(*is_local)(const void *arg, const union ip_sockaddr *addr);
+	const void *arg;
+};
+
+/* ipsec_input() that knows the host's addresses. */
+enum ipsec_verdict ipsec_input_local(struct pbuf **pbp,
+	    const struct ip_hdr_info *hi, struct ipsec_in_result *res,
+	    const struct ipsec_locality *loc);
+
+/*
+ * The forward policy of a clear packet the host forwards toward the wire
+ * (its source is not one of the host's addresses): -1 when it may go,
+ * else the ipsecstat counter that moved (a discard, or an ipsec policy
+ * whose requests an unprotected packet cannot meet).
+ */
+int	ipsec_forward_check(const struct ip_hdr_info *hi);
+
 #endif

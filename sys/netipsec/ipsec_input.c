@@ -251,35 +251,77 @@ remove_plain_tunnel(struct ipsec_sa *sa, struct pbuf *pb,
 	    res->hi.proto);
 }
 
-/* The inbound policy for the final packet; -1 (accept) or a counter. */
-static int
-check_policy(const struct ipsec_in_result *res)
+/* The policy a final packet meets: see struct ipsec_locality. */
+static struct ipsec_policy *
+in_policy(const struct ip_hdr_info *hi, const struct ipsec_locality *loc)
 {
-	const struct ip_hdr_info *hi = &res->hi;
 	struct ipsec_policy *p;
+
+	if (loc != NULL && !loc->is_local(loc->arg, &hi->dst) &&
+	    (p = ipsec_policy_lookup(IPSEC_DIR_FWD, hi)) != NULL)
+		return p;
+	return ipsec_policy_lookup(IPSEC_DIR_INBOUND, hi);
+}
+
+/* Whether p lets a packet with history hist in. */
+static int
+policy_verdict(struct ipsec_policy *p, const struct ip_hdr_info *hi,
+    const struct ipsec_history *hist)
+{
 	int why = -1;
 
-	p = ipsec_policy_lookup(IPSEC_DIR_INBOUND, hi);
-	if (p == NULL) {
-		if (ipsec_af_vars(hi->af)->def_policy == IPSEC_POLICY_DISCARD)
-			why = in_fail(hi->af, IPSECS_IN_POLVIO);
-		return why;
-	}
 	/*
 	 * A `none' policy accepts protected packets too, as KAME does: the
 	 * protection was the peer's choice and costs us nothing.
 	 */
 	if (p->action == IPSEC_POLICY_DISCARD ||
 	    (p->action == IPSEC_POLICY_IPSEC &&
-	    !ipsec_policy_check_in(p, hi, &res->hist)))
+	    !ipsec_policy_check_in(p, hi, hist)))
 		why = in_fail(hi->af, IPSECS_IN_POLVIO);
 	key_policy_put(p);
 	return why;
 }
 
+int
+ipsec_forward_check(const struct ip_hdr_info *hi)
+{
+	struct ipsec_history none;
+	struct ipsec_policy *p;
+
+	if ((p = ipsec_policy_lookup(IPSEC_DIR_FWD, hi)) == NULL)
+		return -1;
+	ipsec_history_clear(&none);
+	return policy_verdict(p, hi, &none);
+}
+
+/* The inbound policy for the final packet; -1 (accept) or a counter. */
+static int
+check_policy(const struct ipsec_in_result *res,
+    const struct ipsec_locality *loc)
+{
+	const struct ip_hdr_info *hi = &res->hi;
+	struct ipsec_policy *p;
+	int why = -1;
+
+	p = in_policy(hi, loc);
+	if (p == NULL) {
+		if (ipsec_af_vars(hi->af)->def_policy == IPSEC_POLICY_DISCARD)
+			why = in_fail(hi->af, IPSECS_IN_POLVIO);
+		return why;
+	}
+	return policy_verdict(p, hi, &res->hist);
+}
+
 enum ipsec_verdict
 ipsec_input(struct pbuf **pbp, const struct ip_hdr_info *hi,
     struct ipsec_in_result *res)
+{
+	return ipsec_input_local(pbp, hi, res, NULL);
+}
+
+enum ipsec_verdict
+ipsec_input_local(struct pbuf **pbp, const struct ip_hdr_info *hi,
+    struct ipsec_in_result *res, const struct ipsec_locality *loc)
 {
 	const struct ipsec_xform_ops *ops;
 	struct pbuf *pb = *pbp;
@@ -315,7 +357,7 @@ ipsec_input(struct pbuf **pbp, const struct ip_hdr_info *hi,
 	    ipsec_fix_iplen(pb) != 0)
 		why = in_fail(res->hi.af, IPSECS_IN_INVAL);
 	if (why < 0)
-		why = check_policy(res);
+		why = check_policy(res, loc);
 	res->drop = why;
 	return why < 0 ? IPSEC_PASS : IPSEC_DROP;
 }
