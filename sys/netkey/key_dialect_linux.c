@@ -18,6 +18,7 @@
  *  - sadb_sa_replay counts packets (ours: bytes of bitmap).  A request's
  *    window becomes an exact SA_REPLAY extension; a reply's window is
  *    given in packets, at most 255 as in af_key.
+ *  - SA types stop at 9 (IPComp): FreeBSD's TCP-MD5 (11) is EINVAL.
  *  - af_key reads no SA extension in GETSPI and takes a 0-bit key as no
  *    key; ipsec-tools sends both, which the engine (as KAME) refuses, so
  *    they are dropped from Linux requests.
@@ -41,6 +42,7 @@
 #define LX_EXT_KMADDRESS	25
 #define LX_EXT_FILTER		26
 #define LX_EXT_MAX		26
+#define LX_SATYPE_MAX		9
 /* Unassigned in Linux: what an SA with an algorithm Linux lacks shows. */
 #define LX_ALG_UNPAIRED		255
 /* XFRM_POLICY_IN, OUT and FWD; per-socket policies add 3. */
@@ -496,6 +498,9 @@ linux_translate(enum way w, const uint8_t *msg, size_t len, uint8_t *out,
 	*outlen = 0;
 	if (!key_dialect_framed(msg, len))
 		return w == TO_OURS ? 0 : EINVAL;
+	/* TCP-MD5 (11) is a FreeBSD SA type; af_key knows none past 9. */
+	if (w == TO_OURS && c.hdr->sadb_msg_satype > LX_SATYPE_MAX)
+		return EINVAL;
 	if (w == TO_LINUX) {
 		note_replay(&c, msg, len);
 		error = translate(&c, msg, len, rules_to_linux,

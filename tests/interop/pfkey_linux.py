@@ -159,6 +159,9 @@ def sa_checks(t, lx, bsd):
     r = lx.call(sa_add(0x1004, auth=0, enc=LX_EALG_AES_CCM_ICV12))
     t.check("linux enc 15 (AES-CCM-ICV12) is ENOSYS, not ChaCha20",
             r.errno == errno.ENOSYS, r)
+    r = lx.call(w.msg(w.REGISTER, 11, seq=6))
+    t.check("linux satype 11 (FreeBSD's TCP-MD5) is EINVAL",
+            r.errno == errno.EINVAL, r)
     r = lx.call(sa_add(0x1005, auth=LX_AALG_SM3_256HMAC))
     t.check("linux auth 10 (SM3) is ENOSYS", r.errno == errno.ENOSYS, r)
     r = lx.call(sa_add(0x1006, auth=0, enc=LX_EALG_AES_GCM_ICV16,
