@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sys/epoll.h>
@@ -37,6 +38,7 @@
 #include "lib/libipsec/ipsec_sockpol.h"
 #include "sbin/sockmgr/sockmgr.h"
 #include "sbin/sockmgr/sockpol.h"
+#include "sys/net/net_clock.h"
 #include "sys/net/net_event.h"
 #include "sys/net/net_unix.h"
 #include "sys/netkey/key_build.h"
@@ -44,12 +46,22 @@
 #include "sys/netkey/key_parse.h"
 #include "sys/netkey/key_spd.h"
 
-/* Connections served at once; more wait in the listen queue. */
+/*
+ * Connections served at once; more are refused.  A client makes one
+ * request per connection, so one open longer than SOCKPOL_IDLE_S is
+ * closed: idle connections cannot keep others out.
+ */
 #define SOCKPOL_CONNS_MAX	64
+#define SOCKPOL_IDLE_S		5
+
+struct conn {
+	int	fd;		/* -1: free */
+	time_t	since;
+};
 
 static int listen_fd = -1;
 static char listen_path[108];
-static int nconns;
+static struct conn conns[SOCKPOL_CONNS_MAX];
 
 struct request {
 	const struct sockpol_req *rq;
@@ -318,11 +330,33 @@ handle(struct request *r, size_t n)
 }
 
 static void
-conn_close(int fd)
+conn_close(struct conn *c)
 {
-	net_event_remove(fd);
-	close(fd);
-	nconns--;
+	net_event_remove(c->fd);
+	close(c->fd);
+	c->fd = -1;
+}
+
+static struct conn *
+conn_slot(void)
+{
+	size_t i;
+
+	for (i = 0; i < SOCKPOL_CONNS_MAX; i++)
+		if (conns[i].fd < 0)
+			return &conns[i];
+	return NULL;
+}
+
+static void
+close_idle(void)
+{
+	time_t now = net_time_now();
+	size_t i;
+
+	for (i = 0; i < SOCKPOL_CONNS_MAX; i++)
+		if (conns[i].fd >= 0 && now - conns[i].since >= SOCKPOL_IDLE_S)
+			conn_close(&conns[i]);
 }
 
 static void
@@ -335,13 +369,12 @@ conn_event(int fd, uint32_t events, void *arg)
 	ssize_t n;
 
 	(void)events;
-	(void)arg;
 	n = recv(fd, &rq, sizeof(rq), MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0 || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &r.cred,
 	    &clen) != 0) {
-		conn_close(fd);
+		conn_close(arg);
 		return;
 	}
 	memset(&rp, 0, offsetof(struct sockpol_reply, policy));
@@ -356,6 +389,7 @@ static int spare_fd = -1;
 static void
 listen_event(int fd, uint32_t events, void *arg)
 {
+	struct conn *slot;
 	bool shed;
 	int c;
 
@@ -365,12 +399,13 @@ listen_event(int fd, uint32_t events, void *arg)
 	    &shed);
 	if (c < 0)
 		return;
-	if (nconns >= SOCKPOL_CONNS_MAX ||
-	    net_event_add(c, EPOLLIN, conn_event, NULL) != 0) {
+	if ((slot = conn_slot()) == NULL ||
+	    net_event_add(c, EPOLLIN, conn_event, slot) != 0) {
 		close(c);
 		return;
 	}
-	nconns++;
+	slot->fd = c;
+	slot->since = net_time_now();
 }
 
 struct sweep {
@@ -445,6 +480,7 @@ sweep_timer(void *arg)
 	int error;
 
 	(void)arg;
+	close_idle();
 	if (ipsec_pcb_count() == 0)
 		return;
 	ipsec_pcb_mark();
@@ -469,8 +505,11 @@ int
 sockmgr_sockpol_start(const char *dir)
 {
 	struct sockaddr_un sun;
+	size_t i;
 	int saved;
 
+	for (i = 0; i < SOCKPOL_CONNS_MAX; i++)
+		conns[i].fd = -1;
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if ((size_t)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/%s",
@@ -495,6 +534,11 @@ sockmgr_sockpol_start(const char *dir)
 void
 sockmgr_sockpol_stop(void)
 {
+	size_t i;
+
+	for (i = 0; i < SOCKPOL_CONNS_MAX; i++)
+		if (conns[i].fd >= 0)
+			conn_close(&conns[i]);
 	if (listen_fd >= 0) {
 		net_event_remove(listen_fd);
 		net_event_timer_remove(sweep_timer, NULL);

@@ -14,6 +14,7 @@
 #    EINVAL, an IPsec policy by that user fine; getsockopt returns what
 #    was set, and entrust for what was not;
 #  - the same over IPv6 (IPV6_IPSEC_POLICY);
+#  - idle connections to DIR/sockpol are closed after 5 s;
 #  - setkey -DP shows the entries "(per-socket policy)" while the sockets
 #    live, and nothing once they are closed; a descriptor handed on by
 #    fork and exec keeps its entry until its last holder is killed;
@@ -154,6 +155,25 @@ r=$(ip netns exec "smlA$$" setpriv --reuid=65534 --regid=65534 \
     LIBIPSEC="$LIBIPSEC" /usr/bin/python3 "$PEER" set \
     "out ipsec esp/transport//require")
 [ "$r" = "errno 0" ] && ok || ko "non-root ipsec policy: $r"
+
+# Idle connections to the channel cannot keep requests out for long.
+ip netns exec "smlA$$" timeout 20 /usr/bin/python3 -c '
+import socket, sys, time
+held = []
+for _ in range(80):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.connect(sys.argv[1])
+    held.append(s)
+time.sleep(9)
+' "$LIVE_DIR/runA/sockpol" &
+idle=$!
+sleep 0.5
+r=$(peer A set "out ipsec esp/transport//require")
+[ "$r" != "errno 0" ] && ok || ko "channel full: the 81st connection served"
+sleep 6.5
+r=$(peer A set "out ipsec esp/transport//require")
+[ "$r" = "errno 0" ] && ok || ko "idle connections still block: $r"
+kill "$idle" 2>/dev/null
 
 # The servers end; their entries go with their sockets.
 sleep 13
