@@ -6,10 +6,12 @@
  * also talks to that socket manager.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libpfkey.h>
 #include <netipsec/ipsec.h>
@@ -80,6 +82,36 @@ reply(int so, const char *what)
 	return r;
 }
 
+/*
+ * setsockopt(IP_IPSEC_POLICY) as KAME programs call it: linked with
+ * libipsec, it reaches the socket manager, and getsockopt reads it back.
+ */
+static void
+sockopt(void)
+{
+	char *pol, *back, buf[128];
+	socklen_t len = sizeof(buf);
+	int s, rc;
+
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	pol = ipsec_set_policy("in bypass", 9);
+	rc = setsockopt(s, IPPROTO_IP, IP_IPSEC_POLICY, pol,
+	    (socklen_t)ipsec_get_policylen(pol));
+	printf("setsockopt %d\n", rc);
+	memcpy(buf, pol, (size_t)ipsec_get_policylen(pol));
+	free(pol);
+	rc = getsockopt(s, IPPROTO_IP, IP_IPSEC_POLICY, buf, &len);
+	back = rc == 0 ? ipsec_dump_policy(buf, NULL) : NULL;
+	printf("getsockopt %d %s\n", rc, back != NULL ? back : "-");
+	free(back);
+	pol = ipsec_set_policy("out discard", 11);
+	rc = setsockopt(s, IPPROTO_IP, IP_IPSEC_POLICY, pol,
+	    (socklen_t)ipsec_get_policylen(pol));
+	printf("discard %d %s\n", rc, rc != 0 ? strerror(errno) : "-");
+	free(pol);
+	close(s);
+}
+
 static void
 live(void)
 {
@@ -116,6 +148,7 @@ live(void)
 	}
 	free(pol);
 	pfkey_close(so);
+	sockopt();
 }
 
 int
