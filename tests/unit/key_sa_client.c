@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lib/libipsec/setkey_parse.h"
 #include "net/pfkeyv2.h"
 #include "sys/crypto/crypto.h"
 #include "sys/net/net_event.h"
@@ -197,4 +198,35 @@ sa_suite_fini(void)
 	key_sad_fini();
 	crypto_fini();
 	return 0;
+}
+
+/* env.send: one script message through the PF_KEY socket. */
+static int
+script_send(void *arg, const struct setkey_request *req)
+{
+	static uint64_t buf[SA_MSGBUF_WORDS];
+	struct sa_client *c = arg;
+	struct sadb_msg reply;
+
+	memcpy(buf, req->msg, req->len);
+	if (key_dispatch(c->so, buf, req->len) != 0 ||
+	    sa_client_recv(c, buf) < (ssize_t)sizeof(reply))
+		return -1;
+	memcpy(&reply, buf, sizeof(reply));
+	return reply.sadb_msg_errno;
+}
+
+void
+sa_apply_script(const char *script)
+{
+	struct sa_client c;
+	struct setkey_env env;
+
+	sa_client_open(&c);
+	setkey_env_init(&env);
+	env.send = script_send;
+	env.arg = &c;
+	CU_ASSERT_EQUAL(setkey_run(&env, script, strlen(script)), 0);
+	sa_client_drain(&c);
+	sa_client_close(&c);
 }

@@ -91,4 +91,10 @@ const struct sadb_ext *sa_reply_ext(const uint64_t *buf, uint16_t type);
 int	sa_suite_init(void);
 int	sa_suite_fini(void);
 
+/*
+ * Run a setkey script (libipsec's parser) through a FreeBSD-dialect
+ * client; every statement must be accepted.
+ */
+void	sa_apply_script(const char *script);
+
 #endif

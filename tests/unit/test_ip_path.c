@@ -22,7 +22,6 @@
 
 #include <jansson.h>
 
-#include "lib/libipsec/setkey_parse.h"
 #include "net/pfkeyv2.h"
 #include "sys/net/net_event.h"
 #include "sys/net/netif.h"
@@ -32,7 +31,6 @@
 #include "sys/netinet/ip_path.h"
 #include "sys/netipsec/esp_var.h"
 #include "sys/netipsec/replay.h"
-#include "sys/netkey/key_dispatch.h"
 #include "sys/netkey/key_msg_spd.h"
 #include "sys/netkey/key_sad.h"
 #include "sys/netkey/key_spd.h"
@@ -42,7 +40,6 @@
 
 static struct pbuf_pool *pool;
 static struct ip_path *path;
-static struct sa_client client;
 
 static int
 suite_init(void)
@@ -65,37 +62,6 @@ suite_fini(void)
 	key_spd_fini();
 	net_event_shutdown();
 	return sa_suite_fini();
-}
-
-/* env.send: one script message through the PF_KEY socket. */
-static int
-script_send(void *arg, const struct setkey_request *req)
-{
-	static uint64_t buf[SA_MSGBUF_WORDS];
-	struct sa_client *c = arg;
-	struct sadb_msg reply;
-
-	memcpy(buf, req->msg, req->len);
-	if (key_dispatch(c->so, buf, req->len) != 0 ||
-	    sa_client_recv(c, buf) < (ssize_t)sizeof(reply))
-		return -1;
-	memcpy(&reply, buf, sizeof(reply));
-	return reply.sadb_msg_errno;
-}
-
-/* Apply a setkey script; every statement must be accepted. */
-static void
-apply(const char *script)
-{
-	struct setkey_env env;
-
-	sa_client_open(&client);
-	setkey_env_init(&env);
-	env.send = script_send;
-	env.arg = &client;
-	CU_ASSERT_EQUAL(setkey_run(&env, script, strlen(script)), 0);
-	sa_client_drain(&client);
-	sa_client_close(&client);
 }
 
 static const char *
@@ -171,7 +137,7 @@ kat_run(const struct kat *k)
 {
 	uint64_t replays;
 
-	apply(k->script);
+	sa_apply_script(k->script);
 	kat_prepare(k);
 	ipc_clear();
 	ip_path_from_host(path, ipc_packet(pool, k->in, k->inlen));

@@ -15,7 +15,6 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "lib/libipsec/setkey_parse.h"
 #include "net/pfkeyv2.h"
 #include "netipsec/ipsec.h"
 #include "sys/net/net_event.h"
@@ -24,7 +23,6 @@
 #include "sys/netinet/ip_path.h"
 #include "sys/netipsec/ipsec_stat.h"
 #include "sys/netkey/key_dialect.h"
-#include "sys/netkey/key_dispatch.h"
 #include "sys/netkey/key_msg_spd.h"
 #include "sys/netkey/key_spd.h"
 #include "sys/netkey/keysock.h"
@@ -74,36 +72,6 @@ suite_fini(void)
 	key_spd_fini();
 	net_event_shutdown();
 	return sa_suite_fini();
-}
-
-static int
-script_send(void *arg, const struct setkey_request *req)
-{
-	static uint64_t buf[SA_MSGBUF_WORDS];
-	struct sa_client *c = arg;
-	struct sadb_msg reply;
-
-	memcpy(buf, req->msg, req->len);
-	if (key_dispatch(c->so, buf, req->len) != 0 ||
-	    sa_client_recv(c, buf) < (ssize_t)sizeof(reply))
-		return -1;
-	memcpy(&reply, buf, sizeof(reply));
-	return reply.sadb_msg_errno;
-}
-
-static void
-apply(const char *text)
-{
-	struct sa_client c;
-	struct setkey_env env;
-
-	sa_client_open(&c);
-	setkey_env_init(&env);
-	env.send = script_send;
-	env.arg = &c;
-	CU_ASSERT_EQUAL(setkey_run(&env, text, strlen(text)), 0);
-	sa_client_drain(&c);
-	sa_client_close(&c);
 }
 
 static void
@@ -215,7 +183,7 @@ test_fwd(void)
 
 	add_addr("192.0.2.1");
 	add_addr("10.1.0.1");
-	apply(script);
+	sa_apply_script(script);
 	/* Seq 1, 2, 4 for 10.1.5.5 (forwarded), seq 3 for us. */
 	ipc_clear();
 	for (i = 0; i < NPKT; i++)
