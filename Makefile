@@ -13,6 +13,10 @@
 #                     pkg-config file, man pages
 #   make deps         install the Debian packages we need, only when missing
 #   make demo         the main job: two socket managers protecting traffic
+#   make peers        build the real IKE daemons the tests drive (racoon,
+#                     setkey; charon with kernel-pfkey, swanctl) from
+#                     PEERS_DIR into PEERS_OUT, once; the daemon tests
+#                     build them themselves when missing
 #
 # Layout: sys/*/ is the socket manager's stack (libsys.a), lib/NAME/ is an
 # installed library (libNAME.a, libNAME.so), sbin/NAME/ a program, tests/unit/
@@ -45,7 +49,15 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 DEB_PKGS = build-essential pkg-config libssl-dev zlib1g-dev libpcap-dev \
 	   libcunit1-dev libjansson-dev clang libclang-rt-14-dev mandoc \
 	   python3 python3-scapy python3-cryptography tshark iproute2 nftables ethtool netbase \
-	   iputils-ping iperf3 bsdutils procps
+	   iputils-ping iperf3 bsdutils procps \
+	   autoconf automake libtool gperf bison flex libfl-dev libgmp-dev \
+	   gettext
+
+# The IKE peers (tests/peers/build-peers.sh): unmodified ipsec-tools and
+# strongSwan from these archives, relative to the project root, built into
+# the plain tree even for the sanitized flavour (they are not our code).
+PEERS_DIR ?= ../shared/peers
+PEERS_OUT ?= $(patsubst %-asan,%,$(BUILD))/peers
 
 # Debian packages only the live benchmark needs (make bench-live), never CI.
 BENCH_DEB_PKGS = iperf3 wireguard-go wireguard-tools charon-systemd \
@@ -80,7 +92,8 @@ PROG_BINS	:= $(PROGS:%=$(BUILD)/sbin/%)
 # would be pulled in to resolve the program's own calls.
 LINK_LIBS	:= $(BUILD)/lib/libipsec.a $(BUILD)/libsys.a
 
-.PHONY: all test asan fuzz fuzz-long bench bench-live install deps demo clean lint FORCE
+.PHONY: all test asan fuzz fuzz-long bench bench-live install deps demo clean lint \
+	peers FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -286,6 +299,11 @@ deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	        apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+
+# Exit 77 from the script means the archives are absent: not an error.
+peers:
+	@PEERS_DIR=$(PEERS_DIR) tests/peers/build-peers.sh $(PEERS_OUT); \
+	    rc=$$?; [ $$rc = 0 ] || [ $$rc = 77 ]
 
 demo:
 	@$(MAKE) --no-print-directory deps
