@@ -1,0 +1,109 @@
+# Shared by the IKE daemon tests (sourced after live_lib.sh): the real
+# daemons built from PEERS_DIR (tests/peers/build-peers.sh), run
+# unmodified under the preload shim, each in its side's namespace with
+# SOCK naming that side's socket manager, and the wire judged by tshark.
+#
+# Needs: BUILD, LIVE_DIR, and ok/ko from the caller.
+
+# The peers are not our code: a sanitized build tree shares the plain
+# tree's copy instead of building its own.
+PEERS_OUT=${PEERS_OUT:-${BUILD%-asan}/peers}
+SHIM=$PWD/$BUILD/lib/libpfkey_shim.so
+IKE_PRELOAD=$SHIM
+_ike_asan=$(ldd "$SHIM" 2>/dev/null | awk '/libasan/ && /=>/ {print $3}')
+[ -n "$_ike_asan" ] && IKE_PRELOAD=$_ike_asan:$SHIM
+export ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0
+
+# ike_need SUITE: builds that suite once (cached in PEERS_OUT); with the
+# archives absent, prints the skip line and a zero summary and exits.
+ike_need() {
+	local rc
+	tests/peers/build-peers.sh "$PEERS_OUT" "$1"
+	rc=$?
+	if [ $rc = 77 ]; then
+		echo "skipped: peers not found"
+		echo "0 passed, 0 failed"
+		exit 0
+	fi
+	[ $rc = 0 ] && return 0
+	echo "FAIL: building $1 (log in $PEERS_OUT/$1.log)"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+# ike_run SIDE NAME CMD...: a daemon in that side's namespace against that
+# side's socket manager, output in LIVE_DIR/NAME.log; its pid is recorded
+# for cleanup and left in IKE_PID_NAME.
+ike_run() {
+	local side=$1 name=$2
+	shift 2
+	ip netns exec "sml$side$$" env SOCK="$LIVE_DIR/run$side" \
+	    LD_PRELOAD="$IKE_PRELOAD" "$@" >"$LIVE_DIR/$name.log" 2>&1 &
+	LIVE_PIDS+=($!)
+	eval "IKE_PID_$name=$!"
+}
+
+# ike_wait_log FILE REGEX SECONDS: true once FILE has a line matching.
+ike_wait_log() {
+	local _
+	for _ in $(seq $(($3 * 5))); do
+		grep -Eq "$2" "$1" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# ike_ready NAME FILE REGEX SECONDS: true once the daemon NAME logged a
+# line matching in FILE; otherwise false, after a failure that quotes
+# what the daemon complained about (it may have exited already).
+ike_ready() {
+	local pid
+	eval "pid=\$IKE_PID_$1"
+	if ike_wait_log "$2" "$3" "$4" && kill -0 "$pid" 2>/dev/null; then
+		ok
+		return 0
+	fi
+	ko "${mode:-}: $1 not ready: $(grep -Eih 'error|warning|fail|unable' "$2" |
+	    tail -n 6 | cut -c1-160)"
+	return 1
+}
+
+# ike_ping SIDE ADDR SECONDS: pings once a second until one is answered
+# (the first ones trigger the negotiation); true if one was.
+ike_ping() {
+	ip netns exec "sml$1$$" ping -c 1 -w "$3" -i 0.5 "$2" >/dev/null 2>&1
+}
+
+# ike_capture IF FILE: tshark on that side A interface; its pid is left
+# in IKE_CAP.
+ike_capture() {
+	inA tshark -a duration:120 -q -i "$1" -w "$2" 2>/dev/null &
+	IKE_CAP=$!
+	LIVE_PIDS+=($IKE_CAP)
+	sleep 1.5
+}
+
+ike_capture_stop() {
+	sleep 0.5
+	kill -INT "$IKE_CAP" 2>/dev/null
+	timeout 10 tail --pid="$IKE_CAP" -f /dev/null
+}
+
+# ike_wire_check PCAP LABEL: between 10.99.0.1 and .2 only IKE (UDP 500
+# or 4500, including ESP in UDP) and ESP; some of each; nothing of the
+# inner prefixes in the clear.
+ike_wire_check() {
+	local f=$1 clear esp ike
+	clear=$(tshark -r "$f" -Y '((ip.addr==10.99.0.1 && ip.addr==10.99.0.2)
+	    || ip.addr==10.98.0.0/16) && !esp && !isakmp &&
+	    !(udp.port==500 || udp.port==4500)' 2>/dev/null | wc -l)
+	esp=$(tshark -r "$f" -Y esp 2>/dev/null | wc -l)
+	ike=$(tshark -r "$f" -Y isakmp 2>/dev/null | wc -l)
+	[ "$clear" = 0 ] && [ "$esp" -gt 0 ] && [ "$ike" -gt 0 ] && ok ||
+	    ko "$2: wire shows $clear clear, $ike IKE, $esp ESP packets"
+}
+
+# ike_sa_count SIDE: the mature ESP SAs that side's socket manager holds.
+ike_sa_count() {
+	live_setkey "$1" -D 2>/dev/null | grep -c 'state=mature'
+}
