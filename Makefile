@@ -313,4 +313,6 @@ demo:
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Only the objects' dependency files: the peers' trees ($(BUILD)/peers)
+# hold .d files and directories of their own.
+-include $(shell find $(OBJ) -name '*.d' -type f 2>/dev/null)
