@@ -188,6 +188,38 @@ tun_ioctl(int af, unsigned long req, void *arg, const char *what,
 	return rc;
 }
 
+/*
+ * SIOCSIFADDR on the interface itself replaces its IPv4 address, so the
+ * second and later ones go on the first free alias label, NAME:N, which
+ * the kernel keeps as a secondary address of the same interface (an IKE
+ * daemon binds to the tunnel endpoint while the host also holds an inner
+ * address).  Writes the label to use into name.
+ */
+static void
+tun_addr4_label(const struct netif *ifp, char name[IFNAMSIZ])
+{
+	struct ifreq ifr;
+	unsigned int n;
+	int s;
+
+	snprintf(name, IFNAMSIZ, "%s", ifp->name);
+	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return;
+	for (n = 0; n < 64; n++) {
+		memset(&ifr, 0, sizeof(ifr));
+		if (n == 0)
+			snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifp->name);
+		else
+			snprintf(ifr.ifr_name, IFNAMSIZ, "%.10s:%u",
+			    ifp->name, n);
+		if (ioctl(s, SIOCGIFADDR, &ifr) != 0) {
+			memcpy(name, ifr.ifr_name, IFNAMSIZ);
+			break;
+		}
+	}
+	close(s);
+}
+
 static int
 tun_addr4(struct netif *ifp, const struct sockaddr_in *sin,
     unsigned int plen, char *err, size_t errlen)
@@ -196,7 +228,7 @@ tun_addr4(struct netif *ifp, const struct sockaddr_in *sin,
 	struct ifreq ifr;
 
 	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifp->name);
+	tun_addr4_label(ifp, ifr.ifr_name);
 	memcpy(&ifr.ifr_addr, sin, sizeof(*sin));
 	if (tun_ioctl(AF_INET, SIOCSIFADDR, &ifr, "SIOCSIFADDR", ifp->name,
 	    err, errlen) != 0)

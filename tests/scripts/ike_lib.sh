@@ -65,6 +65,8 @@ ike_ready() {
 	fi
 	ko "${mode:-}: $1 not ready: $(grep -Eih 'error|warning|fail|unable' "$2" |
 	    tail -n 6 | cut -c1-160)"
+	echo "--- $1, last lines"
+	tail -n 8 "$2"
 	return 1
 }
 

@@ -155,7 +155,7 @@ run_mode() {
 	live_cleanup
 }
 
-run_mode transport
-run_mode tunnel
+[ -z "${IKE_MODES:-}" ] && IKE_MODES="transport tunnel"
+for m in $IKE_MODES; do run_mode "$m"; done
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
