@@ -67,6 +67,7 @@ ike_ready() {
 	    tail -n 6 | cut -c1-160)"
 	echo "--- $1, last lines"
 	tail -n 8 "$2"
+	tail -n 8 "$LIVE_DIR/$1.log" 2>/dev/null
 	return 1
 }
 
