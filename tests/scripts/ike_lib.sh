@@ -77,13 +77,15 @@ ike_ping() {
 	ip netns exec "sml$1$$" ping -c 1 -w "$3" -i 0.5 "$2" >/dev/null 2>&1
 }
 
-# ike_capture IF FILE: tshark on that side A interface; its pid is left
-# in IKE_CAP.
+# ike_capture IF FILE: tshark on that side A interface, returning once it
+# says it is capturing (a loaded machine may take seconds, and the IKE
+# exchange must not pass before); its pid is left in IKE_CAP.
 ike_capture() {
-	inA tshark -a duration:120 -q -i "$1" -w "$2" 2>/dev/null &
+	inA tshark -a duration:240 -q -i "$1" -w "$2" 2>"$2.err" &
 	IKE_CAP=$!
 	LIVE_PIDS+=($IKE_CAP)
-	sleep 1.5
+	ike_wait_log "$2.err" 'Capturing on' 30
+	sleep 0.5
 }
 
 ike_capture_stop() {

@@ -174,7 +174,7 @@ run_mode() {
 		n=$(live_setkey $s -DP 2>/dev/null | grep -c 'esp/')
 		[ "$n" -ge 2 ] && ok || ko "$mode: $s: $n trap policies"
 	done
-	ike_ping A "$dst" 20 && ok || ko "$mode: no answer to ping $dst"
+	ike_ping A "$dst" 30 && ok || ko "$mode: no answer to ping $dst"
 	grep -q 'creating acquire job\|received an SADB_ACQUIRE' \
 	    "$LIVE_DIR/A/charon.log" && ok || ko "$mode: A: no ACQUIRE"
 	grep -q "CHILD_SA k{[0-9]*} established" "$LIVE_DIR/A/charon.log" &&

@@ -121,7 +121,7 @@ run_mode() {
 		    'used as isakmp port' 10 || up=0
 	done
 	[ $up = 1 ] || { ike_capture_stop; live_cleanup; return; }
-	ike_ping A "$dst" 20 && ok || ko "$mode: no answer to ping $dst"
+	ike_ping A "$dst" 30 && ok || ko "$mode: no answer to ping $dst"
 	grep -q 'ISAKMP-SA established' "$LIVE_DIR/racoonA.log" && ok ||
 	    ko "$mode: A: no ISAKMP-SA (main mode)"
 	grep -q 'IPsec-SA established' "$LIVE_DIR/racoonA.log" && ok ||
