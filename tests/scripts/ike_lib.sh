@@ -9,6 +9,7 @@
 # tree's copy instead of building its own.
 PEERS_OUT=${PEERS_OUT:-${BUILD%-asan}/peers}
 SHIM=$PWD/$BUILD/lib/libpfkey_shim.so
+IKE_PIDS=()
 IKE_PRELOAD=$SHIM
 _ike_asan=$(ldd "$SHIM" 2>/dev/null | awk '/libasan/ && /=>/ {print $3}')
 [ -n "$_ike_asan" ] && IKE_PRELOAD=$_ike_asan:$SHIM
@@ -39,8 +40,23 @@ ike_run() {
 	shift 2
 	ip netns exec "sml$side$$" env SOCK="$LIVE_DIR/run$side" \
 	    LD_PRELOAD="$IKE_PRELOAD" "$@" >"$LIVE_DIR/$name.log" 2>&1 &
-	LIVE_PIDS+=($!)
+	IKE_PIDS+=($!)
 	eval "IKE_PID_$name=$!"
+}
+
+# ike_stop: every daemon ike_run started, before their socket managers
+# stop: charon that finds its PF_KEY connection closed spins reading it
+# and then may not finish on SIGTERM, hence SIGKILL after 5 s.
+ike_stop() {
+	local p
+	for p in "${IKE_PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${IKE_PIDS[@]}"; do
+		timeout 5 tail --pid="$p" -f /dev/null 2>/dev/null ||
+		    kill -KILL "$p" 2>/dev/null
+	done
+	IKE_PIDS=()
 }
 
 # ike_wait_log FILE REGEX SECONDS: true once FILE has a line matching.

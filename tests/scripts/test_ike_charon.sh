@@ -28,7 +28,7 @@ fi
 LIVE_DIR=$(mktemp -d /tmp/test_charon.XXXXXX)
 . tests/scripts/live_lib.sh
 . tests/scripts/ike_lib.sh
-trap 'live_cleanup; rm -rf "$LIVE_DIR"' EXIT
+trap 'ike_stop; live_cleanup; rm -rf "$LIVE_DIR"' EXIT
 ike_need strongswan
 SW=$PWD/$PEERS_OUT/strongswan
 # The pid directory compiled into charon.
@@ -116,7 +116,7 @@ CONF
 charon_start() {
 	local d=$LIVE_DIR/$1
 	ike_run "$1" "charon$1" env STRONGSWAN_CONF="$d/strongswan.conf" \
-	    sh -c 'mount --bind "$1" "$2" && exec timeout 150 "$3"' sh \
+	    sh -c 'mount --bind "$1" "$2" && exec timeout -k 5 150 "$3"' sh \
 	    "$d/run" "$PIDDIR" "$SW/libexec/ipsec/charon"
 }
 
@@ -159,7 +159,7 @@ run_mode() {
 		ike_ready "charon$s" "$LIVE_DIR/$s/charon.log" \
 		    'loaded plugins' 15 || up=0
 	done
-	[ $up = 1 ] || { ike_capture_stop; live_cleanup; return; }
+	[ $up = 1 ] || { ike_capture_stop; ike_stop; live_cleanup; return; }
 	for s in A B; do
 		for _ in $(seq 30); do
 			[ -S "$LIVE_DIR/$s/charon.vici" ] && break
@@ -212,6 +212,7 @@ run_mode() {
 			tail -n 5 "$LIVE_DIR/$s.err"
 		done
 	fi
+	ike_stop
 	live_cleanup
 }
 

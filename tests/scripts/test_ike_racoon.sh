@@ -26,7 +26,7 @@ fi
 LIVE_DIR=$(mktemp -d /tmp/test_racoon.XXXXXX)
 . tests/scripts/live_lib.sh
 . tests/scripts/ike_lib.sh
-trap 'live_cleanup; rm -rf "$LIVE_DIR"' EXIT
+trap 'ike_stop; live_cleanup; rm -rf "$LIVE_DIR"' EXIT
 ike_need ipsec-tools
 RACOON=$PWD/$PEERS_OUT/ipsec-tools/sbin/racoon
 
@@ -110,7 +110,7 @@ run_mode() {
 	    ok || { ko "$mode: sockmgr start"; live_cleanup; return; }
 	ike_capture va "$LIVE_DIR/$mode.pcap"
 	for s in A B; do
-		ike_run $s "racoon$s" timeout 120 "$RACOON" -F -ddd -v \
+		ike_run $s "racoon$s" timeout -k 5 120 "$RACOON" -F -ddd -v \
 		    -f "$LIVE_DIR/$s/racoon.conf"
 	done
 	# Both listen before the first packet asks for an SA; a racoon that
@@ -120,7 +120,7 @@ run_mode() {
 		ike_ready "racoon$s" "$LIVE_DIR/racoon$s.log" \
 		    'used as isakmp port' 10 || up=0
 	done
-	[ $up = 1 ] || { ike_capture_stop; live_cleanup; return; }
+	[ $up = 1 ] || { ike_capture_stop; ike_stop; live_cleanup; return; }
 	ike_ping A "$dst" 30 && ok || ko "$mode: no answer to ping $dst"
 	grep -q 'ISAKMP-SA established' "$LIVE_DIR/racoonA.log" && ok ||
 	    ko "$mode: A: no ISAKMP-SA (main mode)"
@@ -152,6 +152,7 @@ run_mode() {
 			tail -n 25 "$LIVE_DIR/racoon$s.log"
 		done
 	fi
+	ike_stop
 	live_cleanup
 }
 
