@@ -32,14 +32,16 @@ ike_need() {
 	exit 1
 }
 
-# ike_run SIDE NAME CMD...: a daemon in that side's namespace against that
-# side's socket manager, output in LIVE_DIR/NAME.log; its pid is recorded
-# for cleanup and left in IKE_PID_NAME.
+# ike_run SIDE NAME SECONDS CMD...: a daemon in that side's namespace
+# against that side's socket manager, for at most SECONDS, output in
+# LIVE_DIR/NAME.log; its pid is recorded for cleanup and left in
+# IKE_PID_NAME.  CMD sets LD_PRELOAD=$IKE_PRELOAD on the daemon alone:
+# timeout(1) with a sanitized shim's ASan runtime preloaded hangs.
 ike_run() {
-	local side=$1 name=$2
-	shift 2
+	local side=$1 name=$2 secs=$3
+	shift 3
 	ip netns exec "sml$side$$" env SOCK="$LIVE_DIR/run$side" \
-	    LD_PRELOAD="$IKE_PRELOAD" "$@" >"$LIVE_DIR/$name.log" 2>&1 &
+	    timeout -k 5 "$secs" "$@" >"$LIVE_DIR/$name.log" 2>&1 &
 	IKE_PIDS+=($!)
 	eval "IKE_PID_$name=$!"
 }

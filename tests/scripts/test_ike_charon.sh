@@ -115,9 +115,9 @@ CONF
 # private to it.
 charon_start() {
 	local d=$LIVE_DIR/$1
-	ike_run "$1" "charon$1" env STRONGSWAN_CONF="$d/strongswan.conf" \
-	    sh -c 'mount --bind "$1" "$2" && exec timeout -k 5 150 "$3"' sh \
-	    "$d/run" "$PIDDIR" "$SW/libexec/ipsec/charon"
+	ike_run "$1" "charon$1" 150 env STRONGSWAN_CONF="$d/strongswan.conf" \
+	    sh -c 'mount --bind "$1" "$2" && exec env LD_PRELOAD="$4" "$3"' \
+	    sh "$d/run" "$PIDDIR" "$SW/libexec/ipsec/charon" "$IKE_PRELOAD"
 }
 
 swanctl() {

@@ -110,7 +110,8 @@ run_mode() {
 	    ok || { ko "$mode: sockmgr start"; live_cleanup; return; }
 	ike_capture va "$LIVE_DIR/$mode.pcap"
 	for s in A B; do
-		ike_run $s "racoon$s" timeout -k 5 120 "$RACOON" -F -ddd -v \
+		ike_run $s "racoon$s" 120 \
+		    env LD_PRELOAD="$IKE_PRELOAD" "$RACOON" -F -ddd -v \
 		    -f "$LIVE_DIR/$s/racoon.conf"
 	done
 	# Both listen before the first packet asks for an SA; a racoon that
