@@ -307,8 +307,13 @@ deps:
 	fi
 
 # Exit 77 from the script means the archives are absent: not an error.
+# The peers are built with their own flags: make passes command-line
+# variables (make asan's CFLAGS) to every child in the environment and in
+# MAKEFLAGS, and strongSwan's CFLAGS must keep its "-include config.h".
 peers:
-	@PEERS_DIR=$(PEERS_DIR) tests/peers/build-peers.sh $(PEERS_OUT); \
+	@env -u CFLAGS -u EXTRA_CFLAGS -u CPPFLAGS -u MAKEFLAGS -u MFLAGS \
+	    -u MAKELEVEL PEERS_DIR=$(PEERS_DIR) \
+	    tests/peers/build-peers.sh $(PEERS_OUT); \
 	    rc=$$?; [ $$rc = 0 ] || [ $$rc = 77 ]
 
 demo:
