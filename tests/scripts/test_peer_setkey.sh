@@ -118,14 +118,6 @@ ours_norm() {
 total=0
 for conf in tests/setkey/*.conf; do
 	name=$(basename "$conf" .conf)
-	# Under the sanitizers every process starts slowly: the 184
-	# algorithm statements cost minutes there.  The plain build runs
-	# them all.
-	if [ "$BUILD" != "${BUILD%-asan}" ] && [ "$name" = netbsd-algorithms ]
-	then
-		echo "skipped under the sanitizers: $name (run by the plain build)"
-		continue
-	fi
 	SOCK=$tmp/A "$OURS" -F && SOCK=$tmp/A "$OURS" -FP &&
 	    SOCK=$tmp/B "$OURS" -F && SOCK=$tmp/B "$OURS" -FP ||
 	    ko "$name: flush"
