@@ -239,11 +239,14 @@ fuzz:
 # in $(BUILD)/fuzz/NAME-crash-*.  The counts go to $(BUILD)/fuzz/long.txt.
 # The stateful PF_KEY target runs whole socket sessions per input, about
 # a hundred times slower: it gets FUZZ_STATE_RUNS.
+# FUZZ_TARGETS="fuzz_ip_reass fuzz_setkey" runs only those.
 FUZZ_RUNS ?= 10000000
 FUZZ_STATE_RUNS ?= 1000000
+FUZZ_TARGETS ?=
+FUZZ_LONG_SRCS = $(if $(FUZZ_TARGETS),$(FUZZ_TARGETS:%=tests/fuzz/%.c),$(FUZZ_SRCS))
 fuzz-long:
 	@mkdir -p $(BUILD)/fuzz
-	@set -e; : > $(BUILD)/fuzz/long.txt; for f in $(FUZZ_SRCS); do \
+	@set -e; : > $(BUILD)/fuzz/long.txt; for f in $(FUZZ_LONG_SRCS); do \
 	    $(FUZZ_BUILD); runs=$(FUZZ_RUNS); \
 	    [ $$n = fuzz_pfkey_state ] && runs=$(FUZZ_STATE_RUNS); \
 	    $(BUILD)/fuzz/$$n -runs=$$runs \

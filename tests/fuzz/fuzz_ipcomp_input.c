@@ -13,40 +13,20 @@
  * Seeds: tests/fuzz/ipcomp_input.seeds/ (gen_ipcomp_input_seeds.py:
  * zlib's raw deflate of text, noise and zeros, a bomb, cut streams).
  */
-#include <arpa/inet.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "net/pfkeyv2.h"
-#include "sys/crypto/crypto.h"
-#include "sys/net/pbuf.h"
+#include "fuzz_xform.h"
 #include "sys/netipsec/ipcomp_var.h"
-#include "sys/netkey/key_sa.h"
 
 #define NSAS	2
 
+static const struct fuzz_xform_spec specs[NSAS] = {
+	{ SADB_X_SATYPE_IPCOMP, SADB_X_CALG_DEFLATE, 0, 0, 0, 0x1000, 0, 0,
+	    NULL, NULL },
+	{ SADB_X_SATYPE_IPCOMP, SADB_X_CALG_DEFLATE, 0, 0, 0, 0x1001,
+	    SADB_X_EXT_RAWCPI, 0, NULL, NULL },
+};
+
 static struct pbuf_pool *pool;
 static struct ipsec_sa *sas[NSAS];
-
-static struct ipsec_sa *
-make_sa(int i)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	struct ipsec_sa *sa;
-
-	sa = key_sa_alloc(SADB_X_SATYPE_IPCOMP, (struct sockaddr *)&a,
-	    (struct sockaddr *)&a);
-	if (sa == NULL)
-		abort();
-	sa->spi = htonl(0x1000 + i);
-	sa->state = SADB_SASTATE_MATURE;
-	sa->alg_enc = SADB_X_CALG_DEFLATE;
-	sa->flags = i == 1 ? SADB_X_EXT_RAWCPI : 0;
-	if (ipsec_xform_install(sa) != 0)
-		abort();
-	return sa;
-}
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -55,39 +35,21 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	if (crypto_init() != 0 || (pool = pbuf_pool_create(2, 1)) == NULL)
-		abort();
+	pool = fuzz_xform_init();
 	for (i = 0; i < NSAS; i++)
-		sas[i] = make_sa(i);
+		sas[i] = fuzz_xform_sa(&specs[i]);
 	return 0;
-}
-
-static size_t
-ip_header(uint8_t *p, int v6)
-{
-	if (v6) {
-		memset(p, 0, 40);
-		p[0] = 0x60;
-		p[6] = IPPROTO_COMP;
-		p[7] = 64;
-		return 40;
-	}
-	memset(p, 0, 20);
-	p[0] = 0x45;
-	p[8] = 64;
-	p[9] = IPPROTO_COMP;
-	return 20;
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	uint64_t before[IPCOMPS_NCOUNTERS], moved = 0;
+	uint64_t before[IPCOMPS_NCOUNTERS];
 	struct pbuf_pool_stats st;
 	unsigned long allocs;
 	struct ipsec_sa *sa;
 	struct pbuf *pb;
-	size_t hlen, i;
+	size_t hlen;
 	uint16_t cpi;
 	uint8_t *p, nxt;
 	int sel, why;
@@ -100,7 +62,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (pb == NULL)
 		abort();
 	p = pbuf_put(pb, 40 + size - 1);
-	hlen = ip_header(p, sel & 0x10);
+	hlen = fuzz_xform_ip_header(p, sel & 0x10, IPPROTO_COMP);
 	pb->len = hlen + size - 1;
 	memcpy(p + hlen, data + 1, size - 1);
 	if (!(sel & 0x20) && size - 1 >= IPCOMP_HLENGTH) {
@@ -115,12 +77,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (pb->len < hlen || pb->len > IPCOMP_IP_MAXPACKET ||
 		    pb->data[hlen == 40 ? 6 : 9] != nxt)
 			abort();
-	} else {
-		for (i = 0; i < IPCOMPS_NCOUNTERS; i++)
-			moved += ipcompstat_counters[i] != before[i];
-		if (moved != 1)
-			abort();
-	}
+	} else
+		fuzz_xform_one_reason(before, ipcompstat_counters,
+		    IPCOMPS_NCOUNTERS);
 	pbuf_free(pb);
 	pbuf_pool_stats(pool, &st);
 	if (st.small_free != 2 || st.large_free != 1 ||
