@@ -87,7 +87,7 @@ live_setkey() {
 # FILE.got.  Bounded by timeout.
 live_tcp() {
 	local from=$1 to=$2 addr=$3 file=$4 port=$((20000 + RANDOM % 20000))
-	rm -f "$file.got"
+	rm -f "$file.got" "$file.ready"
 	ip netns exec "sml$to$$" timeout 30 python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
@@ -95,6 +95,7 @@ s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("::", int(sys.argv[1])))
 s.listen(1)
+open(sys.argv[2] + ".ready", "w").close()
 c, _ = s.accept()
 with open(sys.argv[2], "wb") as f:
     while True:
@@ -103,8 +104,14 @@ with open(sys.argv[2], "wb") as f:
             break
         f.write(b)
 ' "$port" "$file.got" &
-	local srv=$!
-	sleep 0.3
+	local srv=$! _
+	# The client starts once the server listens, however loaded the
+	# machine (a fixed pause was seen to lose the race).
+	for _ in $(seq 200); do
+		[ -e "$file.ready" ] && break
+		kill -0 "$srv" 2>/dev/null || break
+		sleep 0.05
+	done
 	ip netns exec "sml$from$$" timeout 30 python3 -c '
 import socket, sys
 s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=20)
