@@ -37,6 +37,7 @@
 
 #include "sys/net/if_tun.h"
 #include "sys/net/if_tun_gro.h"
+#include "sys/net/net_endian.h"
 #include "sys/net/net_event.h"
 #include "sys/netinet/in_cksum.h"
 
@@ -317,7 +318,7 @@ tun_csum(uint8_t *pkt, size_t len, size_t start, size_t off)
 {
 	if (start >= len || off + 2 > len - start)
 		return -1;
-	in_cksum_put(pkt + start + off, in_cksum_fold(in_cksum_add(0,
+	be_put16(pkt + start + off, in_cksum_fold(in_cksum_add(0,
 	    pkt + start, len - start)));
 	return 0;
 }
@@ -347,12 +348,12 @@ tun_segment(struct if_tun *sc, uint8_t *hdrs, size_t ip_hlen, size_t hlen,
 	memcpy(out + hlen, payload + off, seg);
 	tcp = out + ip_hlen;
 	if (v6)
-		in_cksum_put(out + 4, (uint16_t)(hlen + seg - 40));
+		be_put16(out + 4, (uint16_t)(hlen + seg - 40));
 	else {
-		in_cksum_put(out + 2, (uint16_t)(hlen + seg));
-		in_cksum_put(out + 4, (uint16_t)(in_cksum_get(hdrs + 4) + i));
-		in_cksum_put(out + 10, 0);
-		in_cksum_put(out + 10, in_cksum(out, ip_hlen));
+		be_put16(out + 2, (uint16_t)(hlen + seg));
+		be_put16(out + 4, (uint16_t)(be_get16(hdrs + 4) + i));
+		be_put16(out + 10, 0);
+		be_put16(out + 10, in_cksum(out, ip_hlen));
 	}
 	seq += (uint32_t)off;
 	tcp[4] = (uint8_t)(seq >> 24);
@@ -361,8 +362,8 @@ tun_segment(struct if_tun *sc, uint8_t *hdrs, size_t ip_hlen, size_t hlen,
 	tcp[7] = (uint8_t)seq;
 	tcp[13] = (uint8_t)(flags & ~((last ? 0 : TCP_FIN | TCP_PSH) |
 	    (i == 0 ? 0 : TCP_CWR)));
-	in_cksum_put(tcp + 16, 0);
-	in_cksum_put(tcp + 16, in_cksum_upper(v6 ? AF_INET6 : AF_INET,
+	be_put16(tcp + 16, 0);
+	be_put16(tcp + 16, in_cksum_upper(v6 ? AF_INET6 : AF_INET,
 	    out + (v6 ? 8 : 12), out + (v6 ? 24 : 16), IPPROTO_TCP, tcp,
 	    (uint32_t)(hlen - ip_hlen + seg)));
 	pb->af = v6 ? AF_INET6 : AF_INET;

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "sys/net/if_tun_gro.h"
+#include "sys/net/net_endian.h"
 #include "sys/netinet/in_cksum.h"
 
 #define GRO_VNET	sizeof(struct virtio_net_hdr)
@@ -67,11 +68,11 @@ gro_parse(const uint8_t *p, size_t len, struct gro_seg *s)
 	const uint8_t *tcp;
 
 	if (len >= 40 && p[0] == 0x45 && p[9] == IPPROTO_TCP &&
-	    in_cksum_get(p + 2) == len && (in_cksum_get(p + 6) & 0x3fff) == 0) {
+	    be_get16(p + 2) == len && (be_get16(p + 6) & 0x3fff) == 0) {
 		s->af = AF_INET;
 		s->ip_hlen = 20;
 	} else if (len >= 60 && (p[0] >> 4) == 6 && p[6] == IPPROTO_TCP &&
-	    (size_t)in_cksum_get(p + 4) + 40 == len) {
+	    (size_t)be_get16(p + 4) + 40 == len) {
 		s->af = AF_INET6;
 		s->ip_hlen = 40;
 	} else
@@ -117,8 +118,8 @@ gro_continues(const struct gro_flow *f, const uint8_t *p,
 	if (s->af == AF_INET) {
 		if (memcmp(h, p, 2) != 0 || memcmp(h + 6, p + 6, 4) != 0 ||
 		    memcmp(h + 12, p + 12, 8) != 0 ||
-		    (uint16_t)(in_cksum_get(h + 4) + f->nseg) !=
-		    in_cksum_get(p + 4))
+		    (uint16_t)(be_get16(h + 4) + f->nseg) !=
+		    be_get16(p + 4))
 			return false;
 	} else if (memcmp(h, p, 4) != 0 || memcmp(h + 6, p + 6, 34) != 0)
 		return false;
@@ -164,13 +165,13 @@ gro_flow_flush(struct tun_gro *g, struct gro_flow *f)
 		return gro_write(g, &none, p, f->len);
 	tcp = p + s->ip_hlen;
 	if (v6)
-		in_cksum_put(p + 4, (uint16_t)(f->len - 40));
+		be_put16(p + 4, (uint16_t)(f->len - 40));
 	else {
-		in_cksum_put(p + 2, (uint16_t)f->len);
-		in_cksum_put(p + 10, 0);
-		in_cksum_put(p + 10, in_cksum(p, 20));
+		be_put16(p + 2, (uint16_t)f->len);
+		be_put16(p + 10, 0);
+		be_put16(p + 10, in_cksum(p, 20));
 	}
-	in_cksum_put(tcp + 16, (uint16_t)~in_cksum_fold(in_cksum_pseudo(
+	be_put16(tcp + 16, (uint16_t)~in_cksum_fold(in_cksum_pseudo(
 	    s->af, p + (v6 ? 8 : 12), p + (v6 ? 24 : 16), IPPROTO_TCP,
 	    (uint32_t)(f->len - s->ip_hlen))));
 	memset(&vh, 0, sizeof(vh));

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "sys/net/if_wire.h"
+#include "sys/net/net_endian.h"
 #include "sys/net/net_event.h"
 #include "sys/netinet/in_cksum.h"
 
@@ -193,16 +194,16 @@ wire_cksum_complete(struct if_wire *sc, uint8_t *pkt, size_t len)
 	if (len >= 20 && (pkt[0] >> 4) == 4) {
 		af = AF_INET;
 		hlen = (size_t)(pkt[0] & 0x0f) * 4;
-		ulen = (size_t)in_cksum_get(pkt + 2);
+		ulen = (size_t)be_get16(pkt + 2);
 		proto = pkt[9];
-		if ((in_cksum_get(pkt + 6) & 0x3fff) != 0 || ulen > len ||
+		if ((be_get16(pkt + 6) & 0x3fff) != 0 || ulen > len ||
 		    hlen < 20 || ulen < hlen)
 			return;
 		ulen -= hlen;
 	} else if (len >= 40 && (pkt[0] >> 4) == 6) {
 		af = AF_INET6;
 		hlen = 40;
-		ulen = (size_t)in_cksum_get(pkt + 4);
+		ulen = (size_t)be_get16(pkt + 4);
 		proto = pkt[6];
 		if (ulen > len - 40)
 			return;
@@ -214,13 +215,13 @@ wire_cksum_complete(struct if_wire *sc, uint8_t *pkt, size_t len)
 		off = 6;
 	else
 		return;
-	in_cksum_put(pkt + hlen + off, 0);
+	be_put16(pkt + hlen + off, 0);
 	ck = in_cksum_upper(af, pkt + (af == AF_INET ? 12 : 8),
 	    pkt + (af == AF_INET ? 16 : 24), proto, pkt + hlen,
 	    (uint32_t)ulen);
 	if (ck == 0 && proto == IPPROTO_UDP)
 		ck = 0xffff;
-	in_cksum_put(pkt + hlen + off, ck);
+	be_put16(pkt + hlen + off, ck);
 	sc->stats.cksum_completed++;
 }
 
@@ -242,7 +243,7 @@ wire_input(struct if_wire *sc, const uint8_t *f, size_t len,
 		return;
 	}
 	memcpy(pbuf_put(pb, len), f, len);
-	type = in_cksum_get(f + 12);
+	type = be_get16(f + 12);
 	if (csum_partial && (type == WIRE_TYPE_IP || type == WIRE_TYPE_IPV6))
 		wire_cksum_complete(sc, pb->data + WIRE_HDRLEN,
 		    len - WIRE_HDRLEN);

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sys/net/net_endian.h"
 #include "sys/netinet/if_ethersubr.h"
-#include "sys/netinet/in_cksum.h"
 #include "sys/netinet6/nd6.h"
 
 /* What one EtherType's payload becomes; false when consumed here. */
@@ -61,7 +61,7 @@ ether_input(void *arg, struct pbuf *pb)
 		pbuf_free(pb);
 		return;
 	}
-	type = in_cksum_get(pb->data + 12);
+	type = be_get16(pb->data + 12);
 	pbuf_pull(pb, ETHER_HDRLEN);
 	for (i = 0; i < sizeof(ether_protos) / sizeof(ether_protos[0]); i++)
 		if (ether_protos[i].type == type)

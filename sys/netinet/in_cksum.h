@@ -4,7 +4,7 @@
  * 64-bit accumulator so that pieces (a pseudo-header, a header, a payload)
  * can be added separately and folded once.  Checksum values are returned
  * as host-order integers of the big-endian field: store them with
- * in_cksum_put().
+ * be_put16() (sys/net/net_endian.h).
  */
 #ifndef SYS_NETINET_IN_CKSUM_H
 #define SYS_NETINET_IN_CKSUM_H
@@ -50,19 +50,5 @@ uint16_t	in_cksum_update16(uint16_t cksum, uint16_t old, uint16_t new);
 
 /* The same for a 32-bit word (two 16-bit halves). */
 uint16_t	in_cksum_update32(uint16_t cksum, uint32_t old, uint32_t new);
-
-/* Big-endian 16-bit load and store, for checksum and length fields. */
-static inline uint16_t
-in_cksum_get(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline void
-in_cksum_put(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
 #endif

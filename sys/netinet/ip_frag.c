@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "sys/net/net_endian.h"
 #include "sys/net/siphash.h"
 #include "sys/netinet/in_cksum.h"
 #include "sys/netinet/ip_frag.h"
@@ -55,10 +56,10 @@ ip4_fragment(struct pbuf_pool *pool, const uint8_t *hdr, size_t hlen,
 	p = pbuf_put(f, hlen + len);
 	memcpy(p, hdr, hlen);
 	memcpy(p + hlen, payload, len);
-	in_cksum_put(p + 2, (uint16_t)(hlen + len));
-	in_cksum_put(p + 6, (uint16_t)((more ? 0x2000 : 0) | off >> 3));
-	in_cksum_put(p + 10, 0);
-	in_cksum_put(p + 10, in_cksum(p, hlen));
+	be_put16(p + 2, (uint16_t)(hlen + len));
+	be_put16(p + 6, (uint16_t)((more ? 0x2000 : 0) | off >> 3));
+	be_put16(p + 10, 0);
+	be_put16(p + 10, in_cksum(p, hlen));
 	f->af = AF_INET;
 	return f;
 }
@@ -122,14 +123,14 @@ ip6_fragment(struct pbuf_pool *pool, const uint8_t *pkt,
 		return NULL;
 	p = pbuf_put(f, flen);
 	memcpy(p, pkt, unfrag);
-	in_cksum_put(p + 4, (uint16_t)(flen - IP6_HDR_LEN));
+	be_put16(p + 4, (uint16_t)(flen - IP6_HDR_LEN));
 	p[hi->protoff] = IPPROTO_FRAGMENT;
 	fh = p + unfrag;
 	fh[0] = pkt[hi->protoff];
 	fh[1] = 0;
-	in_cksum_put(fh + 2, (uint16_t)(off | (more ? 1 : 0)));
-	in_cksum_put(fh + 4, (uint16_t)(id >> 16));
-	in_cksum_put(fh + 6, (uint16_t)id);
+	be_put16(fh + 2, (uint16_t)(off | (more ? 1 : 0)));
+	be_put16(fh + 4, (uint16_t)(id >> 16));
+	be_put16(fh + 6, (uint16_t)id);
 	memcpy(fh + IP6_FRAG_LEN, pkt + unfrag + off, len);
 	f->af = AF_INET6;
 	return f;

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "sys/net/net_endian.h"
 #include "sys/netinet/in_cksum.h"
 #include "sys/netinet/ip_hdr.h"
 #include "sys/netinet/ip_var.h"
@@ -89,8 +90,8 @@ ip_hdr_ulp(const uint8_t *pkt, struct ip_hdr_info *hi)
 	if (hi->ulp_off > hi->len || hi->len - hi->ulp_off < d->minlen)
 		return whole ? -1 : 0;
 	if (d->kind == ULP_PORTS) {
-		hi->sport = in_cksum_get(u);
-		hi->dport = in_cksum_get(u + 2);
+		hi->sport = be_get16(u);
+		hi->dport = be_get16(u + 2);
 		hi->flags |= IP_HDR_F_PORTS;
 		return 0;
 	}
@@ -161,7 +162,7 @@ ip4_addrs(const uint8_t *pkt, struct ip_hdr_info *hi)
 static int
 ip4_frag(const uint8_t *pkt, struct ip_hdr_info *hi)
 {
-	uint16_t fo = in_cksum_get(pkt + 6);
+	uint16_t fo = be_get16(pkt + 6);
 	uint32_t plen = hi->len - hi->hlen;
 
 	if (fo & 0x4000)
@@ -173,7 +174,7 @@ ip4_frag(const uint8_t *pkt, struct ip_hdr_info *hi)
 	hi->flags |= IP_HDR_F_FRAG;
 	if (hi->frag.off == 0)
 		hi->flags |= IP_HDR_F_FIRSTFRAG;
-	hi->frag.id = in_cksum_get(pkt + 4);
+	hi->frag.id = be_get16(pkt + 4);
 	hi->frag.data_off = hi->hlen;
 	if (hi->frag.off + plen > IP_MAXPACKET)
 		return drop4(hi, IPSTAT_TOOLONG);
@@ -196,7 +197,7 @@ ip4_hdr_parse(const uint8_t *pkt, size_t len, struct ip_hdr_info *hi)
 	hi->hlen = (uint16_t)((pkt[0] & 0x0f) * 4);
 	if (hi->hlen < IP4_HDR_MIN || hi->hlen > len)
 		return drop4(hi, IPSTAT_BADHLEN);
-	hi->len = in_cksum_get(pkt + 2);
+	hi->len = be_get16(pkt + 2);
 	if (hi->len < hi->hlen)
 		return drop4(hi, IPSTAT_BADLEN);
 	if (hi->len > len)
@@ -252,7 +253,7 @@ ip6_frag(const uint8_t *pkt, size_t off, size_t nhoff,
 	hi->frag.hdr_off = (uint16_t)off;
 	hi->frag.hdr_protoff = (uint16_t)nhoff;
 	hi->frag.data_off = (uint16_t)(off + IP6_FRAG_LEN);
-	hi->frag.off = in_cksum_get(f + 2) & 0xfff8;
+	hi->frag.off = be_get16(f + 2) & 0xfff8;
 	hi->frag.more = (f[3] & 1) != 0;
 	hi->frag.id = (uint32_t)f[4] << 24 | (uint32_t)f[5] << 16 |
 	    (uint32_t)f[6] << 8 | f[7];
@@ -367,7 +368,7 @@ ip6_hdr_parse(const uint8_t *pkt, size_t len, struct ip_hdr_info *hi)
 		return drop6(hi, IP6STAT_TOOSMALL);
 	if (pkt[0] >> 4 != 6)
 		return drop6(hi, IP6STAT_BADVERS);
-	plen = in_cksum_get(pkt + 4);
+	plen = be_get16(pkt + 4);
 	/* Payload length 0 behind hop-by-hop options is a jumbogram. */
 	if (plen == 0 && pkt[6] == IPPROTO_HOPOPTS)
 		return drop6(hi, IP6STAT_JUMBO);

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "sys/net/net_endian.h"
 #include "sys/netinet/in_cksum.h"
 #include "sys/netinet/ip_frag.h"
 #include "sys/netinet/ip_icmp.h"
@@ -91,19 +92,19 @@ icmp_error_needfrag(struct pbuf_pool *pool, const uint8_t *pkt,
 	}
 	p = pb->data;
 	p[0] = 0x45;
-	in_cksum_put(p + 2, (uint16_t)pb->len);
-	in_cksum_put(p + 4, (uint16_t)ip_frag_id());
+	be_put16(p + 2, (uint16_t)pb->len);
+	be_put16(p + 4, (uint16_t)ip_frag_id());
 	p[8] = ERROR_TTL;
 	p[9] = IPPROTO_ICMP;
 	memcpy(p + 12, src != NULL ? (const void *)src :
 	    (const void *)&hi->dst.sin.sin_addr, 4);
 	memcpy(p + 16, &hi->src.sin.sin_addr, 4);
-	in_cksum_put(p + 10, in_cksum(p, IP4_HDR_LEN));
+	be_put16(p + 10, in_cksum(p, IP4_HDR_LEN));
 	ic = p + IP4_HDR_LEN;
 	ic[0] = ICMP_UNREACH;
 	ic[1] = ICMP_UNREACH_NEEDFRAG;
-	in_cksum_put(ic + 6, mtu);
-	in_cksum_put(ic + 2, in_cksum(ic, ICMP_HDR_LEN + quote));
+	be_put16(ic + 6, mtu);
+	be_put16(ic + 2, in_cksum(ic, ICMP_HDR_LEN + quote));
 	pb->af = AF_INET;
 	icmpstat[ICMPSTAT_OUT_NEEDFRAG]++;
 	return pb;
@@ -153,16 +154,16 @@ icmp6_error_toobig(struct pbuf_pool *pool, const uint8_t *pkt,
 	}
 	p = pb->data;
 	p[0] = 0x60;
-	in_cksum_put(p + 4, (uint16_t)(pb->len - IP6_HDR_LEN));
+	be_put16(p + 4, (uint16_t)(pb->len - IP6_HDR_LEN));
 	p[6] = IPPROTO_ICMPV6;
 	p[7] = ERROR_TTL;
 	memcpy(p + 8, src != NULL ? src : &hi->dst.sin6.sin6_addr, 16);
 	memcpy(p + 24, &hi->src.sin6.sin6_addr, 16);
 	ic = p + IP6_HDR_LEN;
 	ic[0] = ICMP6_PACKET_TOO_BIG;
-	in_cksum_put(ic + 4, (uint16_t)(mtu >> 16));
-	in_cksum_put(ic + 6, (uint16_t)mtu);
-	in_cksum_put(ic + 2, in_cksum_upper(AF_INET6, p + 8, p + 24,
+	be_put16(ic + 4, (uint16_t)(mtu >> 16));
+	be_put16(ic + 6, (uint16_t)mtu);
+	be_put16(ic + 2, in_cksum_upper(AF_INET6, p + 8, p + 24,
 	    IPPROTO_ICMPV6, ic, (uint32_t)(ICMP_HDR_LEN + quote)));
 	pb->af = AF_INET6;
 	icmp6stat[ICMP6STAT_OUT_PKTTOOBIG]++;

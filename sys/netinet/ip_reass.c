@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sys/net/net_clock.h"
+#include "sys/net/net_endian.h"
 #include "sys/net/siphash.h"
 #include "sys/netinet/in_cksum.h"
 #include "sys/netinet/ip_reass.h"
@@ -441,14 +442,14 @@ header_fixup(uint8_t *p, size_t unfrag, size_t dlen, bool fam6,
     uint16_t protoff, uint8_t nh)
 {
 	if (fam6) {
-		in_cksum_put(p + 4, (uint16_t)(dlen - 40));
+		be_put16(p + 4, (uint16_t)(dlen - 40));
 		p[protoff] = nh;
 		return;
 	}
-	in_cksum_put(p + 2, (uint16_t)dlen);
-	in_cksum_put(p + 6, in_cksum_get(p + 6) & 0x4000);
-	in_cksum_put(p + 10, 0);
-	in_cksum_put(p + 10, in_cksum(p, unfrag));
+	be_put16(p + 2, (uint16_t)dlen);
+	be_put16(p + 6, be_get16(p + 6) & 0x4000);
+	be_put16(p + 10, 0);
+	be_put16(p + 10, in_cksum(p, unfrag));
 }
 
 /* The datagram in one new buffer, or NULL with the reason in *why. */

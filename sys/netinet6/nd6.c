@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "sys/net/net_endian.h"
 #include "sys/netinet/in_cksum.h"
 #include "sys/netinet6/nd6.h"
 
@@ -44,7 +45,7 @@ nd6_send(struct ether_link *l, uint8_t type, uint8_t flags,
 
 	memset(pkt, 0, sizeof(pkt));
 	pkt[0] = 0x60;
-	in_cksum_put(pkt + 4, ND_MSGLEN + 8);
+	be_put16(pkt + 4, ND_MSGLEN + 8);
 	pkt[6] = 58;
 	pkt[7] = 255;
 	memcpy(pkt + 8, src, 16);
@@ -55,7 +56,7 @@ nd6_send(struct ether_link *l, uint8_t type, uint8_t flags,
 	icmp[ND_MSGLEN] = opt;
 	icmp[ND_MSGLEN + 1] = 1;
 	memcpy(icmp + ND_MSGLEN + 2, l->mac, ETHER_ADDRLEN);
-	in_cksum_put(icmp + 2, in_cksum_upper(AF_INET6, src, dst, 58, icmp,
+	be_put16(icmp + 2, in_cksum_upper(AF_INET6, src, dst, 58, icmp,
 	    ND_MSGLEN + 8));
 	return ether_output(l, AF_INET6, pkt, sizeof(pkt));
 }
@@ -142,7 +143,7 @@ nd6_input(struct ether_link *l, const uint8_t *pkt, size_t len)
 	    (icmp[0] != ND_NS && icmp[0] != ND_NA))
 		return false;
 	l->c[ETHER_C_ND_IN]++;
-	ilen = in_cksum_get(pkt + 4);
+	ilen = be_get16(pkt + 4);
 	if (ilen > len - IP6_HLEN || !nd6_valid(pkt, icmp, ilen)) {
 		l->c[ETHER_C_ND_BAD]++;
 		return true;

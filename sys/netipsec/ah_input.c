@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 
 #include "sys/crypto/crypto.h"
+#include "sys/net/net_endian.h"
 #include "sys/net/pbuf.h"
 #include "sys/netipsec/ah_var.h"
 #include "sys/netipsec/ipsec_util.h"
@@ -68,7 +69,7 @@ verify(struct ipsec_xform *xf, const struct pbuf *pb, size_t skip,
 	crypto_auth_update(xf->auth, icv + xf->icvlen, pb->len - skip -
 	    xf->hdrlen - xf->icvlen);
 	if (xf->flags & IPSEC_XF_ESN) {
-		ipsec_put32(hi, (uint32_t)(seq >> 32));
+		be_put32(hi, (uint32_t)(seq >> 32));
 		crypto_auth_update(xf->auth, hi, sizeof(hi));
 	}
 	switch (crypto_auth_verify_final(xf->auth, icv)) {
@@ -110,7 +111,7 @@ ah_input(struct ipsec_sa *sa, struct pbuf *pb, size_t skip, size_t protoff,
 	if (pb->len - skip < hlen)
 		return ah_drop_in(why, AHS_HDROPS);
 	if (xf->replay != NULL && ipsec_replay_check(xf->replay,
-	    ipsec_get32(ah + 8), &seq) != IPSEC_REPLAY_OK)
+	    be_get32(ah + 8), &seq) != IPSEC_REPLAY_OK)
 		return ah_drop_in(why, AHS_REPLAY);
 	bad = verify(xf, pb, skip, seq, &ok);
 	if (!ok)

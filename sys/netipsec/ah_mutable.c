@@ -18,7 +18,7 @@
 #include <netinet/in.h>
 
 #include "sys/crypto/crypto.h"
-#include "sys/netinet/in_cksum.h"
+#include "sys/net/net_endian.h"
 #include "sys/netinet/ip_hdr.h"
 #include "sys/netipsec/ah_var.h"
 #include "sys/netipsec/ipsec_var.h"
@@ -112,9 +112,9 @@ ip4_input(const uint8_t *pkt, size_t skip, size_t len, ah_sink_fn sink,
 	memcpy(h, pkt, hlen);
 	if (ipsec_vars.ah_cleartos)
 		h[1] = 0;
-	in_cksum_put(h + 2, (uint16_t)len);
-	off = in_cksum_get(h + 6) & (uint16_t)ipsec_vars.ah_offsetmask;
-	in_cksum_put(h + 6, off);
+	be_put16(h + 2, (uint16_t)len);
+	off = be_get16(h + 6) & (uint16_t)ipsec_vars.ah_offsetmask;
+	be_put16(h + 6, off);
 	h[8] = 0;			/* TTL */
 	h[10] = h[11] = 0;		/* header checksum */
 	if (ip4_options(h, hlen) != 0)
@@ -263,7 +263,7 @@ ip6_input(const uint8_t *pkt, size_t skip, size_t len, ah_sink_fn sink,
 	memcpy(h, pkt, IP6_HDR_LEN);
 	h[0] = 0x60;			/* version; class and flow zeroed */
 	h[1] = h[2] = h[3] = 0;
-	in_cksum_put(h + 4, (uint16_t)(len - IP6_HDR_LEN));
+	be_put16(h + 4, (uint16_t)(len - IP6_HDR_LEN));
 	h[7] = 0;			/* hop limit */
 	if (rt.fdst != NULL)
 		memcpy(h + 24, rt.fdst, IP6_ADDR_LEN);

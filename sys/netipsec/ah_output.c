@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 
 #include "sys/crypto/crypto.h"
+#include "sys/net/net_endian.h"
 #include "sys/net/pbuf.h"
 #include "sys/netipsec/ah_var.h"
 #include "sys/netipsec/ipsec_util.h"
@@ -49,7 +50,7 @@ sign(struct ipsec_xform *xf, struct pbuf *pb, size_t skip, uint64_t seq)
 		return AH_SIGN_HDR;
 	crypto_auth_update(xf->auth, ah, pb->len - skip);
 	if (xf->flags & IPSEC_XF_ESN) {
-		ipsec_put32(hi, (uint32_t)(seq >> 32));
+		be_put32(hi, (uint32_t)(seq >> 32));
 		crypto_auth_update(xf->auth, hi, sizeof(hi));
 	}
 	return crypto_auth_final(xf->auth, ah + xf->hdrlen) == CRYPTO_OK ?
@@ -68,7 +69,7 @@ put_header(const struct ipsec_sa *sa, const struct ipsec_xform *xf,
 	    4 : hlen / 4 - 2);
 	memcpy(ah + 4, &sa->spi, 4);
 	if (!(xf->flags & IPSEC_XF_OLD))
-		ipsec_put32(ah + 8, (uint32_t)seq);
+		be_put32(ah + 8, (uint32_t)seq);
 }
 
 enum ipsec_verdict

@@ -17,9 +17,9 @@
 #include <string.h>
 
 #include "sys/crypto/crypto.h"
+#include "sys/net/net_endian.h"
 #include "sys/net/pbuf.h"
 #include "sys/netipsec/esp_var.h"
-#include "sys/netipsec/ipsec_util.h"
 #include "sys/netipsec/ipsec_var.h"
 #include "sys/netipsec/replay.h"
 
@@ -37,7 +37,7 @@ open_payload(struct ipsec_sa *sa, struct ipsec_xform *xf, uint8_t *esp,
 		crypto_auth_init(xf->auth);
 		crypto_auth_update(xf->auth, esp, xf->hdrlen + xf->ivlen + len);
 		if (xf->flags & IPSEC_XF_ESN) {
-			ipsec_put32(hi, (uint32_t)(seq >> 32));
+			be_put32(hi, (uint32_t)(seq >> 32));
 			crypto_auth_update(xf->auth, hi, sizeof(hi));
 		}
 		rc = crypto_auth_verify_final(xf->auth, icv);
@@ -144,7 +144,7 @@ esp_input(struct ipsec_sa *sa, struct pbuf *pb, size_t skip, size_t protoff,
 	len = payload_length(xf, pb, skip, &bad);
 	if (len == 0)
 		return esp_drop_in(why, bad);
-	seq = (xf->flags & IPSEC_XF_OLD) ? 0 : ipsec_get32(esp + 4);
+	seq = (xf->flags & IPSEC_XF_OLD) ? 0 : be_get32(esp + 4);
 	if (xf->replay != NULL && ipsec_replay_check(xf->replay,
 	    (uint32_t)seq, &seq) != IPSEC_REPLAY_OK)
 		return esp_drop_in(why, ESPS_REPLAY);

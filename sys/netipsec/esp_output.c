@@ -21,6 +21,7 @@
 #include <openssl/crypto.h>
 
 #include "sys/crypto/crypto.h"
+#include "sys/net/net_endian.h"
 #include "sys/net/pbuf.h"
 #include "sys/netipsec/esp_var.h"
 #include "sys/netipsec/ipsec_util.h"
@@ -96,11 +97,11 @@ esp_aad(const struct ipsec_sa *sa, const struct ipsec_xform *xf,
 {
 	memcpy(aad, &sa->spi, 4);
 	if (xf->flags & IPSEC_XF_ESN) {
-		ipsec_put32(aad + 4, (uint32_t)(seq >> 32));
-		ipsec_put32(aad + 8, (uint32_t)seq);
+		be_put32(aad + 4, (uint32_t)(seq >> 32));
+		be_put32(aad + 8, (uint32_t)seq);
 		return 12;
 	}
-	ipsec_put32(aad + 4, (uint32_t)seq);
+	be_put32(aad + 4, (uint32_t)seq);
 	return 8;
 }
 
@@ -126,7 +127,7 @@ seal(struct ipsec_sa *sa, struct ipsec_xform *xf, uint8_t *esp, size_t len,
 	crypto_auth_init(xf->auth);
 	crypto_auth_update(xf->auth, esp, xf->hdrlen + xf->ivlen + len);
 	if (xf->flags & IPSEC_XF_ESN) {
-		ipsec_put32(hi, (uint32_t)(seq >> 32));
+		be_put32(hi, (uint32_t)(seq >> 32));
 		crypto_auth_update(xf->auth, hi, sizeof(hi));
 	}
 	return crypto_auth_final(xf->auth, icv);
@@ -164,7 +165,7 @@ esp_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
 	esp = pbuf_insert(pb, skip, hdrlen);
 	memcpy(esp, &sa->spi, 4);
 	if (!(xf->flags & IPSEC_XF_OLD))
-		ipsec_put32(esp + 4, (uint32_t)seq);
+		be_put32(esp + 4, (uint32_t)seq);
 	if (make_iv(xf, seq, esp + xf->hdrlen) != 0)
 		return esp_drop_out(why, ESPS_CRYPTO);
 	if (seal(sa, xf, esp, plen + padlen + ESP_TRAILERLEN, seq,

@@ -4,6 +4,7 @@
  */
 #include <sys/socket.h>
 
+#include "sys/net/net_endian.h"
 #include "sys/net/pbuf.h"
 #include "sys/netinet/in_cksum.h"
 #include "sys/netipsec/ipsec_util.h"
@@ -38,9 +39,9 @@ fix_ipv4(uint8_t *ip, size_t len)
 	hlen = (size_t)(ip[0] & 0x0f) * 4;
 	if (hlen < IPV4_MINHDR || hlen > len)
 		return -1;
-	in_cksum_put(ip + 2, (uint16_t)len);
-	in_cksum_put(ip + 10, 0);
-	in_cksum_put(ip + 10, in_cksum(ip, hlen));
+	be_put16(ip + 2, (uint16_t)len);
+	be_put16(ip + 10, 0);
+	be_put16(ip + 10, in_cksum(ip, hlen));
 	return 0;
 }
 
@@ -49,7 +50,7 @@ fix_ipv6(uint8_t *ip, size_t len)
 {
 	if (len < IPV6_HDRLEN || len - IPV6_HDRLEN > IP_MAXLEN)
 		return -1;
-	in_cksum_put(ip + 4, (uint16_t)(len - IPV6_HDRLEN));
+	be_put16(ip + 4, (uint16_t)(len - IPV6_HDRLEN));
 	return 0;
 }
 

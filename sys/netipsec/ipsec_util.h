@@ -32,21 +32,4 @@ int	ipsec_ip_family(const uint8_t *p, size_t len);
 int	ipsec_seq_next(struct ipsec_sa *sa, const struct ipsec_xform *xf,
 	    uint64_t *seqp);
 
-/* Big-endian 32-bit load and store. */
-static inline uint32_t
-ipsec_get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static inline void
-ipsec_put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 #endif

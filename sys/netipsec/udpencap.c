@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 
 #include "net/pfkeyv2.h"
+#include "sys/net/net_endian.h"
 #include "sys/net/pbuf.h"
 #include "sys/netinet/in_cksum.h"
 #include "sys/netinet/ip_hdr.h"
@@ -158,8 +159,8 @@ udpencap_output(const struct udpencap_sa *u, struct pbuf *pb, size_t skip,
 	}
 	memcpy(uh, &u->sport, 2);
 	memcpy(uh + 2, &u->dport, 2);
-	in_cksum_put(uh + 4, (uint16_t)ulen);
-	in_cksum_put(uh + 6, 0);
+	be_put16(uh + 4, (uint16_t)ulen);
+	be_put16(uh + 6, 0);
 	pb->data[protoff] = IPPROTO_UDP;
 	/*
 	 * IPv4: checksum 0 (RFC 3948 section 3.1.1; ESP protects the
@@ -168,7 +169,7 @@ udpencap_output(const struct udpencap_sa *u, struct pbuf *pb, size_t skip,
 	if ((pb->data[0] >> 4) == 6) {
 		sum = in_cksum_upper(AF_INET6, pb->data + 8, pb->data + 24,
 		    IPPROTO_UDP, uh, (uint32_t)ulen);
-		in_cksum_put(uh + 6, sum == 0 ? 0xffff : sum);
+		be_put16(uh + 6, sum == 0 ? 0xffff : sum);
 	}
 	udpencap_counters[UDPENCAPS_OUTPUT]++;
 	return 0;
@@ -256,7 +257,7 @@ udpencap_fix_cksum(struct pbuf *pb, const struct ip_hdr_info *hi)
 	else
 		return;
 	if (hi->proto == IPPROTO_UDP && hi->af == AF_INET &&
-	    in_cksum_get(p + at) == 0)
+	    be_get16(p + at) == 0)
 		return;
 	if (hi->af == AF_INET) {
 		s = &hi->src.sin.sin_addr;
@@ -265,10 +266,10 @@ udpencap_fix_cksum(struct pbuf *pb, const struct ip_hdr_info *hi)
 		s = &hi->src.sin6.sin6_addr;
 		d = &hi->dst.sin6.sin6_addr;
 	}
-	in_cksum_put(p + at, 0);
+	be_put16(p + at, 0);
 	sum = in_cksum_upper(hi->af, s, d, hi->proto, p, (uint32_t)ulen);
 	if (sum == 0 && hi->proto == IPPROTO_UDP)
 		sum = 0xffff;
-	in_cksum_put(p + at, sum);
+	be_put16(p + at, sum);
 	udpencap_counters[UDPENCAPS_CKSUM]++;
 }

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "sys/net/net_endian.h"
 #include "sys/net/pbuf.h"
 #include "sys/netinet/in_cksum.h"
 #include "sys/netinet/ip_frag.h"
@@ -133,14 +134,14 @@ build_ip4(uint8_t *h, size_t total, const struct inner_view *v,
 	h[0] = 0x45;
 	h[1] = (uint8_t)((v->tos & ~ECN_MASK) | ipip_ecn_encap(AF_INET,
 	    v->tos));
-	in_cksum_put(h + 2, (uint16_t)total);
-	in_cksum_put(h + 4, id);
+	be_put16(h + 2, (uint16_t)total);
+	be_put16(h + 4, id);
 	h[6] = ipip_df(v->df) ? IP4_DF : 0;
 	h[8] = v->ttl;
 	h[9] = v->proto;
 	memcpy(h + 12, &s->sin_addr, 4);
 	memcpy(h + 16, &d->sin_addr, 4);
-	in_cksum_put(h + 10, in_cksum(h, IP4_HLEN));
+	be_put16(h + 10, in_cksum(h, IP4_HLEN));
 }
 
 static void
@@ -153,7 +154,7 @@ build_ip6(uint8_t *h, size_t plen, const struct inner_view *v,
 	memset(h, 0, IP6_HLEN);
 	ip6_set_tclass(h, (uint8_t)((v->tos & ~ECN_MASK) |
 	    ipip_ecn_encap(AF_INET6, v->tos)));
-	in_cksum_put(h + 4, (uint16_t)plen);
+	be_put16(h + 4, (uint16_t)plen);
 	h[6] = v->proto;
 	h[7] = v->ttl;
 	memcpy(h + 8, &s->sin6_addr, 16);
@@ -207,10 +208,10 @@ set_inner_ecn(uint8_t *p, uint8_t ecn)
 		    ecn));
 		return;
 	}
-	old = in_cksum_get(p);
+	old = be_get16(p);
 	p[1] = (uint8_t)((p[1] & ~ECN_MASK) | ecn);
-	new = in_cksum_get(p);
-	in_cksum_put(p + 10, in_cksum_update16(in_cksum_get(p + 10), old,
+	new = be_get16(p);
+	be_put16(p + 10, in_cksum_update16(be_get16(p + 10), old,
 	    new));
 }
 
@@ -219,9 +220,9 @@ static size_t
 inner_length(const uint8_t *p, size_t avail, uint8_t nxt)
 {
 	if (nxt == IPPROTO_IPIP && avail >= IP4_HLEN && (p[0] >> 4) == 4)
-		return in_cksum_get(p + 2);
+		return be_get16(p + 2);
 	if (nxt == IPPROTO_IPV6 && avail >= IP6_HLEN && (p[0] >> 4) == 6)
-		return IP6_HLEN + (size_t)in_cksum_get(p + 4);
+		return IP6_HLEN + (size_t)be_get16(p + 4);
 	return 0;
 }
 

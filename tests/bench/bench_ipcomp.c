@@ -25,6 +25,7 @@
 
 #include "net/pfkeyv2.h"
 #include "sys/crypto/crypto.h"
+#include "sys/net/net_endian.h"
 #include "sys/net/pbuf.h"
 #include "sys/netinet/in_cksum.h"
 #include "sys/netipsec/ipcomp_var.h"
@@ -96,10 +97,10 @@ fill_packet(struct pbuf *pb, uint8_t *data0, size_t size)
 	memset(ip, 0, 20);
 	memcpy(ip + 20, payload, size);
 	ip[0] = 0x45;
-	in_cksum_put(ip + 2, (uint16_t)(20 + size));
+	be_put16(ip + 2, (uint16_t)(20 + size));
 	ip[8] = 64;
 	ip[9] = IPPROTO_UDP;
-	in_cksum_put(ip + 10, in_cksum(ip, 20));
+	be_put16(ip + 10, in_cksum(ip, 20));
 }
 
 /*

@@ -19,6 +19,7 @@
 
 #include "net/pfkeyv2.h"
 #include "sys/crypto/crypto.h"
+#include "sys/net/net_endian.h"
 #include "sys/net/pbuf.h"
 #include "sys/netinet/in_cksum.h"
 #include "sys/netipsec/ipsec_xform.h"
@@ -80,10 +81,10 @@ seal_all(struct pbuf *pb, size_t size)
 		memset(ip, 0x5a, 20 + size);
 		memset(ip, 0, 20);
 		ip[0] = 0x45;
-		in_cksum_put(ip + 2, (uint16_t)(20 + size));
+		be_put16(ip + 2, (uint16_t)(20 + size));
 		ip[8] = 64;
 		ip[9] = IPPROTO_UDP;
-		in_cksum_put(ip + 10, in_cksum(ip, 20));
+		be_put16(ip + 10, in_cksum(ip, 20));
 		if (ipsec_xform_output(tx, pb, 20, 9, NULL) != IPSEC_PASS ||
 		    pb->len > SLOT)
 			exit(1);

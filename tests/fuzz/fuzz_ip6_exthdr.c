@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sys/netinet/in_cksum.h"
+#include "sys/net/net_endian.h"
 #include "sys/netinet/ip_hdr.h"
 
 #define IP6_HLEN	40
@@ -68,7 +68,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	plen = size - 1;
 	if (size > 2 && (data[1] & 1) && data[2] <= plen)
 		plen -= data[2];
-	in_cksum_put(pkt + 4, (uint16_t)plen);
+	be_put16(pkt + 4, (uint16_t)plen);
 	if (ip6_hdr_parse(pkt, len, &hi) != 0)
 		return 0;
 	if (hi.af != AF_INET6 || hi.len != IP6_HLEN + plen || hi.len > len ||

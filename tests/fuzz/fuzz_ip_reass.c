@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "sys/net/net_clock.h"
+#include "sys/net/net_endian.h"
 #include "sys/net/pbuf.h"
 #include "sys/netinet/in_cksum.h"
 #include "sys/netinet/ip_hdr.h"
@@ -66,7 +67,7 @@ build(const uint8_t *r)
 	if (r[0] & 1) {
 		hlen = 48;
 		pkt[0] = 0x60;
-		in_cksum_put(pkt + 4, (uint16_t)(8 + dlen));
+		be_put16(pkt + 4, (uint16_t)(8 + dlen));
 		pkt[6] = 44;			/* fragment header */
 		pkt[7] = 64;
 		pkt[8] = 0x20, pkt[9] = 0x01, pkt[10] = 0x0d, pkt[11] = 0xb8;
@@ -74,19 +75,19 @@ build(const uint8_t *r)
 		memcpy(pkt + 24, pkt + 8, 15);
 		pkt[39] = 2;
 		pkt[40] = r[4];
-		in_cksum_put(pkt + 42, (uint16_t)(off << 3 | more));
+		be_put16(pkt + 42, (uint16_t)(off << 3 | more));
 		pkt[47] = (uint8_t)id;
 	} else {
 		hlen = 20;
 		pkt[0] = 0x45;
-		in_cksum_put(pkt + 2, (uint16_t)(hlen + dlen));
-		in_cksum_put(pkt + 4, (uint16_t)id);
-		in_cksum_put(pkt + 6, (uint16_t)((more << 13) | off));
+		be_put16(pkt + 2, (uint16_t)(hlen + dlen));
+		be_put16(pkt + 4, (uint16_t)id);
+		be_put16(pkt + 6, (uint16_t)((more << 13) | off));
 		pkt[8] = 64;
 		pkt[9] = r[4];
 		pkt[12] = 192, pkt[13] = 0, pkt[14] = 2, pkt[15] = 1;
 		pkt[16] = 192, pkt[17] = 0, pkt[18] = 2, pkt[19] = 2;
-		in_cksum_put(pkt + 10, in_cksum(pkt, hlen));
+		be_put16(pkt + 10, in_cksum(pkt, hlen));
 	}
 	memset(pkt + hlen, r[5], dlen);
 	return hlen + dlen;

@@ -7,6 +7,7 @@
 
 #include "net/pfkeyv2.h"
 #include "sys/crypto/crypto.h"
+#include "sys/net/net_endian.h"
 #include "sys/net/pbuf.h"
 #include "sys/netinet/in_cksum.h"
 #include "sys/netipsec/esp_var.h"
@@ -85,7 +86,7 @@ esp_pkt_make(struct pbuf_pool *pool, int af, uint8_t proto,
 	memcpy(ip + hlen, payload, len);
 	if (af == AF_INET6) {
 		ip[0] = 0x60;
-		in_cksum_put(ip + 4, (uint16_t)len);
+		be_put16(ip + 4, (uint16_t)len);
 		ip[6] = proto;
 		ip[7] = 64;
 		inet_pton(AF_INET6, "2001:db8::1", ip + 8);
@@ -93,12 +94,12 @@ esp_pkt_make(struct pbuf_pool *pool, int af, uint8_t proto,
 		*protoffp = 6;
 	} else {
 		ip[0] = 0x45;
-		in_cksum_put(ip + 2, (uint16_t)(hlen + len));
+		be_put16(ip + 2, (uint16_t)(hlen + len));
 		ip[8] = 64;
 		ip[9] = proto;
 		inet_pton(AF_INET, "192.0.2.1", ip + 12);
 		inet_pton(AF_INET, "192.0.2.2", ip + 16);
-		in_cksum_put(ip + 10, in_cksum(ip, hlen));
+		be_put16(ip + 10, in_cksum(ip, hlen));
 		*protoffp = 9;
 	}
 	pb->af = af;

@@ -25,6 +25,7 @@
 
 #include "net/pfkeyv2.h"
 #include "sys/crypto/crypto.h"
+#include "sys/net/net_endian.h"
 #include "sys/net/pbuf.h"
 #include "sys/netinet/in_cksum.h"
 #include "sys/netipsec/ah_var.h"
@@ -141,8 +142,8 @@ test_algorithms(void)
 			CU_ASSERT_EQUAL(ah[0], IPPROTO_UDP);
 			CU_ASSERT_EQUAL((ah[1] + 2) * 4, hlen);
 			CU_ASSERT_EQUAL(ah[2] | ah[3], 0);
-			CU_ASSERT_EQUAL(in_cksum_get(ah + 4), 0);
-			CU_ASSERT_EQUAL(in_cksum_get(ah + 6), 0x5151);
+			CU_ASSERT_EQUAL(be_get16(ah + 4), 0);
+			CU_ASSERT_EQUAL(be_get16(ah + 6), 0x5151);
 			CU_ASSERT_EQUAL(ah[11], af == AF_INET ? 1 : 2);
 			CU_ASSERT_EQUAL(ipsec_xform_input(rx, pb, skip,
 			    af == AF_INET ? 9 : 6, &nxt, NULL), IPSEC_PASS);
@@ -179,7 +180,7 @@ test_old(void)
 		pb = signed_packet(tx, AF_INET, 50, &orig);
 		CU_ASSERT_EQUAL(pb->len, orig->len + 8 + 16);
 		CU_ASSERT_EQUAL(pb->data[21], 4);
-		CU_ASSERT_EQUAL(in_cksum_get(pb->data + 26), 0x5151);
+		CU_ASSERT_EQUAL(be_get16(pb->data + 26), 0x5151);
 		CU_ASSERT_EQUAL(ipsec_xform_input(rx, pb, 20, 9, &nxt, NULL),
 		    IPSEC_PASS);
 		CU_ASSERT_EQUAL(memcmp(pb->data, orig->data, orig->len), 0);
@@ -316,7 +317,7 @@ router_rewrite(struct pbuf *pb, size_t off, uint8_t val, uint8_t mask)
 {
 	pb->data[off] = (uint8_t)((pb->data[off] & ~mask) | val);
 	pb->data[10] = pb->data[11] = 0;
-	in_cksum_put(pb->data + 10, in_cksum(pb->data, 20));
+	be_put16(pb->data + 10, in_cksum(pb->data, 20));
 }
 
 /*

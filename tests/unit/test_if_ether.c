@@ -11,6 +11,7 @@
 
 #include "testlib.h"
 #include "sys/net/net_clock.h"
+#include "sys/net/net_endian.h"
 #include "sys/netinet/if_ether.h"
 #include "sys/netinet/in_cksum.h"
 #include "sys/netinet6/nd6.h"
@@ -107,7 +108,7 @@ test_arp_answer(void)
 	CU_ASSERT_EQUAL_FATAL(sent.n, 1);
 	CU_ASSERT(memcmp(sent.frame[0], peer_mac, 6) == 0);
 	CU_ASSERT(memcmp(sent.frame[0] + 6, our_mac, 6) == 0);
-	CU_ASSERT(in_cksum_get(sent.frame[0] + 12) == ETHER_TYPE_ARP);
+	CU_ASSERT(be_get16(sent.frame[0] + 12) == ETHER_TYPE_ARP);
 	CU_ASSERT(sent.frame[0][14 + 7] == 2);
 	CU_ASSERT(memcmp(sent.frame[0] + 14 + 8, our_mac, 6) == 0);
 	inet_pton(AF_INET, "10.0.0.1", ip);
@@ -147,7 +148,7 @@ test_arp_resolve_and_hold(void)
 	arp_input(&l, a, sizeof(a));
 	CU_ASSERT_EQUAL(sent.n, 1 + ETHER_HOLD_PER_NBR);
 	CU_ASSERT(memcmp(sent.frame[1], peer_mac, 6) == 0);
-	CU_ASSERT(in_cksum_get(sent.frame[1] + 12) == ETHER_TYPE_IP);
+	CU_ASSERT(be_get16(sent.frame[1] + 12) == ETHER_TYPE_IP);
 	CU_ASSERT(l.c[ETHER_C_RESOLVED] == 1);
 	ether_link_fini(&l);
 }
@@ -227,7 +228,7 @@ ns_make(uint8_t *p, const char *src, const char *dst, const char *target,
 	icmp[24] = 1;
 	icmp[25] = 1;
 	memcpy(icmp + 26, peer_mac, 6);
-	in_cksum_put(icmp + 2, in_cksum_upper(AF_INET6, p + 8, p + 24, 58,
+	be_put16(icmp + 2, in_cksum_upper(AF_INET6, p + 8, p + 24, 58,
 	    icmp, 32));
 	return 72;
 }
@@ -287,7 +288,7 @@ test_nd_resolve(void)
 	na[44] = 0x60;
 	na[64] = 2;
 	na[42] = na[43] = 0;
-	in_cksum_put(na + 42, in_cksum_upper(AF_INET6, na + 8, na + 24, 58,
+	be_put16(na + 42, in_cksum_upper(AF_INET6, na + 8, na + 24, 58,
 	    na + 40, 32));
 	CU_ASSERT(nd6_input(&l, na, sizeof(na)));
 	CU_ASSERT_EQUAL(sent.n, 2);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sys/net/net_endian.h"
 #include "sys/netinet/in_cksum.h"
 #include "sys/netinet/ip_hdr.h"
 #include "sys/netinet/ip_var.h"
@@ -81,16 +82,16 @@ test_cksum_incremental(void)
 			buf[i] = (uint8_t)random();
 		c = in_cksum(buf, sizeof(buf));
 		w = ((size_t)random() % 16) * 4;
-		old16 = in_cksum_get(buf + w);
+		old16 = be_get16(buf + w);
 		new16 = (uint16_t)random();
-		in_cksum_put(buf + w, new16);
+		be_put16(buf + w, new16);
 		c = in_cksum_update16(c, old16, new16);
 		CU_ASSERT_EQUAL(c, in_cksum(buf, sizeof(buf)));
-		old32 = (uint32_t)in_cksum_get(buf + w) << 16 |
-		    in_cksum_get(buf + w + 2);
+		old32 = (uint32_t)be_get16(buf + w) << 16 |
+		    be_get16(buf + w + 2);
 		new32 = (uint32_t)random();
-		in_cksum_put(buf + w, (uint16_t)(new32 >> 16));
-		in_cksum_put(buf + w + 2, (uint16_t)new32);
+		be_put16(buf + w, (uint16_t)(new32 >> 16));
+		be_put16(buf + w + 2, (uint16_t)new32);
 		c = in_cksum_update32(c, old32, new32);
 		/* 0x0000 and 0xffff are the same number in ones' complement. */
 		CU_ASSERT(c == in_cksum(buf, sizeof(buf)) ||
@@ -173,8 +174,8 @@ resum4(uint8_t *p)
 
 	if (hlen < 20)
 		hlen = 20;
-	in_cksum_put(p + 10, 0);
-	in_cksum_put(p + 10, tp_naive_cksum(p, hlen));
+	be_put16(p + 10, 0);
+	be_put16(p + 10, tp_naive_cksum(p, hlen));
 }
 
 struct malform {
@@ -190,21 +191,21 @@ static size_t m4_vers(uint8_t *p, size_t l)
 static size_t m4_ihl_small(uint8_t *p, size_t l)
 { p[0] = 0x44; resum4(p); return l; }
 static size_t m4_ihl_big(uint8_t *p, size_t l)
-{ (void)l; p[0] = 0x4f; in_cksum_put(p + 2, 20); return 24; }
+{ (void)l; p[0] = 0x4f; be_put16(p + 2, 20); return 24; }
 static size_t m4_len_small(uint8_t *p, size_t l)
-{ in_cksum_put(p + 2, 19); resum4(p); return l; }
+{ be_put16(p + 2, 19); resum4(p); return l; }
 static size_t m4_len_big(uint8_t *p, size_t l)
-{ in_cksum_put(p + 2, (uint16_t)(l + 1)); resum4(p); return l; }
+{ be_put16(p + 2, (uint16_t)(l + 1)); resum4(p); return l; }
 static size_t m4_sum(uint8_t *p, size_t l) { p[10] ^= 1; return l; }
 static size_t m4_mcast(uint8_t *p, size_t l)
 { p[12] = 239; resum4(p); return l; }
 static size_t m4_ulp(uint8_t *p, size_t l)
-{ (void)l; in_cksum_put(p + 2, 24); resum4(p); return 24; }
+{ (void)l; be_put16(p + 2, 24); resum4(p); return 24; }
 static size_t m4_fraglen(uint8_t *p, size_t l)
-{ in_cksum_put(p + 6, 0x2000); in_cksum_put(p + 2, 20 + 13);
+{ be_put16(p + 6, 0x2000); be_put16(p + 2, 20 + 13);
   resum4(p); (void)l; return 33; }
 static size_t m4_toolong(uint8_t *p, size_t l)
-{ in_cksum_put(p + 6, 0x1fff); resum4(p); return l; }
+{ be_put16(p + 6, 0x1fff); resum4(p); return l; }
 
 /* Options: a length byte pointing past the header, and length 0. */
 static size_t
@@ -216,7 +217,7 @@ m4_opts(uint8_t *p, size_t l)
 	p[21] = 9;
 	p[22] = 4;
 	p[23] = 0;
-	in_cksum_put(p + 2, (uint16_t)(l + 4));
+	be_put16(p + 2, (uint16_t)(l + 4));
 	resum4(p);
 	return l + 4;
 }
@@ -461,10 +462,10 @@ test_ip6_fragments(void)
 static size_t m6_short(uint8_t *p, size_t l) { (void)p; (void)l; return 39; }
 static size_t m6_vers(uint8_t *p, size_t l) { p[0] = 0x70; return l; }
 static size_t m6_plen(uint8_t *p, size_t l)
-{ in_cksum_put(p + 4, (uint16_t)(l - 39)); return l; }
+{ be_put16(p + 4, (uint16_t)(l - 39)); return l; }
 static size_t m6_mcast(uint8_t *p, size_t l) { p[8] = 0xff; return l; }
 static size_t m6_ulp(uint8_t *p, size_t l)
-{ in_cksum_put(p + 4, 4); (void)l; return 44; }
+{ be_put16(p + 4, 4); (void)l; return 44; }
 
 static size_t
 m6_jumbo(uint8_t *p, size_t l)
@@ -472,7 +473,7 @@ m6_jumbo(uint8_t *p, size_t l)
 	static const struct tp_ext e[] = { HBH(8) };
 
 	l = udp6(p, e, 1, 8);
-	in_cksum_put(p + 4, 0);
+	be_put16(p + 4, 0);
 	return l;
 }
 

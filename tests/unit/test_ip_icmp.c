@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sys/net/net_endian.h"
 #include "sys/net/pcap_file.h"
-#include "sys/netinet/in_cksum.h"
 #include "sys/netinet/ip_hdr.h"
 #include "sys/netinet/ip_icmp.h"
 #include "sys/netinet/ip_var.h"
@@ -101,7 +101,7 @@ test_needfrag(void)
 	CU_ASSERT_EQUAL(tp_naive_cksum(p + 20, e->len - 20), 0);
 	CU_ASSERT_EQUAL(p[20], 3);
 	CU_ASSERT_EQUAL(p[21], 4);
-	CU_ASSERT_EQUAL(in_cksum_get(p + 26), 1400 - 73);
+	CU_ASSERT_EQUAL(be_get16(p + 26), 1400 - 73);
 	CU_ASSERT_EQUAL(memcmp(p + 28, pkt, 548), 0);
 	CU_ASSERT_EQUAL_FATAL(ip_hdr_parse(p, e->len, &hi), 0);
 	CU_ASSERT_EQUAL(hi.proto, IPPROTO_ICMP);
@@ -137,12 +137,12 @@ test_toobig(void)
 	p = e->data;
 	CU_ASSERT_EQUAL(e->len, 1280);
 	CU_ASSERT_EQUAL(e->af, AF_INET6);
-	CU_ASSERT_EQUAL(in_cksum_get(p + 4), 1240);
+	CU_ASSERT_EQUAL(be_get16(p + 4), 1240);
 	CU_ASSERT_EQUAL(tp_naive_cksum_pseudo(AF_INET6, p + 8, p + 24, 58,
 	    p + 40, 1240), 0);
 	CU_ASSERT_EQUAL(p[40], 2);
 	CU_ASSERT_EQUAL(p[41], 0);
-	CU_ASSERT_EQUAL(in_cksum_get(p + 46), 1500 - 73);
+	CU_ASSERT_EQUAL(be_get16(p + 46), 1500 - 73);
 	CU_ASSERT_EQUAL(memcmp(p + 48, pkt, 1232), 0);
 	CU_ASSERT_EQUAL(memcmp(p + 24, pkt + 8, 16), 0);
 	CU_ASSERT_EQUAL(ip_hdr_parse(p, e->len, &hi), 0);

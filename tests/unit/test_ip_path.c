@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "net/pfkeyv2.h"
+#include "sys/net/net_endian.h"
 #include "sys/net/net_event.h"
 #include "sys/net/netif.h"
 #include "sys/net/pbuf.h"
@@ -268,7 +269,7 @@ kat_aead(struct kat *k, json_t *v, const char *alg, const char *ptname,
 	k->in[8] = 64;
 	k->in[9] = pt[ptlen - 1];
 	memcpy(k->in + 12, "\xc0\x00\x02\x01\xc0\x00\x02\x02", 8);
-	in_cksum_put(k->in + 10, in_cksum(k->in, 20));
+	be_put16(k->in + 10, in_cksum(k->in, 20));
 	memcpy(k->in + 20, pt, body);
 	free(pt);
 	snprintf(k->script, sizeof(k->script),

@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "netipsec/ipsec.h"
+#include "sys/net/net_endian.h"
 #include "sys/net/pbuf.h"
-#include "sys/netinet/in_cksum.h"
 #include "sys/netinet/ip_path.h"
 #include "sys/netinet/ip_var.h"
 #include "sys/netinet6/ip6_var.h"
@@ -221,7 +221,7 @@ redirect(const char *dst)
 {
 	inet_pton(AF_INET, dst, whole + 16);
 	whole[10] = whole[11] = 0;
-	in_cksum_put(whole + 10, tp_naive_cksum(whole, 20));
+	be_put16(whole + 10, tp_naive_cksum(whole, 20));
 }
 
 /* With host addresses, a wire packet must be for one of them. */

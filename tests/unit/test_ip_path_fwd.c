@@ -17,6 +17,7 @@
 
 #include "net/pfkeyv2.h"
 #include "netipsec/ipsec.h"
+#include "sys/net/net_endian.h"
 #include "sys/net/net_event.h"
 #include "sys/net/pbuf.h"
 #include "sys/netinet/in_cksum.h"
@@ -150,7 +151,7 @@ host_send(const char *src, const char *dst)
 	memcpy(pkt + 12, &a, 4);
 	CU_ASSERT_FATAL(inet_pton(AF_INET, dst, &a) == 1);
 	memcpy(pkt + 16, &a, 4);
-	in_cksum_put(pkt + 10, in_cksum(pkt, 20));
+	be_put16(pkt + 10, in_cksum(pkt, 20));
 	pkt[20] = 0x30;
 	pkt[21] = 0x39;
 	pkt[23] = 0x35;

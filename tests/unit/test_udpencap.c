@@ -13,8 +13,8 @@
 
 #include "net/pfkeyv2.h"
 #include "netipsec/ipsec.h"
+#include "sys/net/net_endian.h"
 #include "sys/net/pbuf.h"
-#include "sys/netinet/in_cksum.h"
 #include "sys/netipsec/ipsec_hooks.h"
 #include "sys/netipsec/ipsec_stat.h"
 #include "sys/netipsec/udpencap.h"
@@ -68,11 +68,11 @@ t_output4(void)
 	setup(X4, Y4, 4500, 31337);
 	pb = send_one(X4, Y4, &u);
 	CU_ASSERT(pb->data[9] == IPPROTO_UDP);
-	CU_ASSERT(in_cksum_get(pb->data + u) == 4500);
-	CU_ASSERT(in_cksum_get(pb->data + u + 2) == 31337);
-	CU_ASSERT(in_cksum_get(pb->data + u + 4) == pb->len - u);
-	CU_ASSERT(in_cksum_get(pb->data + u + 6) == 0);
-	CU_ASSERT(in_cksum_get(pb->data + 2) == pb->len);
+	CU_ASSERT(be_get16(pb->data + u) == 4500);
+	CU_ASSERT(be_get16(pb->data + u + 2) == 31337);
+	CU_ASSERT(be_get16(pb->data + u + 4) == pb->len - u);
+	CU_ASSERT(be_get16(pb->data + u + 6) == 0);
+	CU_ASSERT(be_get16(pb->data + 2) == pb->len);
 	CU_ASSERT(tp_naive_cksum(pb->data, 20) == 0);
 	memcpy(&spi, pb->data + u + 8, 4);
 	CU_ASSERT(ntohl(spi) == 0x7001);
@@ -89,8 +89,8 @@ t_output6(void)
 	setup(X6, Y6, 4500, 4500);
 	pb = send_one(X6, Y6, &u);
 	CU_ASSERT(pb->data[6] == IPPROTO_UDP);
-	CU_ASSERT(in_cksum_get(pb->data + 4) == pb->len - 40);
-	CU_ASSERT(in_cksum_get(pb->data + u + 6) != 0);
+	CU_ASSERT(be_get16(pb->data + 4) == pb->len - 40);
+	CU_ASSERT(be_get16(pb->data + u + 6) != 0);
 	CU_ASSERT(tp_naive_cksum_pseudo(AF_INET6, pb->data + 8,
 	    pb->data + 24, IPPROTO_UDP, pb->data + u, pb->len - u) == 0);
 	{
@@ -114,7 +114,7 @@ t_roundtrip(void)
 	CU_ASSERT_FATAL(ipsec_input(&pb, NULL, &in) == IPSEC_PASS);
 	CU_ASSERT(in.hi.proto == IPPROTO_UDP && in.hi.dport == 5000);
 	CU_ASSERT(in.hist.n == 1);
-	CU_ASSERT(pb->len == 128 && in_cksum_get(pb->data + 2) == 128);
+	CU_ASSERT(pb->len == 128 && be_get16(pb->data + 2) == 128);
 	CU_ASSERT(udpencap_counters[UDPENCAPS_INPUT] == 1);
 	pbuf_free(pb);
 }
@@ -177,7 +177,7 @@ t_wrong_port(void)
 	ipt_add_sa_natt(&(struct ipt_sa){ 0x7002, X4, Y4,
 	    IPSEC_MODE_TRANSPORT, 0, 0 }, 14500, 14500);
 	pb = send_one(X4, Y4, &u);
-	in_cksum_put(pb->data + u + 2, 14500);
+	be_put16(pb->data + u + 2, 14500);
 	CU_ASSERT(ipsec_input(&pb, NULL, &in) == IPSEC_DROP);
 	CU_ASSERT(in.drop == IPSECS_IN_INVAL);
 	CU_ASSERT(udpencap_counters[UDPENCAPS_BADPORT] == 1);
@@ -230,7 +230,7 @@ t_new_mapping(void)
 	/* The NAT moved the peer to port 40000: reported once. */
 	for (i = 0; i < 2; i++) {
 		pb = send_one(X4, Y4, &u);
-		in_cksum_put(pb->data + u, 40000);
+		be_put16(pb->data + u, 40000);
 		CU_ASSERT(ipsec_input(&pb, NULL, &in) == IPSEC_PASS);
 		pbuf_free(pb);
 	}
@@ -239,7 +239,7 @@ t_new_mapping(void)
 	CU_ASSERT(udpencap_counters[UDPENCAPS_MAPPING] == 1);
 	/* A packet that fails authentication reports nothing. */
 	pb = send_one(X4, Y4, &u);
-	in_cksum_put(pb->data + u, 40001);
+	be_put16(pb->data + u, 40001);
 	pb->data[pb->len - 1] ^= 1;
 	CU_ASSERT(ipsec_input(&pb, NULL, &in) == IPSEC_DROP);
 	pbuf_free(pb);
@@ -263,7 +263,7 @@ t_transport_cksum(void)
 	inet_pton(AF_INET, "10.0.0.7", priv);
 	inet_pton(AF_INET, Y4, dst);
 	n = tp_udp(udp, 4000, 5000, 64);
-	in_cksum_put(udp + 6, tp_naive_cksum_pseudo(AF_INET, priv, dst,
+	be_put16(udp + 6, tp_naive_cksum_pseudo(AF_INET, priv, dst,
 	    IPPROTO_UDP, udp, n));
 	n = tp_ip4(pkt, X4, Y4, IPPROTO_UDP, NULL, 0, udp, n, 1, 0);
 	pb = tp_pbuf(ipt_pool, pkt, n);
