@@ -336,8 +336,7 @@ tun_segment(struct if_tun *sc, uint8_t *hdrs, size_t ip_hlen, size_t hlen,
 	uint8_t flags = tcp[13];
 	struct pbuf *pb;
 	bool v6 = (hdrs[0] >> 4) == 6;
-	uint32_t seq = (uint32_t)tcp[4] << 24 | (uint32_t)tcp[5] << 16 |
-	    (uint32_t)tcp[6] << 8 | tcp[7];
+	uint32_t seq = be_get32(tcp + 4);
 
 	if ((pb = pbuf_alloc(sc->pool, hlen + seg)) == NULL) {
 		sc->ifp->stats.idrops++;
@@ -355,11 +354,7 @@ tun_segment(struct if_tun *sc, uint8_t *hdrs, size_t ip_hlen, size_t hlen,
 		be_put16(out + 10, 0);
 		be_put16(out + 10, in_cksum(out, ip_hlen));
 	}
-	seq += (uint32_t)off;
-	tcp[4] = (uint8_t)(seq >> 24);
-	tcp[5] = (uint8_t)(seq >> 16);
-	tcp[6] = (uint8_t)(seq >> 8);
-	tcp[7] = (uint8_t)seq;
+	be_put32(tcp + 4, seq + (uint32_t)off);
 	tcp[13] = (uint8_t)(flags & ~((last ? 0 : TCP_FIN | TCP_PSH) |
 	    (i == 0 ? 0 : TCP_CWR)));
 	be_put16(tcp + 16, 0);

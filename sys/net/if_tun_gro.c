@@ -51,13 +51,6 @@ struct tun_gro {
 	struct tun_gro_stats stats;
 };
 
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
 /*
  * TCP directly after a plain IP header (no IPv4 options, no IPv6
  * extension headers), unfragmented, lengths consistent; false otherwise.
@@ -82,7 +75,7 @@ gro_parse(const uint8_t *p, size_t len, struct gro_seg *s)
 	if (s->hlen < s->ip_hlen + 20 || s->hlen > len)
 		return false;
 	s->plen = len - s->hlen;
-	s->seq = get32(tcp + 4);
+	s->seq = be_get32(tcp + 4);
 	s->flags = tcp[13];
 	return true;
 }

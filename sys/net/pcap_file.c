@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "sys/net/net_clock.h"
+#include "sys/net/net_endian.h"
 #include "sys/net/pcap_file.h"
 
 #define ETHERTYPE_IP		0x0800
@@ -51,12 +52,6 @@ af_of_ethertype(unsigned int type)
 	return AF_UNSPEC;
 }
 
-static unsigned int
-be16(const uint8_t *p)
-{
-	return (unsigned int)p[0] << 8 | p[1];
-}
-
 static int
 decap_raw(const uint8_t *f, size_t len, size_t *off)
 {
@@ -80,14 +75,14 @@ decap_ether(const uint8_t *f, size_t len, size_t *off)
 
 	if (len < ETHER_HDR_LEN)
 		return -1;
-	type = be16(f + o);
+	type = be_get16(f + o);
 	while (type == 0x8100 || type == 0x88a8 || type == 0x9100) {
 		if (++tags > VLAN_MAX_TAGS)
 			return AF_UNSPEC;
 		o += VLAN_TAG_LEN;
 		if (len < o + 2)
 			return -1;
-		type = be16(f + o);
+		type = be_get16(f + o);
 	}
 	*off = o + 2;
 	return af_of_ethertype(type);
@@ -99,7 +94,7 @@ decap_sll(const uint8_t *f, size_t len, size_t *off)
 	if (len < SLL_HDR_LEN)
 		return -1;
 	*off = SLL_HDR_LEN;
-	return af_of_ethertype(be16(f + 14));
+	return af_of_ethertype(be_get16(f + 14));
 }
 
 /*

@@ -3,6 +3,7 @@
  */
 #include <sys/socket.h>
 
+#include "sys/net/net_endian.h"
 #include "sys/netinet/in_cksum.h"
 
 uint64_t
@@ -15,13 +16,13 @@ in_cksum_add(uint64_t sum, const void *data, size_t len)
 	 * overflow 64 bits before a 2^32-byte input, far beyond any packet.
 	 */
 	while (len >= 4) {
-		sum += (uint32_t)p[0] << 8 | p[1];
-		sum += (uint32_t)p[2] << 8 | p[3];
+		sum += be_get16(p);
+		sum += be_get16(p + 2);
 		p += 4;
 		len -= 4;
 	}
 	if (len >= 2) {
-		sum += (uint32_t)p[0] << 8 | p[1];
+		sum += be_get16(p);
 		p += 2;
 		len -= 2;
 	}

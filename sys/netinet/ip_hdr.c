@@ -255,8 +255,7 @@ ip6_frag(const uint8_t *pkt, size_t off, size_t nhoff,
 	hi->frag.data_off = (uint16_t)(off + IP6_FRAG_LEN);
 	hi->frag.off = be_get16(f + 2) & 0xfff8;
 	hi->frag.more = (f[3] & 1) != 0;
-	hi->frag.id = (uint32_t)f[4] << 24 | (uint32_t)f[5] << 16 |
-	    (uint32_t)f[6] << 8 | f[7];
+	hi->frag.id = be_get32(f + 4);
 	/* An atomic fragment (RFC 6946) is a whole datagram. */
 	if (hi->frag.off == 0 && !hi->frag.more)
 		return 0;

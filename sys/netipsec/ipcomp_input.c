@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 
 #include "sys/crypto/crypto.h"
+#include "sys/net/net_endian.h"
 #include "sys/net/pbuf.h"
 #include "sys/netipsec/ipcomp_var.h"
 #include "sys/netipsec/ipsec_var.h"
@@ -27,7 +28,7 @@ static bool
 cpi_ok(const struct ipsec_sa *sa, const struct ipsec_xform *xf,
     const uint8_t *hdr)
 {
-	uint16_t cpi = (uint16_t)(hdr[2] << 8 | hdr[3]);
+	uint16_t cpi = be_get16(hdr + 2);
 
 	if (cpi == ipcomp_cpi(sa))
 		return true;

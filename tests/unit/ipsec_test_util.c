@@ -8,6 +8,7 @@
 #include "net/pfkeyv2.h"
 #include "netipsec/ipsec.h"
 #include "sys/net/net_clock.h"
+#include "sys/net/net_endian.h"
 #include "sys/net/pbuf.h"
 #include "sys/netinet/ip_hdr.h"
 #include "sys/netipsec/ah_var.h"
@@ -155,13 +156,6 @@ ipt_policy1(uint8_t dir, const char *src, const char *dst,
 	ipt_add_policy(&p);
 }
 
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 struct pbuf *
 ipt_udp(const char *src, const char *dst, size_t len, uint8_t tos,
     uint8_t ttl, bool df, uint8_t *buf, size_t *lenp)
@@ -175,8 +169,8 @@ ipt_udp(const char *src, const char *dst, size_t len, uint8_t tos,
 		    0x1234, df ? 0x4000 : 0);
 		buf[1] = tos;
 		buf[8] = ttl;
-		put16(buf + 10, 0);
-		put16(buf + 10, tp_naive_cksum(buf, 20));
+		be_put16(buf + 10, 0);
+		be_put16(buf + 10, tp_naive_cksum(buf, 20));
 	} else {
 		n = tp_ip6(buf, src, dst, NULL, 0, IPPROTO_UDP, udp, ulen);
 		buf[0] = (uint8_t)(0x60 | tos >> 4);
