@@ -6,8 +6,19 @@
  *
  * Both hashes are SipHash-2-4 under a key drawn at init, over a packed,
  * zero-padded record of the lookup key, so that a peer choosing SPIs or
- * addresses cannot steer entries into one chain.  A table doubles when it
- * holds more entries than buckets; the cached hash makes the rehash cheap.
+ * addresses cannot steer entries into one chain.
+ *
+ * The SPI table, which every inbound packet probes, is open addressing
+ * with linear probing over 16-byte slots that hold each SA's hash and SPI
+ * beside its pointer: a lookup reads its slot's cache line, rejects
+ * other SAs there without touching them, and reads one SA, the one it
+ * returns, whose lookup key leads the structure (key_sa.h).  A chained
+ * table instead read every SA ahead in the chain, each a cache miss in a
+ * large SAD.  The table is kept at most three quarters full, doubling at
+ * insertion (control path only), and deletion shifts the rest of the
+ * cluster back, so there are no tombstones and probes stay short.  The
+ * head table is chained, as only the control path and outbound selection
+ * of one pair use it; it doubles when it holds more heads than buckets.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -144,33 +155,62 @@ key_sad_event_removed(struct ipsec_sa *sa, int reason)
 		key_sad.ev.removed(sa, reason);
 }
 
-/*
- * Double a table when it holds more entries than buckets.  Failing to
- * grow is harmless: the chains just get longer until the next try.
- */
-static void
-spi_tab_grow(void)
+/* The slot holding (dst, proto, spi), or the empty slot ending its probe. */
+static struct key_sad_spi_slot *
+spi_probe(const struct sockaddr *dst, uint8_t proto, uint32_t spi,
+    uint64_t h)
 {
-	struct ipsec_sa **nt, *sa, *next;
+	struct key_sad_spi_slot *s;
+	size_t i;
+
+	for (i = h & key_sad.spi_mask;; i = (i + 1) & key_sad.spi_mask) {
+		s = &key_sad.spi_tab[i];
+		if (s->sa == NULL || (s->hash == (uint32_t)h && s->spi == spi &&
+		    s->sa->proto == proto && key_sockaddr_equal(dst, &s->sa->dst)))
+			return s;
+	}
+}
+
+/* The empty slot where an entry of hash h goes. */
+static struct key_sad_spi_slot *
+spi_free_slot(struct key_sad_spi_slot *tab, size_t mask, uint32_t h)
+{
+	size_t i;
+
+	for (i = h & mask; tab[i].sa != NULL; i = (i + 1) & mask)
+		continue;
+	return &tab[i];
+}
+
+/*
+ * Double the SPI table when one more SA would fill it over three
+ * quarters.  ENOMEM leaves it as it was.
+ */
+static int
+spi_tab_reserve(void)
+{
+	struct key_sad_spi_slot *nt;
 	size_t n = key_sad.spi_mask + 1, i;
 
-	if (key_sad.count < n)
-		return;
+	if (4 * (key_sad.count + 1) <= 3 * n)
+		return 0;
 	nt = calloc(n * 2, sizeof(*nt));
 	if (nt == NULL)
-		return;
-	for (i = 0; i < n; i++) {
-		for (sa = key_sad.spi_tab[i]; sa != NULL; sa = next) {
-			next = sa->spi_next;
-			sa->spi_next = nt[sa->spi_hash & (n * 2 - 1)];
-			nt[sa->spi_hash & (n * 2 - 1)] = sa;
-		}
-	}
+		return ENOMEM;
+	for (i = 0; i < n; i++)
+		if (key_sad.spi_tab[i].sa != NULL)
+			*spi_free_slot(nt, n * 2 - 1, key_sad.spi_tab[i].hash) =
+			    key_sad.spi_tab[i];
 	free(key_sad.spi_tab);
 	key_sad.spi_tab = nt;
 	key_sad.spi_mask = n * 2 - 1;
+	return 0;
 }
 
+/*
+ * Double the head table when it holds more heads than buckets.  Failing
+ * to grow is harmless: the chains just get longer until the next try.
+ */
 static void
 sah_tab_grow(void)
 {
@@ -254,20 +294,6 @@ sah_release(struct key_sah *sah)
 	free(sah);
 }
 
-static struct ipsec_sa *
-spi_find(const struct sockaddr *dst, uint8_t proto, uint32_t spi,
-    uint64_t h)
-{
-	struct ipsec_sa *sa;
-
-	for (sa = key_sad.spi_tab[h & key_sad.spi_mask]; sa != NULL;
-	    sa = sa->spi_next)
-		if (sa->spi_hash == h && sa->spi == spi &&
-		    sa->proto == proto && key_sockaddr_equal(dst, &sa->dst))
-			return sa;
-	return NULL;
-}
-
 struct ipsec_sa *
 key_sad_lookup(const struct sockaddr *dst, uint8_t proto, uint32_t spi)
 {
@@ -275,7 +301,7 @@ key_sad_lookup(const struct sockaddr *dst, uint8_t proto, uint32_t spi)
 
 	if (!key_sad.inited || spi_hash(dst, proto, spi, &h) != 0)
 		return NULL;
-	return spi_find(dst, proto, spi, h);
+	return spi_probe(dst, proto, spi, h)->sa;
 }
 
 static void
@@ -353,9 +379,9 @@ lists_unlink(struct ipsec_sa *sa)
 int
 key_sad_insert(struct ipsec_sa *sa)
 {
+	struct key_sad_spi_slot *slot;
 	struct key_sah *sah;
 	uint64_t h;
-	size_t b;
 
 	if (sa == NULL || sa->linked)
 		return EINVAL;
@@ -363,15 +389,17 @@ key_sad_insert(struct ipsec_sa *sa)
 		return ENOMEM;
 	if (spi_hash(&sa->dst.sa, sa->proto, sa->spi, &h) != 0)
 		return EINVAL;
-	if (spi_find(&sa->dst.sa, sa->proto, sa->spi, h) != NULL)
+	if (spi_probe(&sa->dst.sa, sa->proto, sa->spi, h)->sa != NULL)
 		return EEXIST;
+	if (spi_tab_reserve() != 0)
+		return ENOMEM;
 	sah = sah_get(sa);
 	if (sah == NULL)
 		return ENOMEM;
-	sa->spi_hash = h;
-	b = h & key_sad.spi_mask;
-	sa->spi_next = key_sad.spi_tab[b];
-	key_sad.spi_tab[b] = sa;
+	slot = spi_free_slot(key_sad.spi_tab, key_sad.spi_mask, (uint32_t)h);
+	slot->hash = (uint32_t)h;
+	slot->spi = sa->spi;
+	slot->sa = sa;
 	lists_link(sa, sah);
 	if (sa->state == SADB_SASTATE_LARVAL)
 		larval_link(sa);
@@ -380,23 +408,38 @@ key_sad_insert(struct ipsec_sa *sa)
 	key_sa_get(sa);
 	key_sad.count++;
 	key_sad.count_by_satype[sa->satype]++;
-	spi_tab_grow();
 	return 0;
 }
 
+/*
+ * Empty sa's slot, moving later members of its cluster back into the
+ * hole unless their home lies in (hole, j], so that every entry stays
+ * reachable from its home without tombstones.
+ */
 static void
 spi_unlink(struct ipsec_sa *sa)
 {
-	struct ipsec_sa **pp;
+	size_t mask = key_sad.spi_mask, hole, j, home;
+	struct key_sad_spi_slot *tab = key_sad.spi_tab;
+	uint64_t h;
 
-	for (pp = &key_sad.spi_tab[sa->spi_hash & key_sad.spi_mask];
-	    *pp != NULL; pp = &(*pp)->spi_next) {
-		if (*pp == sa) {
-			*pp = sa->spi_next;
+	if (spi_hash(&sa->dst.sa, sa->proto, sa->spi, &h) != 0)
+		return;
+	for (hole = h & mask; tab[hole].sa != sa; hole = (hole + 1) & mask)
+		if (tab[hole].sa == NULL)
+			return;
+	for (j = hole;;) {
+		j = (j + 1) & mask;
+		if (tab[j].sa == NULL)
 			break;
-		}
+		home = tab[j].hash & mask;
+		if (hole < j ? home > hole && home <= j :
+		    home > hole || home <= j)
+			continue;
+		tab[hole] = tab[j];
+		hole = j;
 	}
-	sa->spi_next = NULL;
+	memset(&tab[hole], 0, sizeof(tab[hole]));
 }
 
 void

@@ -27,11 +27,22 @@ struct key_sah {
 	struct ipsec_sa		*first, *last;
 };
 
+/*
+ * A slot of the SPI table (open addressing, linear probing): the low 32
+ * bits of the SA's hash and its SPI, so that a probe rejects other SAs
+ * without reading them, and the SA.  sa NULL: the slot is empty.
+ */
+struct key_sad_spi_slot {
+	uint32_t		 hash;
+	uint32_t		 spi;
+	struct ipsec_sa		*sa;
+};
+
 struct key_sad {
 	int			 inited;
 	uint8_t			 hkey[SIPHASH_KEY_LEN];
-	struct ipsec_sa		**spi_tab;
-	size_t			 spi_mask;	/* buckets - 1, a power of 2 */
+	struct key_sad_spi_slot	*spi_tab;
+	size_t			 spi_mask;	/* slots - 1, a power of 2 */
 	struct key_sah		**sah_tab;
 	size_t			 sah_mask;
 	size_t			 nsah;
