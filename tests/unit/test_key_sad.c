@@ -151,6 +151,73 @@ test_many_sas(void)
 	CU_ASSERT_EQUAL(key_sad_flush(0), n + n / 2);
 }
 
+/*
+ * Churn against a model: random inserts and removes over a small space
+ * of (dst, SPI) pairs, so the SPI table grows, fills its clusters and
+ * shifts entries back on every delete; after each step the one changed
+ * pair, and every pair after each batch, must be found exactly when the
+ * model holds it.
+ */
+#define CHURN_SPACE	6000
+#define CHURN_STEPS	60000
+
+static uint64_t churn_rng = 0x6a09e667f3bcc909ull;
+
+static uint32_t
+churn_next(void)
+{
+	churn_rng ^= churn_rng << 13;
+	churn_rng ^= churn_rng >> 7;
+	churn_rng ^= churn_rng << 17;
+	return (uint32_t)churn_rng;
+}
+
+/* Pair k: destination 10.2.0.(k % 3), SPI 0x1000 + k / 3. */
+static const char *
+churn_text(uint32_t k)
+{
+	static const char *const dsts[] = { "10.2.0.0", "10.2.0.1",
+	    "10.2.0.2" };
+
+	return dsts[k % 3];
+}
+
+static void
+test_churn_model(void)
+{
+	static struct ipsec_sa *model[CHURN_SPACE];
+	union key_sockaddr d;
+	uint32_t step, k, wrong = 0;
+	size_t live = 0;
+
+	t_reset();
+	memset(model, 0, sizeof(model));
+	for (step = 0; step < CHURN_STEPS; step++) {
+		k = churn_next() % CHURN_SPACE;
+		if (model[k] != NULL) {
+			key_sad_remove(model[k]);
+			model[k] = NULL;
+			live--;
+		} else {
+			model[k] = t_add(SADB_SATYPE_ESP, "10.0.0.1",
+			    churn_text(k), 0x1000 + k / 3,
+			    SADB_SASTATE_MATURE);
+			wrong += model[k] == NULL;
+			live++;
+		}
+		wrong += key_sad_lookup(t_addr(&d, churn_text(k)), IPPROTO_ESP,
+		    htonl(0x1000 + k / 3)) != model[k];
+		if (step % 5000 != 4999)
+			continue;
+		for (k = 0; k < CHURN_SPACE; k++)
+			wrong += key_sad_lookup(t_addr(&d, churn_text(k)), IPPROTO_ESP,
+			    htonl(0x1000 + k / 3)) != model[k];
+		wrong += key_sad_count(0) != live;
+	}
+	CU_ASSERT_EQUAL(wrong, 0);
+	CU_ASSERT_EQUAL(key_sad_flush(0), live);
+}
+
 static void
 test_getspi_ranges(void)
 {
@@ -539,6 +606,7 @@ static const struct test_case sad_cases[] = {
 	{ "insert, lookup (IPv6)", test_insert_lookup_v6 },
 	{ "alloc rejects bad types and addresses", test_alloc_rejects },
 	{ "many SAs, close SPIs and addresses", test_many_sas },
+	{ "insert/remove churn against a model", test_churn_model },
 	{ "getspi ranges", test_getspi_ranges },
 	{ "getspi IPComp CPIs", test_getspi_ipcomp },
 	{ "getspi exhaustion", test_getspi_exhaustion },
