@@ -141,7 +141,6 @@ struct ipsec_sa {
 
 	/* Linkage owned by the SAD (key_sad.c); do not touch elsewhere. */
 	uint8_t			 linked;
-	uint64_t		 serial;	/* insertion order */
 	struct key_sah		*sah;		/* (src, dst, proto) head */
 	struct ipsec_sa		*sah_prev, *sah_next;
 	struct ipsec_sa		*all_prev, *all_next;

@@ -403,7 +403,6 @@ key_sad_insert(struct ipsec_sa *sa)
 	lists_link(sa, sah);
 	if (sa->state == SADB_SASTATE_LARVAL)
 		larval_link(sa);
-	sa->serial = ++key_sad.next_serial;
 	sa->linked = 1;
 	key_sa_get(sa);
 	key_sad.count++;

@@ -50,7 +50,6 @@ struct key_sad {
 	struct ipsec_sa		*larval_first;
 	size_t			 count;
 	size_t			 count_by_satype[SADB_SATYPE_MAX + 1];
-	uint64_t		 next_serial;
 	struct key_sad_events	 ev;
 };
 

@@ -24,12 +24,15 @@ static const uint8_t order_prefer_new[] = {
 	SADB_SASTATE_MATURE, SADB_SASTATE_DYING
 };
 
+/*
+ * Whether `earlier', which precedes `later' on the head's list, is the
+ * older of the two.  The list is in insertion order, so between SAs
+ * added within the same second the earlier one is the older.
+ */
 static int
-sa_older(const struct ipsec_sa *a, const struct ipsec_sa *b)
+sa_older(const struct ipsec_sa *earlier, const struct ipsec_sa *later)
 {
-	if (a->cur.addtime != b->cur.addtime)
-		return a->cur.addtime < b->cur.addtime;
-	return a->serial < b->serial;
+	return earlier->cur.addtime <= later->cur.addtime;
 }
 
 static int
@@ -50,7 +53,7 @@ pick_oldest(struct key_sah *sah, uint8_t state, uint8_t mode, uint32_t reqid)
 
 	for (sa = sah->first; sa != NULL; sa = sa->sah_next)
 		if (sa_fits(sa, state, mode, reqid) &&
-		    (best == NULL || sa_older(sa, best)))
+		    (best == NULL || !sa_older(best, sa)))
 			best = sa;
 	return best;
 }
