@@ -124,8 +124,8 @@ ah_input(struct ipsec_sa *sa, struct pbuf *pb, size_t skip, size_t protoff,
 	*nxt = ah[0];
 	pbuf_remove(pb, skip, hlen);
 	pb->data[protoff] = *nxt;
-	ahstat_counters[AHS_INPUT]++;
-	ahstat_counters[AHS_IBYTES] += plen;
-	ahstat_hist[xf->alg]++;
+	net_counter_inc(&ahstat_counters, AHS_INPUT);
+	net_counter_add(&ahstat_counters, AHS_IBYTES, plen);
+	net_counter_inc(&ahstat_hist, xf->alg);
 	return IPSEC_PASS;
 }

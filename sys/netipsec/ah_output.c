@@ -104,8 +104,8 @@ ah_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
 	if ((rc = sign(xf, pb, skip, seq)) != 0)
 		return ah_drop_out(why, rc == AH_SIGN_HDR ? AHS_HDROPS :
 		    AHS_CRYPTO);
-	ahstat_counters[AHS_OUTPUT]++;
-	ahstat_counters[AHS_OBYTES] += plen;
-	ahstat_hist[xf->alg]++;
+	net_counter_inc(&ahstat_counters, AHS_OUTPUT);
+	net_counter_add(&ahstat_counters, AHS_OBYTES, plen);
+	net_counter_inc(&ahstat_hist, xf->alg);
 	return IPSEC_PASS;
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sys/net/net_counter.h"
 #include "sys/netipsec/ipsec_xform.h"
 #include "sys/netipsec/ipsec_xform_stat.h"
 
@@ -69,8 +70,8 @@ struct ahstat {
 	uint64_t	ahs_hist[AH_ALG_MAX];	/* per auth algorithm */
 };
 
-extern uint64_t ahstat_counters[AHS_NCOUNTERS];
-extern uint64_t ahstat_hist[AH_ALG_MAX];
+extern const struct net_counter_set ahstat_counters;
+extern const struct net_counter_set ahstat_hist;
 
 /*
  * The counters, histogram and drop meanings of AH (ipsec_xform_stat.h:

@@ -158,8 +158,8 @@ esp_input(struct ipsec_sa *sa, struct pbuf *pb, size_t skip, size_t protoff,
 		return esp_drop_in(why, ESPS_INVALID);
 	if (strip(xf, pb, skip, protoff, len, nxt, why) != IPSEC_PASS)
 		return IPSEC_DROP;
-	espstat_counters[ESPS_INPUT]++;
-	espstat_counters[ESPS_IBYTES] += len;
-	espstat_hist[xf->alg]++;
+	net_counter_inc(&espstat_counters, ESPS_INPUT);
+	net_counter_add(&espstat_counters, ESPS_IBYTES, len);
+	net_counter_inc(&espstat_hist, xf->alg);
 	return IPSEC_PASS;
 }

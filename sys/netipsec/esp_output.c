@@ -172,8 +172,8 @@ esp_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
 	    pbuf_put(pb, xf->icvlen)) != CRYPTO_OK)
 		return esp_drop_out(why, ESPS_CRYPTO);
 	pb->data[protoff] = IPPROTO_ESP;
-	espstat_counters[ESPS_OUTPUT]++;
-	espstat_counters[ESPS_OBYTES] += plen;
-	espstat_hist[xf->alg]++;
+	net_counter_inc(&espstat_counters, ESPS_OUTPUT);
+	net_counter_add(&espstat_counters, ESPS_OBYTES, plen);
+	net_counter_inc(&espstat_hist, xf->alg);
 	return IPSEC_PASS;
 }

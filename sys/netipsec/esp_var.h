@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sys/net/net_counter.h"
 #include "sys/netipsec/ipsec_xform.h"
 #include "sys/netipsec/ipsec_xform_stat.h"
 
@@ -67,8 +68,8 @@ struct espstat {
 	uint64_t	esps_hist[ESP_ALG_MAX];	/* per encryption algorithm */
 };
 
-extern uint64_t espstat_counters[ESPS_NCOUNTERS];
-extern uint64_t espstat_hist[ESP_ALG_MAX];
+extern const struct net_counter_set espstat_counters;
+extern const struct net_counter_set espstat_hist;
 
 /*
  * The counters, histogram and drop meanings of ESP (ipsec_xform_stat.h:

@@ -83,8 +83,8 @@ ipcomp_input(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
 	memcpy(pb->data + skip, buf, olen);
 	pb->data[protoff] = inner;
 	*nxt = inner;
-	ipcompstat_counters[IPCOMPS_INPUT]++;
-	ipcompstat_counters[IPCOMPS_IBYTES] += clen;
-	ipcompstat_hist[xf->alg % IPCOMP_ALG_MAX]++;
+	net_counter_inc(&ipcompstat_counters, IPCOMPS_INPUT);
+	net_counter_add(&ipcompstat_counters, IPCOMPS_IBYTES, clen);
+	net_counter_inc(&ipcompstat_hist, xf->alg % IPCOMP_ALG_MAX);
 	return IPSEC_PASS;
 }

@@ -41,14 +41,14 @@ ipcomp_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
 	if (key_sa_account(sa, plen) < 0)
 		return ipcomp_drop_out(why, IPCOMPS_INVALID);
 	if (plen < CRYPTO_DEFLATE_MINLEN) {
-		ipcompstat_counters[IPCOMPS_THRESHOLD]++;
+		net_counter_inc(&ipcompstat_counters, IPCOMPS_THRESHOLD);
 		return IPSEC_PASS;
 	}
 	buf = crypto_comp_buffer(xf->comp);
 	rc = crypto_compress(xf->comp, pb->data + skip, plen, buf,
 	    plen - IPCOMP_HLENGTH - 1, &clen);
 	if (rc == CRYPTO_ERR_NOSPACE) {
-		ipcompstat_counters[IPCOMPS_UNCOMPR]++;
+		net_counter_inc(&ipcompstat_counters, IPCOMPS_UNCOMPR);
 		return IPSEC_PASS;
 	}
 	if (rc != CRYPTO_OK)
@@ -64,8 +64,8 @@ ipcomp_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
 	memcpy(hdr + IPCOMP_HLENGTH, buf, clen);
 	pbuf_trim(pb, plen - clen);
 	pb->data[protoff] = IPPROTO_COMP;
-	ipcompstat_counters[IPCOMPS_OUTPUT]++;
-	ipcompstat_counters[IPCOMPS_OBYTES] += plen;
-	ipcompstat_hist[xf->alg % IPCOMP_ALG_MAX]++;
+	net_counter_inc(&ipcompstat_counters, IPCOMPS_OUTPUT);
+	net_counter_add(&ipcompstat_counters, IPCOMPS_OBYTES, plen);
+	net_counter_inc(&ipcompstat_hist, xf->alg % IPCOMP_ALG_MAX);
 	return IPSEC_PASS;
 }

@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sys/net/net_counter.h"
 #include "sys/netipsec/ipsec_xform.h"
 #include "sys/netipsec/ipsec_xform_stat.h"
 
@@ -88,8 +89,8 @@ struct ipcompstat {
 	uint64_t	ipcomps_uncompr;
 };
 
-extern uint64_t ipcompstat_counters[IPCOMPS_NCOUNTERS];
-extern uint64_t ipcompstat_hist[IPCOMP_ALG_MAX];
+extern const struct net_counter_set ipcompstat_counters;
+extern const struct net_counter_set ipcompstat_hist;
 
 /*
  * The counters, histogram and drop meanings of IPComp (ipsec_xform_stat.h:

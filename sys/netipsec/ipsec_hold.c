@@ -25,7 +25,7 @@ struct hold_entry {
 	struct pbuf		*head, *tail;
 };
 
-uint64_t ipsec_hold_counters[IPSEC_HOLDS_NCOUNTERS];
+NET_COUNTER_SET(ipsec_hold_counters, IPSEC_HOLDS_NCOUNTERS);
 
 static const char *const hold_names[IPSEC_HOLDS_NCOUNTERS] = {
 	[IPSEC_HOLDS_HELD] = "hold_held",
@@ -38,7 +38,7 @@ static const char *const hold_names[IPSEC_HOLDS_NCOUNTERS] = {
 };
 
 const struct ipsec_xform_stats ipsec_hold_stats = {
-	.c = ipsec_hold_counters,
+	.c = &ipsec_hold_counters,
 	.names = hold_names,
 	.n = IPSEC_HOLDS_NCOUNTERS,
 	.hist_at = IPSEC_HOLDS_NCOUNTERS,
@@ -107,15 +107,15 @@ ipsec_hold_put(struct pbuf *pb, const struct sockaddr *src,
 	if (hold_out == NULL || max == 0)
 		return -1;
 	if (hold_nbytes + pb->len > (size_t)ipsec_vars.acq_hold_bytes) {
-		ipsec_hold_counters[IPSEC_HOLDS_BYTES]++;
+		net_counter_inc(&ipsec_hold_counters, IPSEC_HOLDS_BYTES);
 		return -1;
 	}
 	if ((e = entry_for(src, dst, proto)) == NULL) {
-		ipsec_hold_counters[IPSEC_HOLDS_NOENTRY]++;
+		net_counter_inc(&ipsec_hold_counters, IPSEC_HOLDS_NOENTRY);
 		return -1;
 	}
 	if (e->n >= max) {
-		ipsec_hold_counters[IPSEC_HOLDS_FULL]++;
+		net_counter_inc(&ipsec_hold_counters, IPSEC_HOLDS_FULL);
 		return -1;
 	}
 	pb->next = NULL;
@@ -127,7 +127,7 @@ ipsec_hold_put(struct pbuf *pb, const struct sockaddr *src,
 	e->n++;
 	hold_npackets++;
 	hold_nbytes += pb->len;
-	ipsec_hold_counters[IPSEC_HOLDS_HELD]++;
+	net_counter_inc(&ipsec_hold_counters, IPSEC_HOLDS_HELD);
 	return 0;
 }
 
@@ -154,7 +154,7 @@ free_list(struct pbuf *pb, enum ipsec_hold_counter c)
 	for (; pb != NULL; pb = next) {
 		next = pb->next;
 		pb->next = NULL;
-		ipsec_hold_counters[c]++;
+		net_counter_inc(&ipsec_hold_counters, c);
 		pbuf_free(pb);
 	}
 }
@@ -177,7 +177,7 @@ ipsec_hold_release(const struct ipsec_sa *sa)
 		for (pb = entry_take(&hold_tab[i]); pb != NULL; pb = next) {
 			next = pb->next;
 			pb->next = NULL;
-			ipsec_hold_counters[IPSEC_HOLDS_SENT]++;
+			net_counter_inc(&ipsec_hold_counters, IPSEC_HOLDS_SENT);
 			if (hold_out != NULL)
 				hold_out(hold_arg, pb);
 			else

@@ -30,6 +30,8 @@
 
 #include <sys/socket.h>
 
+#include "sys/net/net_counter.h"
+
 struct ipsec_sa;
 struct ipsec_xform_stats;
 struct pbuf;
@@ -45,7 +47,7 @@ enum ipsec_hold_counter {
 	IPSEC_HOLDS_NCOUNTERS
 };
 
-extern uint64_t ipsec_hold_counters[IPSEC_HOLDS_NCOUNTERS];
+extern const struct net_counter_set ipsec_hold_counters;
 extern const struct ipsec_xform_stats ipsec_hold_stats;
 
 typedef void (*ipsec_hold_output_fn)(void *arg, struct pbuf *pb);

@@ -81,15 +81,12 @@ static struct ipsec_history_entry *
 record(struct ipsec_in_result *res, const struct ipsec_sa *sa, int af)
 {
 	const struct ipsec_xform *xf = ipsec_xform_of(sa);
-	struct ipsecstat_set *st = ipsecstat_of(af);
-	uint64_t *hist = ipsecstat_hist(af, sa->proto, false);
 
-	st->c[IPSECS_IN_SUCCESS]++;
+	ipsecstat_inc(af, IPSECS_IN_SUCCESS);
 	if (xf->ops->in_authsucc >= 0 &&
 	    (xf->flags & (IPSEC_XF_AEAD | IPSEC_XF_AUTH)))
-		st->c[xf->ops->in_authsucc]++;
-	if (hist != NULL)
-		hist[xf->alg]++;
+		ipsecstat_inc(af, xf->ops->in_authsucc);
+	ipsecstat_hist_inc(af, sa->proto, false, xf->alg);
 	return ipsec_history_add(&res->hist, sa->proto, sa->mode, sa->reqid,
 	    sa->spi, &sa->src.sa, &sa->dst.sa);
 }
@@ -103,7 +100,7 @@ decapsulate(const struct ipsec_xform_ops *ops, struct pbuf *pb,
 	int af = res->hi.af;
 
 	if (ipip_input(pb, off, nxt, &why) != 0) {
-		ops->stats->c[ops->c_tunnel]++;
+		net_counter_inc(ops->stats->c, ops->c_tunnel);
 		return in_fail(af, why);
 	}
 	/*
@@ -112,7 +109,7 @@ decapsulate(const struct ipsec_xform_ops *ops, struct pbuf *pb,
 	 * it carries (no ports past the first fragment).
 	 */
 	if (ip_hdr_parse(pb->data, pb->len, &res->hi) != 0) {
-		ops->stats->c[ops->c_tunnel]++;
+		net_counter_inc(ops->stats->c, ops->c_tunnel);
 		return in_fail(af, IPSECS_IN_TUNNEL);
 	}
 	return -1;
@@ -145,7 +142,7 @@ header_sa(const struct ipsec_xform_ops *ops, const struct pbuf *pb,
 	uint32_t spi;
 
 	if (hi->len < off + ops->hdrmin) {
-		ops->stats->c[ops->c_hdrops]++;
+		net_counter_inc(ops->stats->c, ops->c_hdrops);
 		*why = in_fail(hi->af, IPSECS_IN_INVAL);
 		return NULL;
 	}
@@ -154,18 +151,18 @@ header_sa(const struct ipsec_xform_ops *ops, const struct pbuf *pb,
 	if (sa == NULL && ops->lookup != NULL)
 		sa = ops->lookup(&hi->src.sa, &hi->dst.sa, spi);
 	if (sa == NULL) {
-		ops->stats->c[ops->c_notdb]++;
+		net_counter_inc(ops->stats->c, ops->c_notdb);
 		*why = in_fail(hi->af, IPSECS_IN_NOSA);
 		return NULL;
 	}
 	if (sa->state != SADB_SASTATE_MATURE &&
 	    sa->state != SADB_SASTATE_DYING) {
-		ops->stats->c[ops->c_notdb]++;
+		net_counter_inc(ops->stats->c, ops->c_notdb);
 		*why = in_fail(hi->af, IPSECS_IN_BADSPI);
 		return NULL;
 	}
 	if (ipsec_xform_of(sa) == NULL) {
-		ops->stats->c[ops->c_noxform]++;
+		net_counter_inc(ops->stats->c, ops->c_noxform);
 		*why = in_fail(hi->af, IPSECS_IN_INVAL);
 		return NULL;
 	}
@@ -246,7 +243,7 @@ remove_plain_tunnel(struct ipsec_sa *sa, struct pbuf *pb,
 	if (e == NULL)
 		return in_fail(res->hi.af, IPSECS_IN_INVAL);
 	e->decap = true;
-	ipsecstat_of(res->hi.af)->c[IPSECS_IN_SUCCESS]++;
+	ipsecstat_inc(res->hi.af, IPSECS_IN_SUCCESS);
 	return decapsulate(&ipcomp_xform_ops, pb, res, res->hi.ulp_off,
 	    res->hi.proto);
 }

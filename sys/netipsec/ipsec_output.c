@@ -116,10 +116,7 @@ apply_step(struct pbuf *pb, const struct ipsec_bundle_step *st,
 static void
 count_step(int af, const struct ipsec_sa *sa)
 {
-	uint64_t *hist = ipsecstat_hist(af, sa->proto, true);
-
-	if (hist != NULL)
-		hist[ipsec_xform_of(sa)->alg]++;
+	ipsecstat_hist_inc(af, sa->proto, true, ipsec_xform_of(sa)->alg);
 }
 
 static enum ipsec_verdict

@@ -162,7 +162,7 @@ ipsec_policy_bundle(const struct ipsec_policy *p,
 		/* Only an SA with transform state can be applied. */
 		if (ipsec_xform_of(sa) == NULL) {
 			if ((ops = ipsec_xform_lookup(r->proto)) != NULL)
-				ops->stats->c[ops->c_noxform]++;
+				net_counter_inc(ops->stats->c, ops->c_noxform);
 			return bundle_fail(b, why, IPSECS_OUT_INVAL);
 		}
 		b->step[b->n].sa = key_sa_get(sa);

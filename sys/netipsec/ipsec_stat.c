@@ -8,8 +8,18 @@
 
 #include "sys/netipsec/ipsec_stat.h"
 
-struct ipsecstat_set ipsecstat_inet;
-struct ipsecstat_set ipsecstat_inet6;
+#define SET_WORDS	(sizeof(struct ipsecstat_set) / sizeof(uint64_t))
+
+_Static_assert(sizeof(struct ipsecstat_set) % sizeof(uint64_t) == 0,
+    "a family's set is a row of 64-bit counters");
+
+NET_COUNTER_SET(ipsecstat_inet, SET_WORDS);
+NET_COUNTER_SET(ipsecstat_inet6, SET_WORDS);
+
+/* Where a field of struct ipsecstat_set sits in a row. */
+#define WORD(field) \
+	(offsetof(struct ipsecstat_set, field) / sizeof(uint64_t))
+#define SCALAR(i)	(WORD(c) + (size_t)(i))
 
 static const char *const counter_names[] = {
 	[IPSECS_IN_SUCCESS] = "in_success",
@@ -39,7 +49,7 @@ static const char *const counter_names[] = {
 _Static_assert(sizeof(counter_names) / sizeof(counter_names[0]) ==
     IPSECS_NCOUNTERS, "a name per counter");
 
-struct ipsecstat_set *
+const struct net_counter_set *
 ipsecstat_of(int af)
 {
 	return af == AF_INET6 ? &ipsecstat_inet6 : &ipsecstat_inet;
@@ -48,25 +58,31 @@ ipsecstat_of(int af)
 int
 ipsecstat_inc(int af, enum ipsecstat_counter c)
 {
-	ipsecstat_of(af)->c[c]++;
+	net_counter_inc(ipsecstat_of(af), SCALAR(c));
 	return (int)c;
 }
 
-uint64_t *
-ipsecstat_hist(int af, uint8_t proto, bool out)
-{
-	struct ipsecstat_set *s = ipsecstat_of(af);
+/* The first word of each histogram, by direction (in, out). */
+static const struct {
+	uint8_t	proto;
+	size_t	word[2];
+} hists[] = {
+	{ IPPROTO_ESP, { WORD(in_esphist), WORD(out_esphist) } },
+	{ IPPROTO_AH, { WORD(in_ahhist), WORD(out_ahhist) } },
+	{ IPPROTO_COMP, { WORD(in_comphist), WORD(out_comphist) } },
+};
 
-	switch (proto) {
-	case IPPROTO_ESP:
-		return out ? s->out_esphist : s->in_esphist;
-	case IPPROTO_AH:
-		return out ? s->out_ahhist : s->in_ahhist;
-	case IPPROTO_COMP:
-		return out ? s->out_comphist : s->in_comphist;
-	default:
-		return NULL;
-	}
+void
+ipsecstat_hist_inc(int af, uint8_t proto, bool out, uint8_t alg)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(hists) / sizeof(hists[0]); i++)
+		if (hists[i].proto == proto) {
+			net_counter_inc(ipsecstat_of(af),
+			    hists[i].word[out] + alg);
+			return;
+		}
 }
 
 uint64_t
@@ -74,7 +90,13 @@ ipsecstat_value(int af, enum ipsecstat_counter c)
 {
 	if ((unsigned int)c >= IPSECS_NCOUNTERS)
 		return 0;
-	return ipsecstat_of(af)->c[c];
+	return net_counter_sum(ipsecstat_of(af), SCALAR(c));
+}
+
+void
+ipsecstat_sum(int af, struct ipsecstat_set *out)
+{
+	net_counter_sum_all(ipsecstat_of(af), (uint64_t *)(void *)out);
 }
 
 /* Where each counter goes in KAME's layout; the ones KAME lacks: none. */
@@ -102,9 +124,11 @@ static const size_t kame_offset[IPSECS_NCOUNTERS] = {
 void
 ipsecstat_get(int af, struct ipsecstat *st)
 {
-	const struct ipsecstat_set *s = ipsecstat_of(af);
+	struct ipsecstat_set sum;
+	const struct ipsecstat_set *s = &sum;
 	size_t i;
 
+	ipsecstat_sum(af, &sum);
 	memset(st, 0, sizeof(*st));
 	/* in_success sits at offset 0, which is also "not in KAME's". */
 	st->in_success = s->c[IPSECS_IN_SUCCESS];
@@ -123,14 +147,14 @@ ipsecstat_get(int af, struct ipsecstat *st)
 void
 ipsecstat_reset(void)
 {
-	memset(&ipsecstat_inet, 0, sizeof(ipsecstat_inet));
-	memset(&ipsecstat_inet6, 0, sizeof(ipsecstat_inet6));
+	net_counter_zero(&ipsecstat_inet);
+	net_counter_zero(&ipsecstat_inet6);
 }
 
 void
 ipsecstat_reset_set(const void *set)
 {
-	memset((void *)(uintptr_t)set, 0, sizeof(struct ipsecstat_set));
+	net_counter_zero(set);
 }
 
 static void
@@ -146,8 +170,11 @@ walk_hist(mib_counter_fn fn, void *arg, const char *name, const uint64_t *h)
 void
 ipsecstat_walk(const void *set, mib_counter_fn fn, void *arg)
 {
-	const struct ipsecstat_set *s = set;
+	struct ipsecstat_set sum;
+	const struct ipsecstat_set *s = &sum;
 	size_t i;
+
+	net_counter_sum_all(set, (uint64_t *)(void *)&sum);
 
 	for (i = 0; i < IPSECS_NCOUNTERS; i++)
 		fn(arg, counter_names[i], -1, s->c[i]);

@@ -5,8 +5,9 @@
  * The scalar counters live in an array indexed by enum ipsecstat_counter
  * so that the hooks can report which one moved (res->drop) and tests can
  * assert on it; the per-algorithm histograms are separate arrays.
- * ipsecstat_get() fills KAME's layout.  The packet path is
- * single-threaded, so the counters are plain integers.
+ * ipsecstat_get() fills KAME's layout.  Each family's struct
+ * ipsecstat_set is one row of a per-worker counter set (net_counter.h):
+ * the packet path moves its own worker's row, readers sum the rows.
  */
 #ifndef SYS_NETIPSEC_IPSEC_STAT_H
 #define SYS_NETIPSEC_IPSEC_STAT_H
@@ -15,6 +16,7 @@
 #include <stdint.h>
 
 #include "sys/net/mib.h"
+#include "sys/net/net_counter.h"
 
 #define IPSEC_HIST_MAX	256	/* one bucket per SADB algorithm id */
 
@@ -90,23 +92,31 @@ struct ipsecstat_set {
 	uint64_t	out_comphist[IPSEC_HIST_MAX];
 };
 
-extern struct ipsecstat_set ipsecstat_inet;	/* net.inet.ipsec */
-extern struct ipsecstat_set ipsecstat_inet6;	/* net.inet6.ipsec6 */
+/*
+ * Rows of struct ipsecstat_set, one per worker: net.inet.ipsec and
+ * net.inet6.ipsec6.
+ */
+extern const struct net_counter_set ipsecstat_inet;
+extern const struct net_counter_set ipsecstat_inet6;
 
 /* The set of af (AF_INET6, else AF_INET's). */
-struct ipsecstat_set *ipsecstat_of(int af);
+const struct net_counter_set *ipsecstat_of(int af);
 
 /* Count one event of af; returns c so a drop can say which moved. */
 int	ipsecstat_inc(int af, enum ipsecstat_counter c);
 
 /*
- * The histogram of af for transform protocol proto (IPPROTO_ESP, _AH,
- * _COMP) in one direction; NULL for any other protocol.
+ * Count a packet of algorithm alg in af's histogram of transform
+ * protocol proto (IPPROTO_ESP, _AH, _COMP) in one direction; other
+ * protocols have none.
  */
-uint64_t *ipsecstat_hist(int af, uint8_t proto, bool out);
+void	ipsecstat_hist_inc(int af, uint8_t proto, bool out, uint8_t alg);
 
-/* A counter's value for af, for tests and the sysctl front end. */
+/* A counter's value for af (summed), for tests and the sysctl front end. */
 uint64_t ipsecstat_value(int af, enum ipsecstat_counter c);
+
+/* af's counters and histograms summed over the workers. */
+void	ipsecstat_sum(int af, struct ipsecstat_set *out);
 
 /* Snapshot of af's set in KAME's layout; reset both families. */
 void	ipsecstat_get(int af, struct ipsecstat *st);
@@ -114,7 +124,7 @@ void	ipsecstat_reset(void);
 
 /*
  * For the MIB's stats nodes (struct mib_stats_ops, ctx one family's
- * struct ipsecstat_set): every counter by name, then the non-zero buckets
+ * struct net_counter_set): every counter by name, then the non-zero buckets
  * of the ESP, AH and IPComp histograms; zero that family.
  */
 void	ipsecstat_walk(const void *set, mib_counter_fn fn, void *arg);

@@ -104,7 +104,7 @@ no_state(const struct ipsec_sa *sa, int *why, int counter)
 	const struct ipsec_xform_ops *ops = ipsec_xform_lookup(sa->proto);
 
 	if (ops != NULL)
-		ops->stats->c[ops->c_noxform]++;
+		net_counter_inc(ops->stats->c, ops->c_noxform);
 	*why = counter;
 	return IPSEC_DROP;
 }

@@ -11,7 +11,7 @@ ipsec_xform_drop(const struct ipsec_xform_stats *st, bool out, size_t c,
 {
 	enum ipsecstat_counter r = (out ? st->out_reason : st->in_reason)[c];
 
-	st->c[c]++;
+	net_counter_inc(st->c, c);
 	if (r != 0)
 		*why = (int)r;
 	else
@@ -22,19 +22,20 @@ ipsec_xform_drop(const struct ipsec_xform_stats *st, bool out, size_t c,
 void
 ipsec_xform_stats_reset(const struct ipsec_xform_stats *st)
 {
-	memset(st->c, 0, st->n * sizeof(st->c[0]));
+	net_counter_zero(st->c);
 	if (st->hist != NULL)	/* udpencap and the hold queue have none */
-		memset(st->hist, 0, st->nhist * sizeof(st->hist[0]));
+		net_counter_zero(st->hist);
 }
 
 static void
 walk_hist(const struct ipsec_xform_stats *st, mib_counter_fn fn, void *arg)
 {
+	uint64_t v;
 	size_t i;
 
 	for (i = 0; i < st->nhist; i++)
-		if (st->hist[i] != 0)
-			fn(arg, st->hist_name, (int)i, st->hist[i]);
+		if ((v = net_counter_sum(st->hist, i)) != 0)
+			fn(arg, st->hist_name, (int)i, v);
 }
 
 void
@@ -46,7 +47,7 @@ ipsec_xform_stats_walk(const struct ipsec_xform_stats *st,
 	for (i = 0; i < st->n; i++) {
 		if (i == st->hist_at)
 			walk_hist(st, fn, arg);
-		fn(arg, st->names[i], -1, st->c[i]);
+		fn(arg, st->names[i], -1, net_counter_sum(st->c, i));
 	}
 	if (st->hist_at >= st->n)
 		walk_hist(st, fn, arg);

@@ -5,7 +5,9 @@
  * to the policy engine's ipsecstat.  One descriptor per protocol, one set
  * of functions for all of them.
  *
- * The packet path is single-threaded, so the counters are plain integers.
+ * The counters and the histogram are per-worker counter sets
+ * (net_counter.h): the packet path moves its worker's row, the walk
+ * reports the sums.
  */
 #ifndef SYS_NETIPSEC_IPSEC_XFORM_STAT_H
 #define SYS_NETIPSEC_IPSEC_XFORM_STAT_H
@@ -15,6 +17,7 @@
 #include <stdint.h>
 
 #include "sys/net/mib.h"
+#include "sys/net/net_counter.h"
 #include "sys/netipsec/ipsec_stat.h"
 #include "sys/netipsec/ipsec_xform.h"
 
@@ -26,10 +29,10 @@
  * struct keeps it.
  */
 struct ipsec_xform_stats {
-	uint64_t			*c;
+	const struct net_counter_set	*c;
 	const char *const		*names;
 	size_t				 n;
-	uint64_t			*hist;
+	const struct net_counter_set	*hist;
 	size_t				 nhist;
 	size_t				 hist_at;
 	const char			*hist_name;	/* "esps_hist" */

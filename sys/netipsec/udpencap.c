@@ -25,7 +25,7 @@
 #define UDPENCAP_KEEPALIVE	0xff	/* RFC 3948 section 2.3 */
 #define UDPENCAP_MARKERLEN	4	/* non-ESP marker, section 2.2 */
 
-uint64_t udpencap_counters[UDPENCAPS_NCOUNTERS];
+NET_COUNTER_SET(udpencap_counters, UDPENCAPS_NCOUNTERS);
 
 static const char *const udpencap_names[UDPENCAPS_NCOUNTERS] = {
 	[UDPENCAPS_INPUT] = "udpencap_input",
@@ -40,7 +40,7 @@ static const char *const udpencap_names[UDPENCAPS_NCOUNTERS] = {
 };
 
 const struct ipsec_xform_stats udpencap_stats = {
-	.c = udpencap_counters,
+	.c = &udpencap_counters,
 	.names = udpencap_names,
 	.n = UDPENCAPS_NCOUNTERS,
 	.hist_at = UDPENCAPS_NCOUNTERS,
@@ -154,7 +154,7 @@ udpencap_output(const struct udpencap_sa *u, struct pbuf *pb, size_t skip,
 
 	if (pbuf_headroom(pb) < UDPENCAP_HDRLEN || ulen > 65535 - skip ||
 	    (uh = pbuf_insert(pb, skip, UDPENCAP_HDRLEN)) == NULL) {
-		udpencap_counters[UDPENCAPS_TOOBIG]++;
+		net_counter_inc(&udpencap_counters, UDPENCAPS_TOOBIG);
 		return -1;
 	}
 	memcpy(uh, &u->sport, 2);
@@ -171,7 +171,7 @@ udpencap_output(const struct udpencap_sa *u, struct pbuf *pb, size_t skip,
 		    IPPROTO_UDP, uh, (uint32_t)ulen);
 		be_put16(uh + 6, sum == 0 ? 0xffff : sum);
 	}
-	udpencap_counters[UDPENCAPS_OUTPUT]++;
+	net_counter_inc(&udpencap_counters, UDPENCAPS_OUTPUT);
 	return 0;
 }
 
@@ -189,15 +189,15 @@ udpencap_input(struct pbuf *pb, struct ip_hdr_info *hi, size_t protoff,
 		return UDPENCAP_HOST;
 	plen = hi->len - off - UDPENCAP_HDRLEN;
 	if (plen == 1 && uh[UDPENCAP_HDRLEN] == UDPENCAP_KEEPALIVE) {
-		udpencap_counters[UDPENCAPS_KEEPALIVE]++;
+		net_counter_inc(&udpencap_counters, UDPENCAPS_KEEPALIVE);
 		return UDPENCAP_HOST;
 	}
 	if (plen < UDPENCAP_MARKERLEN) {
-		udpencap_counters[UDPENCAPS_SHORT]++;
+		net_counter_inc(&udpencap_counters, UDPENCAPS_SHORT);
 		return UDPENCAP_HOST;
 	}
 	if (memcmp(uh + UDPENCAP_HDRLEN, marker, sizeof(marker)) == 0) {
-		udpencap_counters[UDPENCAPS_IKE]++;
+		net_counter_inc(&udpencap_counters, UDPENCAPS_IKE);
 		return UDPENCAP_HOST;
 	}
 	memcpy(&in->src, &hi->src, sizeof(in->src));
@@ -210,7 +210,7 @@ udpencap_input(struct pbuf *pb, struct ip_hdr_info *hi, size_t protoff,
 	hi->proto = IPPROTO_ESP;
 	hi->len -= UDPENCAP_HDRLEN;
 	in->encap = true;
-	udpencap_counters[UDPENCAPS_INPUT]++;
+	net_counter_inc(&udpencap_counters, UDPENCAPS_INPUT);
 	return UDPENCAP_ESP;
 }
 
@@ -219,7 +219,7 @@ udpencap_check(const struct udpencap_sa *u, const struct udpencap_in *in)
 {
 	if (!in->encap || (u->type != 0 && u->dport == in->dport))
 		return true;
-	udpencap_counters[UDPENCAPS_BADPORT]++;
+	net_counter_inc(&udpencap_counters, UDPENCAPS_BADPORT);
 	return false;
 }
 
@@ -239,7 +239,7 @@ udpencap_mapping(const struct ipsec_sa *sa, struct udpencap_sa *u,
 	memcpy(&u->mapped, &in->src, sizeof(u->mapped));
 	u->reported = true;
 	if (key_natt_new_mapping(sa, src, in->sport, u->dport) == 0)
-		udpencap_counters[UDPENCAPS_MAPPING]++;
+		net_counter_inc(&udpencap_counters, UDPENCAPS_MAPPING);
 }
 
 void
@@ -271,5 +271,5 @@ udpencap_fix_cksum(struct pbuf *pb, const struct ip_hdr_info *hi)
 	if (sum == 0 && hi->proto == IPPROTO_UDP)
 		sum = 0xffff;
 	be_put16(p + at, sum);
-	udpencap_counters[UDPENCAPS_CKSUM]++;
+	net_counter_inc(&udpencap_counters, UDPENCAPS_CKSUM);
 }

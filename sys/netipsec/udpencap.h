@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sys/net/net_counter.h"
 #include "sys/netkey/key_sockaddr.h"
 
 struct ip_hdr_info;
@@ -77,7 +78,7 @@ enum udpencap_counter {
 };
 
 extern const struct ipsec_xform_stats udpencap_stats;
-extern uint64_t udpencap_counters[UDPENCAPS_NCOUNTERS];
+extern const struct net_counter_set udpencap_counters;
 
 /* Fill u from sa's NAT-T extensions: 0, EINVAL, ENOMEM (port table). */
 int	udpencap_init(const struct ipsec_sa *sa, struct udpencap_sa *u);

@@ -25,8 +25,8 @@
 #include "sys/netipsec/replay.h"
 #include "sys/netkey/key_sa.h"
 
-uint64_t ahstat_counters[AHS_NCOUNTERS];
-uint64_t ahstat_hist[AH_ALG_MAX];
+NET_COUNTER_SET(ahstat_counters, AHS_NCOUNTERS);
+NET_COUNTER_SET(ahstat_hist, AH_ALG_MAX);
 
 static const char *const ahstat_names[AHS_NCOUNTERS] = {
 	[AHS_HDROPS] = "ahs_hdrops",
@@ -57,8 +57,8 @@ _Static_assert(offsetof(struct ahstat, ahs_hist) ==
 void
 ahstat_get(struct ahstat *st)
 {
-	memcpy(st, ahstat_counters, sizeof(ahstat_counters));
-	memcpy(st->ahs_hist, ahstat_hist, sizeof(ahstat_hist));
+	net_counter_sum_all(&ahstat_counters, (uint64_t *)(void *)st);
+	net_counter_sum_all(&ahstat_hist, st->ahs_hist);
 }
 
 /*
@@ -78,10 +78,10 @@ static const enum ipsecstat_counter ah_out_reason[AHS_NCOUNTERS] = {
 };
 
 const struct ipsec_xform_stats ah_stats = {
-	.c = ahstat_counters,
+	.c = &ahstat_counters,
 	.names = ahstat_names,
 	.n = AHS_NCOUNTERS,
-	.hist = ahstat_hist,
+	.hist = &ahstat_hist,
 	.nhist = AH_ALG_MAX,
 	.hist_at = AHS_NCOUNTERS,
 	.hist_name = "ahs_hist",

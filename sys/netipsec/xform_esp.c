@@ -31,8 +31,8 @@
 _Static_assert(KEY_SA_REPLAY_MAX <= IPSEC_REPLAY_MAX,
     "the key engine's replay limit exceeds the transform's");
 
-uint64_t espstat_counters[ESPS_NCOUNTERS];
-uint64_t espstat_hist[ESP_ALG_MAX];
+NET_COUNTER_SET(espstat_counters, ESPS_NCOUNTERS);
+NET_COUNTER_SET(espstat_hist, ESP_ALG_MAX);
 
 static const char *const espstat_names[ESPS_NCOUNTERS] = {
 	[ESPS_HDROPS] = "esps_hdrops",
@@ -64,8 +64,8 @@ _Static_assert(offsetof(struct espstat, esps_hist) ==
 void
 espstat_get(struct espstat *st)
 {
-	memcpy(st, espstat_counters, sizeof(espstat_counters));
-	memcpy(st->esps_hist, espstat_hist, sizeof(espstat_hist));
+	net_counter_sum_all(&espstat_counters, (uint64_t *)(void *)st);
+	net_counter_sum_all(&espstat_hist, st->esps_hist);
 }
 
 /*
@@ -85,10 +85,10 @@ static const enum ipsecstat_counter esp_out_reason[ESPS_NCOUNTERS] = {
 };
 
 const struct ipsec_xform_stats esp_stats = {
-	.c = espstat_counters,
+	.c = &espstat_counters,
 	.names = espstat_names,
 	.n = ESPS_NCOUNTERS,
-	.hist = espstat_hist,
+	.hist = &espstat_hist,
 	.nhist = ESP_ALG_MAX,
 	.hist_at = ESPS_NCOUNTERS,
 	.hist_name = "esps_hist",

@@ -23,8 +23,8 @@
 #include "sys/netipsec/ipsec_stat.h"
 #include "sys/netkey/key_sad.h"
 
-uint64_t ipcompstat_counters[IPCOMPS_NCOUNTERS];
-uint64_t ipcompstat_hist[IPCOMP_ALG_MAX];
+NET_COUNTER_SET(ipcompstat_counters, IPCOMPS_NCOUNTERS);
+NET_COUNTER_SET(ipcompstat_hist, IPCOMP_ALG_MAX);
 
 static const char *const ipcompstat_names[IPCOMPS_NCOUNTERS] = {
 	[IPCOMPS_HDROPS] = "ipcomps_hdrops",
@@ -61,11 +61,14 @@ _Static_assert(SADB_X_CALG_LZS < IPCOMP_ALG_MAX, "a bucket per CALG");
 void
 ipcompstat_get(struct ipcompstat *st)
 {
-	memcpy(st, ipcompstat_counters, IPCOMPS_THRESHOLD * sizeof(uint64_t));
-	memcpy(st->ipcomps_hist, ipcompstat_hist, sizeof(ipcompstat_hist));
+	uint64_t c[IPCOMPS_NCOUNTERS];
+
+	net_counter_sum_all(&ipcompstat_counters, c);
+	memcpy(st, c, IPCOMPS_THRESHOLD * sizeof(uint64_t));
+	net_counter_sum_all(&ipcompstat_hist, st->ipcomps_hist);
 	st->version = IPCOMPSTAT_VERSION;
-	st->ipcomps_threshold = ipcompstat_counters[IPCOMPS_THRESHOLD];
-	st->ipcomps_uncompr = ipcompstat_counters[IPCOMPS_UNCOMPR];
+	st->ipcomps_threshold = c[IPCOMPS_THRESHOLD];
+	st->ipcomps_uncompr = c[IPCOMPS_UNCOMPR];
 }
 
 /* What an IPComp drop means to the policy engine's counters. */
@@ -83,10 +86,10 @@ static const enum ipsecstat_counter ipcomp_out_reason[IPCOMPS_NCOUNTERS] = {
 
 /* FreeBSD's order: the histogram between crypto and threshold. */
 const struct ipsec_xform_stats ipcomp_stats = {
-	.c = ipcompstat_counters,
+	.c = &ipcompstat_counters,
 	.names = ipcompstat_names,
 	.n = IPCOMPS_NCOUNTERS,
-	.hist = ipcompstat_hist,
+	.hist = &ipcompstat_hist,
 	.nhist = IPCOMP_ALG_MAX,
 	.hist_at = IPCOMPS_THRESHOLD,
 	.hist_name = "ipcomps_hist",

@@ -105,13 +105,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	len = pb->len;
-	memcpy(before, ahstat_counters, sizeof(before));
+	net_counter_sum_all(&ahstat_counters, before);
 	if (ipsec_xform_input(sa, pb, skip, skip - 1, &nxt, NULL) ==
 	    IPSEC_PASS) {
 		if (pb->len >= len)
 			abort();
 	} else
-		fuzz_xform_one_reason(before, ahstat_counters, AHS_NCOUNTERS);
+		fuzz_xform_one_reason(before, &ahstat_counters);
 	pbuf_free(pb);
 	return 0;
 }

@@ -70,14 +70,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(p + hlen, data + 1, size - 1);
 	if (!(sel & 0x20) && size - 1 >= 4)
 		memcpy(p + hlen, &sa->spi, 4);
-	memcpy(before, espstat_counters, sizeof(before));
+	net_counter_sum_all(&espstat_counters, before);
 	if (ipsec_xform_input(sa, pb, hlen, hlen == 40 ? 6 : 9, &nxt,
 	    NULL) == IPSEC_PASS) {
 		if (pb->len >= hlen + size - 1)
 			abort();
 	} else
-		fuzz_xform_one_reason(before, espstat_counters,
-		    ESPS_NCOUNTERS);
+		fuzz_xform_one_reason(before, &espstat_counters);
 	pbuf_free(pb);
 	return 0;
 }

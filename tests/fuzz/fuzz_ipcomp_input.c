@@ -70,7 +70,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p[hlen + 2] = (uint8_t)(cpi >> 8);
 		p[hlen + 3] = (uint8_t)cpi;
 	}
-	memcpy(before, ipcompstat_counters, sizeof(before));
+	net_counter_sum_all(&ipcompstat_counters, before);
 	allocs = crypto_comp_allocs();
 	if (ipcomp_input(sa, pb, hlen, hlen == 40 ? 6 : 9, &nxt, &why) ==
 	    IPSEC_PASS) {
@@ -78,8 +78,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    pb->data[hlen == 40 ? 6 : 9] != nxt)
 			abort();
 	} else
-		fuzz_xform_one_reason(before, ipcompstat_counters,
-		    IPCOMPS_NCOUNTERS);
+		fuzz_xform_one_reason(before, &ipcompstat_counters);
 	pbuf_free(pb);
 	pbuf_pool_stats(pool, &st);
 	if (st.small_free != 2 || st.large_free != 1 ||

@@ -15,6 +15,7 @@
 
 #include "net/pfkeyv2.h"
 #include "sys/crypto/crypto.h"
+#include "sys/net/net_counter.h"
 #include "sys/net/pbuf.h"
 #include "sys/netipsec/ipsec_xform.h"
 #include "sys/netkey/key_sa.h"
@@ -90,12 +91,13 @@ fuzz_xform_ip_header(uint8_t *p, int v6, uint8_t proto)
 
 /* Every drop is counted under exactly one reason. */
 static inline void
-fuzz_xform_one_reason(const uint64_t *before, const uint64_t *now, size_t n)
+fuzz_xform_one_reason(const uint64_t *before,
+    const struct net_counter_set *now)
 {
 	size_t i, moved = 0;
 
-	for (i = 0; i < n; i++)
-		moved += now[i] != before[i];
+	for (i = 0; i < now->n; i++)
+		moved += net_counter_sum(now, i) != before[i];
 	if (moved != 1)
 		abort();
 }

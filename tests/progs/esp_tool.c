@@ -165,7 +165,7 @@ run_line(struct ipsec_sa *sa, struct pbuf_pool *pool, const struct opts *o,
 		pbuf_free(pb);
 		return;
 	}
-	memcpy(before, espstat_counters, sizeof(before));
+	net_counter_sum_all(&espstat_counters, before);
 	v = o->output ? ipsec_xform_output(sa, pb, skip, protoff, NULL) :
 	    ipsec_xform_input(sa, pb, skip, protoff, &nxt, NULL);
 	if (v == IPSEC_PASS) {
@@ -174,7 +174,7 @@ run_line(struct ipsec_sa *sa, struct pbuf_pool *pool, const struct opts *o,
 		printf("\n");
 	} else {
 		for (c = 0; c < ESPS_NCOUNTERS; c++)
-			if (espstat_counters[c] != before[c])
+			if (net_counter_sum(&espstat_counters, c) != before[c])
 				break;
 		printf("drop %s\n", c < ESPS_NCOUNTERS ?
 		    ipsec_xform_stats_name(&esp_stats, (size_t)c) : "unknown");

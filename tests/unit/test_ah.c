@@ -237,7 +237,7 @@ feed(struct ipsec_sa *rx, const struct pbuf *pb, size_t skip, int *whyp)
 	int moved = -1, n = 0, i, why = -1;
 	uint8_t nxt;
 
-	memcpy(before, ahstat_counters, sizeof(before));
+	net_counter_sum_all(&ahstat_counters, before);
 	if (ipsec_xform_input(rx, c, skip, skip == 20 ? 9 : 6, &nxt,
 	    &why) == IPSEC_PASS) {
 		pbuf_free(c);
@@ -245,7 +245,7 @@ feed(struct ipsec_sa *rx, const struct pbuf *pb, size_t skip, int *whyp)
 	}
 	pbuf_free(c);
 	for (i = 0; i < AHS_NCOUNTERS; i++)
-		if (ahstat_counters[i] != before[i]) {
+		if (net_counter_sum(&ahstat_counters, i) != before[i]) {
 			moved = i;
 			n++;
 		}
@@ -300,11 +300,12 @@ test_drops(void)
 	pb = esp_pkt_make(esp_pool, AF_INET, IPPROTO_UDP, key, 8, &(size_t){
 	    0 }, &(size_t){ 0 });
 	{
-		uint64_t wraps = ahstat_counters[AHS_WRAP];
+		uint64_t wraps = net_counter_sum(&ahstat_counters, AHS_WRAP);
 
 		CU_ASSERT_EQUAL(ipsec_xform_output(tx, pb, 20, 9, &why),
 		    IPSEC_DROP);
-		CU_ASSERT_EQUAL(ahstat_counters[AHS_WRAP], wraps + 1);
+		CU_ASSERT_EQUAL(net_counter_sum(&ahstat_counters, AHS_WRAP),
+		    wraps + 1);
 	}
 	pbuf_free(pb);
 	key_sa_put(tx);
@@ -437,8 +438,8 @@ test_stats(void)
 	struct ahstat st;
 
 	ipsec_xform_stats_reset(&ah_stats);
-	ahstat_counters[AHS_BADAUTHL] = 7;
-	ahstat_hist[SADB_X_AALG_SHA2_256] = 3;
+	net_counter_add(&ahstat_counters, AHS_BADAUTHL, 7);
+	net_counter_add(&ahstat_hist, SADB_X_AALG_SHA2_256, 3);
 	ahstat_get(&st);
 	CU_ASSERT_EQUAL(st.ahs_badauthl, 7);
 	CU_ASSERT_EQUAL(st.ahs_hist[SADB_X_AALG_SHA2_256], 3);

@@ -84,11 +84,11 @@ feed(struct ipsec_sa *rx, struct pbuf *pb)
 	int moved = -1, n = 0, i, why = -1;
 	uint8_t nxt;
 
-	memcpy(before, espstat_counters, sizeof(before));
+	net_counter_sum_all(&espstat_counters, before);
 	if (ipsec_xform_input(rx, pb, 20, 9, &nxt, &why) == IPSEC_PASS)
 		return -1;
 	for (i = 0; i < ESPS_NCOUNTERS; i++)
-		if (espstat_counters[i] != before[i]) {
+		if (net_counter_sum(&espstat_counters, i) != before[i]) {
 			moved = i;
 			n++;
 		}
@@ -317,14 +317,15 @@ test_seq_exhaustion(void)
 	struct ipsec_sa *tx = sa_new(&cfgs[0], 0, 0);
 	struct ipsec_sa *cyc = sa_new(&cfgs[0], SADB_X_EXT_CYCSEQ, 0);
 	struct ipsec_sa *esn = sa_new(&cfgs[0], SADB_X_SAFLAGS_ESN, 0);
-	uint64_t wraps = espstat_counters[ESPS_WRAP];
+	uint64_t wraps = net_counter_sum(&espstat_counters, ESPS_WRAP);
 	uint32_t seq;
 
 	tx->seq_out = 0xfffffffeu;
 	CU_ASSERT_EQUAL(send_one(tx, &seq), IPSEC_PASS);
 	CU_ASSERT_EQUAL(seq, 0xffffffffu);
 	CU_ASSERT_EQUAL(send_one(tx, &seq), IPSEC_DROP);
-	CU_ASSERT_EQUAL(espstat_counters[ESPS_WRAP], wraps + 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&espstat_counters, ESPS_WRAP),
+	    wraps + 1);
 	/* A cycling SA goes on, skipping sequence number 0. */
 	cyc->seq_out = 0xffffffffu;
 	CU_ASSERT_EQUAL(send_one(cyc, &seq), IPSEC_PASS);
@@ -336,7 +337,8 @@ test_seq_exhaustion(void)
 	CU_ASSERT_EQUAL(seq, 0);
 	esn->seq_out = UINT64_MAX;
 	CU_ASSERT_EQUAL(send_one(esn, &seq), IPSEC_DROP);
-	CU_ASSERT_EQUAL(espstat_counters[ESPS_WRAP], wraps + 2);
+	CU_ASSERT_EQUAL(net_counter_sum(&espstat_counters, ESPS_WRAP),
+	    wraps + 2);
 	key_sa_put(tx);
 	key_sa_put(cyc);
 	key_sa_put(esn);
@@ -346,14 +348,15 @@ static void
 test_hard_lifetime(void)
 {
 	struct ipsec_sa *tx = sa_new(&cfgs[0], 0, 0);
-	uint64_t inval = espstat_counters[ESPS_INVALID];
+	uint64_t inval = net_counter_sum(&espstat_counters, ESPS_INVALID);
 	uint32_t seq;
 
 	tx->hard.allocations = 2;
 	CU_ASSERT_EQUAL(send_one(tx, &seq), IPSEC_PASS);
 	CU_ASSERT_EQUAL(send_one(tx, &seq), IPSEC_PASS);
 	CU_ASSERT_EQUAL(send_one(tx, &seq), IPSEC_DROP);
-	CU_ASSERT_EQUAL(espstat_counters[ESPS_INVALID], inval + 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&espstat_counters, ESPS_INVALID),
+	    inval + 1);
 	CU_ASSERT_EQUAL(tx->state, SADB_SASTATE_DEAD);
 	key_sa_put(tx);
 }
@@ -394,14 +397,15 @@ test_no_xform(void)
 	struct ipsec_sa *sa = sa_new(&cfgs[0], 0, 0);
 	struct ipsec_sa *bare;
 	struct pbuf *pb = packet(sa, 10, 1);
-	uint64_t n = espstat_counters[ESPS_NOXFORM];
+	uint64_t n = net_counter_sum(&espstat_counters, ESPS_NOXFORM);
 	uint8_t nxt;
 
 	bare = key_sa_alloc(SADB_SATYPE_ESP, &sa->src.sa, &sa->dst.sa);
 	CU_ASSERT_EQUAL(ipsec_xform_input(bare, pb, 20, 9, &nxt, NULL),
 	    IPSEC_DROP);
 	CU_ASSERT_EQUAL(ipsec_xform_output(bare, pb, 20, 9, NULL), IPSEC_DROP);
-	CU_ASSERT_EQUAL(espstat_counters[ESPS_NOXFORM], n + 2);
+	CU_ASSERT_EQUAL(net_counter_sum(&espstat_counters, ESPS_NOXFORM),
+	    n + 2);
 	pbuf_free(pb);
 	key_sa_put(bare);
 	key_sa_put(sa);
@@ -412,8 +416,9 @@ test_stats_and_vars(void)
 {
 	struct espstat st;
 
-	espstat_counters[ESPS_BADAUTH] = 7;
-	espstat_hist[SADB_X_EALG_AESGCM16] = 3;
+	ipsec_xform_stats_reset(&esp_stats);
+	net_counter_add(&espstat_counters, ESPS_BADAUTH, 7);
+	net_counter_add(&espstat_hist, SADB_X_EALG_AESGCM16, 3);
 	espstat_get(&st);
 	CU_ASSERT_EQUAL(st.esps_badauth, 7);
 	CU_ASSERT_EQUAL(st.esps_hist[SADB_X_EALG_AESGCM16], 3);

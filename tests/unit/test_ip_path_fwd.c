@@ -173,7 +173,7 @@ wire_in(size_t i)
 static uint64_t
 polvio(void)
 {
-	return ipsecstat_of(AF_INET)->c[IPSECS_IN_POLVIO];
+	return ipsecstat_value(AF_INET, IPSECS_IN_POLVIO);
 }
 
 static void

@@ -139,12 +139,12 @@ feed(struct ipsec_sa *sa, struct pbuf *pb, uint8_t *nxt)
 	int moved = -1, n = 0, i, why = -1;
 	size_t skip = (pb->data[0] >> 4) == 6 ? 40 : 20;
 
-	memcpy(before, ipcompstat_counters, sizeof(before));
+	net_counter_sum_all(&ipcompstat_counters, before);
 	if (ipsec_xform_input(sa, pb, skip, skip == 40 ? 6 : 9, nxt, &why) ==
 	    IPSEC_PASS)
 		return -1;
 	for (i = 0; i < IPCOMPS_NCOUNTERS; i++)
-		if (ipcompstat_counters[i] != before[i]) {
+		if (net_counter_sum(&ipcompstat_counters, i) != before[i]) {
 			moved = i;
 			n++;
 		}
@@ -214,9 +214,9 @@ static void
 test_threshold_and_uncompr(void)
 {
 	struct ipsec_sa *sa = sa_ok(0x1000, 0);
-	uint64_t thr = ipcompstat_counters[IPCOMPS_THRESHOLD];
-	uint64_t unc = ipcompstat_counters[IPCOMPS_UNCOMPR];
-	uint64_t outp = ipcompstat_counters[IPCOMPS_OUTPUT];
+	uint64_t thr = net_counter_sum(&ipcompstat_counters, IPCOMPS_THRESHOLD);
+	uint64_t unc = net_counter_sum(&ipcompstat_counters, IPCOMPS_UNCOMPR);
+	uint64_t outp = net_counter_sum(&ipcompstat_counters, IPCOMPS_OUTPUT);
 	uint8_t noise[600];
 	struct pbuf *pb, *orig;
 	size_t skip, protoff;
@@ -228,7 +228,8 @@ test_threshold_and_uncompr(void)
 	    IPSEC_PASS);
 	CU_ASSERT(pb->len == orig->len &&
 	    memcmp(pb->data, orig->data, pb->len) == 0);
-	CU_ASSERT_EQUAL(ipcompstat_counters[IPCOMPS_THRESHOLD], thr + 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&ipcompstat_counters,
+	    IPCOMPS_THRESHOLD), thr + 1);
 	pbuf_free(pb);
 	pbuf_free(orig);
 	pb = esp_pkt_make(esp_pool, AF_INET, IPPROTO_UDP, text,
@@ -236,7 +237,8 @@ test_threshold_and_uncompr(void)
 	CU_ASSERT_EQUAL(ipsec_xform_output(sa, pb, skip, protoff, NULL),
 	    IPSEC_PASS);
 	CU_ASSERT_EQUAL(pb->data[protoff], IPPROTO_COMP);
-	CU_ASSERT_EQUAL(ipcompstat_counters[IPCOMPS_OUTPUT], outp + 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&ipcompstat_counters, IPCOMPS_OUTPUT),
+	    outp + 1);
 	pbuf_free(pb);
 	esp_fill(noise, sizeof(noise), 7);
 	pb = esp_pkt_make(esp_pool, AF_INET6, IPPROTO_UDP, noise,
@@ -246,7 +248,8 @@ test_threshold_and_uncompr(void)
 	    IPSEC_PASS);
 	CU_ASSERT(pb->len == orig->len &&
 	    memcmp(pb->data, orig->data, pb->len) == 0);
-	CU_ASSERT_EQUAL(ipcompstat_counters[IPCOMPS_UNCOMPR], unc + 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&ipcompstat_counters, IPCOMPS_UNCOMPR),
+	    unc + 1);
 	pbuf_free(pb);
 	pbuf_free(orig);
 	key_sa_put(sa);
@@ -445,10 +448,10 @@ test_stats(void)
 	struct ipcompstat st;
 
 	ipsec_xform_stats_reset(&ipcomp_stats);
-	ipcompstat_counters[IPCOMPS_CRYPTO] = 5;
-	ipcompstat_counters[IPCOMPS_THRESHOLD] = 6;
-	ipcompstat_counters[IPCOMPS_UNCOMPR] = 7;
-	ipcompstat_hist[SADB_X_CALG_DEFLATE] = 3;
+	net_counter_add(&ipcompstat_counters, IPCOMPS_CRYPTO, 5);
+	net_counter_add(&ipcompstat_counters, IPCOMPS_THRESHOLD, 6);
+	net_counter_add(&ipcompstat_counters, IPCOMPS_UNCOMPR, 7);
+	net_counter_add(&ipcompstat_hist, SADB_X_CALG_DEFLATE, 3);
 	ipcompstat_get(&st);
 	CU_ASSERT_EQUAL(st.ipcomps_crypto, 5);
 	CU_ASSERT_EQUAL(st.ipcomps_threshold, 6);
@@ -467,9 +470,9 @@ test_stats(void)
 	    st.ipcomps_hist[SADB_X_CALG_DEFLATE], 0);
 	CU_ASSERT_EQUAL(ipsec_vars.ipcomp_enable, 1);
 	/* The MIB walk keeps FreeBSD's order and names the histogram. */
-	ipcompstat_counters[IPCOMPS_CRYPTO] = 1;
-	ipcompstat_hist[SADB_X_CALG_DEFLATE] = 2;
-	ipcompstat_counters[IPCOMPS_UNCOMPR] = 3;
+	net_counter_add(&ipcompstat_counters, IPCOMPS_CRYPTO, 1);
+	net_counter_add(&ipcompstat_hist, SADB_X_CALG_DEFLATE, 2);
+	net_counter_add(&ipcompstat_counters, IPCOMPS_UNCOMPR, 3);
 	walked = 0;
 	ipsec_xform_stats_walk(&ipcomp_stats, walk_one, NULL);
 	CU_ASSERT_EQUAL(walked, IPCOMPS_NCOUNTERS + 1);

@@ -92,13 +92,13 @@ t_held_then_sent(void)
 	/* The fourth is past net.inet.ipsec.acq_hold (3): dropped. */
 	CU_ASSERT(send_one(100, &out) == IPSEC_DROP);
 	CU_ASSERT(out.drop == IPSECS_OUT_NOSA);
-	CU_ASSERT(ipsec_hold_counters[IPSEC_HOLDS_FULL] == 1);
+	CU_ASSERT(net_counter_sum(&ipsec_hold_counters, IPSEC_HOLDS_FULL) == 1);
 	CU_ASSERT(ncap == 0);
 	ipt_add_sa(&(struct ipt_sa){ 0x8001, X4, Y4, IPSEC_MODE_TRANSPORT,
 	    0, 0 });
 	CU_ASSERT_FATAL(ncap == 3);
 	CU_ASSERT(ipsec_hold_packets() == 0 && ipsec_hold_bytes() == 0);
-	CU_ASSERT(ipsec_hold_counters[IPSEC_HOLDS_SENT] == 3);
+	CU_ASSERT(net_counter_sum(&ipsec_hold_counters, IPSEC_HOLDS_SENT) == 3);
 	for (i = 0; i < 3; i++) {
 		/* In order, protected, and the original datagram inside. */
 		CU_ASSERT(cap[i]->data[9] == IPPROTO_ESP);
@@ -123,7 +123,8 @@ t_byte_bound(void)
 	ipsec_vars.acq_hold_bytes = 200;
 	CU_ASSERT(send_one(100, &out) == IPSEC_CONSUMED);
 	CU_ASSERT(send_one(100, &out) == IPSEC_DROP);
-	CU_ASSERT(ipsec_hold_counters[IPSEC_HOLDS_BYTES] == 1);
+	CU_ASSERT(net_counter_sum(&ipsec_hold_counters,
+	    IPSEC_HOLDS_BYTES) == 1);
 	CU_ASSERT(ipsec_hold_packets() == 1);
 	ipsec_vars.acq_hold = 0;
 	CU_ASSERT(send_one(10, &out) == IPSEC_DROP);
@@ -144,7 +145,8 @@ t_lifetime(void)
 	net_clock_advance(1);
 	ipsec_hold_timer();
 	CU_ASSERT(ipsec_hold_packets() == 0);
-	CU_ASSERT(ipsec_hold_counters[IPSEC_HOLDS_EXPIRED] == 1);
+	CU_ASSERT(net_counter_sum(&ipsec_hold_counters,
+	    IPSEC_HOLDS_EXPIRED) == 1);
 	/* The SA coming late finds nothing to send. */
 	ipt_add_sa(&(struct ipt_sa){ 0x8002, X4, Y4, IPSEC_MODE_TRANSPORT,
 	    0, 0 });
@@ -161,7 +163,7 @@ t_no_output(void)
 	ipsec_hold_set_output(NULL, NULL);
 	CU_ASSERT(send_one(100, &out) == IPSEC_DROP);
 	CU_ASSERT(out.drop == IPSECS_OUT_NOSA);
-	CU_ASSERT(ipsec_hold_counters[IPSEC_HOLDS_HELD] == 0);
+	CU_ASSERT(net_counter_sum(&ipsec_hold_counters, IPSEC_HOLDS_HELD) == 0);
 }
 
 /* An SA of another index releases nothing; flush frees and counts. */
@@ -177,7 +179,8 @@ t_other_sa_flush(void)
 	CU_ASSERT(ncap == 0 && ipsec_hold_packets() == 1);
 	ipsec_hold_flush();
 	CU_ASSERT(ipsec_hold_packets() == 0);
-	CU_ASSERT(ipsec_hold_counters[IPSEC_HOLDS_FLUSHED] == 1);
+	CU_ASSERT(net_counter_sum(&ipsec_hold_counters,
+	    IPSEC_HOLDS_FLUSHED) == 1);
 	ipsec_hold_set_output(NULL, NULL);
 }
 

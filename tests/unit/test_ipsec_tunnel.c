@@ -228,7 +228,7 @@ t_ecn_tunnel(void)
 	CU_ASSERT(ecn_trip(1, NOTECT, CE, &got, &in) == IPSEC_DROP);
 	CU_ASSERT(in.drop == IPSECS_IN_ECN);
 	CU_ASSERT(ipsecstat_value(AF_INET, IPSECS_IN_ECN) == 1);
-	CU_ASSERT(espstat_counters[ESPS_TUNNEL] == 1);
+	CU_ASSERT(net_counter_sum(&espstat_counters, ESPS_TUNNEL) == 1);
 	CU_ASSERT(ecn_trip(0, NOTECT, CE, &got, &in) == IPSEC_PASS);
 	CU_ASSERT(got == 0x20);
 	CU_ASSERT(ecn_trip(-1, ECT0, CE, &got, &in) == IPSEC_PASS);
@@ -306,7 +306,7 @@ t_lifetime(void)
 	/* 108 bytes (UDP header and payload) each: the 10th crosses 1000. */
 	CU_ASSERT(sent == 9);
 	CU_ASSERT(out.drop == IPSECS_OUT_NOSA);
-	CU_ASSERT(espstat_counters[ESPS_INVALID] == 1);
+	CU_ASSERT(net_counter_sum(&espstat_counters, ESPS_INVALID) == 1);
 	CU_ASSERT(sa->state == SADB_SASTATE_DEAD);
 	ipt_saw(0);
 	CU_ASSERT(ipt_send(X4, Y4, 100, 0, 64, false, 0, &pb, &out) ==
