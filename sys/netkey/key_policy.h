@@ -96,16 +96,19 @@ struct ipsec_policy {
 	uint32_t		msg_seq;	/* sadb_msg_seq of creator */
 	uint32_t		msg_pid;	/* sadb_msg_pid of creator */
 
-	/* Set by key_spd_insert(). */
-	uint32_t		id;		/* unique, SPDGET/SPDDELETE2 */
+	/*
+	 * Set by key_spd_insert().  The 4-byte fields here and below are
+	 * kept in pairs: padding is memory a million times over.
+	 */
 	time_t			created;
 	time_t			lastused;	/* last hit; created at first */
+	uint32_t		id;		/* unique, SPDGET/SPDDELETE2 */
 
 	/* Private to the SPD. */
+	uint32_t		hash;		/* of the masked selector */
 	unsigned int		refcnt;
 	bool			linked;		/* in the SPD */
 	uint64_t		order;		/* insertion order, unique */
-	uint32_t		hash;		/* of the masked selector */
 	struct key_spd_group	*group;		/* index group (shape) */
 	struct ipsec_policy	*same_prev;	/* same masked selector, by */
 	struct ipsec_policy	*same_next;	/* (priority, order) */
