@@ -13,6 +13,7 @@
 #include <openssl/rand.h>
 
 #include "net/pfkeyv2.h"
+#include "sys/net/net_endian.h"
 #include "sys/crypto/crypto_var.h"
 
 /*
@@ -243,12 +244,7 @@ crypto_iv_random(uint8_t *iv, size_t len)
 void
 crypto_iv_from_seq(uint8_t *iv, uint64_t seq)
 {
-	int i;
-
-	for (i = 7; i >= 0; i--) {
-		iv[i] = (uint8_t)seq;
-		seq >>= 8;
-	}
+	be_put64(iv, seq);
 }
 
 /*

@@ -314,7 +314,7 @@ reference(const struct config *c, size_t size)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	struct pbuf_pool *pool;
 	struct ipsec_sa *tx, *rx;
@@ -329,6 +329,8 @@ main(void)
 	    "algorithm", "bytes", "encap MB/s", "decap MB/s", "openssl",
 	    "enc/ossl", "dec/ossl", "per-pkt", "enc/pkt", "dec/pkt");
 	for (i = 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
+		if (argc > 1 && strstr(configs[i].name, argv[1]) == NULL)
+			continue;
 		tx = make_sa(&configs[i]);
 		rx = make_sa(&configs[i]);
 		for (j = 0; j < sizeof(sizes) / sizeof(sizes[0]); j++) {
