@@ -77,24 +77,22 @@ print_mib(void)
 static void
 print_ip(const struct ip_path *path, int af)
 {
+	const struct net_counter_set *ip, *icmp;
+	uint64_t c[IPSTAT_NSTATS + IP6STAT_NSTATS];
+	uint64_t ic[ICMPSTAT_NSTATS + ICMP6STAT_NSTATS];
 	bool head = false, ihead = false;
-	const char *const *names;
-	const uint64_t *c;
-	size_t n;
 
-	names = af == AF_INET ? ipstat_names : ip6stat_names;
-	c = af == AF_INET ? ipstat : ip6stat;
-	n = af == AF_INET ? IPSTAT_NSTATS : IP6STAT_NSTATS;
-	sockmgr_print_counters(af == AF_INET ? "ip" : "ip6", &head, c, n,
-	    table_name, names);
+	ip = af == AF_INET ? &ipstat : &ip6stat;
+	icmp = af == AF_INET ? &icmpstat : &icmp6stat;
+	net_counter_sum_all(ip, c);
+	net_counter_sum_all(icmp, ic);
+	sockmgr_print_counters(af == AF_INET ? "ip" : "ip6", &head, c, ip->n,
+	    table_name, af == AF_INET ? ipstat_names : ip6stat_names);
 	sockmgr_print_counters(af == AF_INET ? "ip" : "ip6", &head,
 	    ip_path_stats(path, af)->c, IP_PATH_NSTATS, path_name, &af);
-	if (af == AF_INET)
-		sockmgr_print_counters("icmp", &ihead, icmpstat,
-		    ICMPSTAT_NSTATS, table_name, icmpstat_names);
-	else
-		sockmgr_print_counters("icmp6", &ihead, icmp6stat,
-		    ICMP6STAT_NSTATS, table_name, icmp6stat_names);
+	sockmgr_print_counters(af == AF_INET ? "icmp" : "icmp6", &ihead, ic,
+	    icmp->n, table_name,
+	    af == AF_INET ? icmpstat_names : icmp6stat_names);
 }
 
 void

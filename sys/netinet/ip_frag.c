@@ -79,7 +79,7 @@ ip_frag_output(struct pbuf_pool *pool, struct pbuf *pb,
 		return 0;
 	}
 	if (hi->flags & IP_HDR_F_DF) {
-		ipstat[IPSTAT_CANTFRAG]++;
+		net_counter_inc(&ipstat, IPSTAT_CANTFRAG);
 		return EMSGSIZE;
 	}
 	if (mtu < IP_FRAG_MINMTU || mtu < hlen + 8)
@@ -92,10 +92,10 @@ ip_frag_output(struct pbuf_pool *pool, struct pbuf *pb,
 		    chunk, hi->frag.off + (uint32_t)done,
 		    done + chunk < plen || hi->frag.more);
 		if (f == NULL) {
-			ipstat[IPSTAT_ODROPPED]++;
+			net_counter_inc(&ipstat, IPSTAT_ODROPPED);
 			return ENOBUFS;
 		}
-		ipstat[IPSTAT_OFRAGMENTS]++;
+		net_counter_inc(&ipstat, IPSTAT_OFRAGMENTS);
 		emit(arg, f);
 		if (done == 0) {
 			hlen = ip4_copied_header(pb->data, hi->hlen, copied);
@@ -103,7 +103,7 @@ ip_frag_output(struct pbuf_pool *pool, struct pbuf *pb,
 		}
 		done += chunk;
 	}
-	ipstat[IPSTAT_FRAGMENTED]++;
+	net_counter_inc(&ipstat, IPSTAT_FRAGMENTED);
 	pbuf_free(pb);
 	return 0;
 }
@@ -149,7 +149,7 @@ ip6_frag_output(struct pbuf_pool *pool, struct pbuf *pb,
 		return 0;
 	}
 	if (hi->frag.hdr_off != 0) {
-		ip6stat[IP6STAT_CANTFRAG]++;
+		net_counter_inc(&ip6stat, IP6STAT_CANTFRAG);
 		return EINVAL;
 	}
 	if (mtu < IP6_FRAG_MINMTU || mtu < unfrag + IP6_FRAG_LEN + 8)
@@ -161,14 +161,14 @@ ip6_frag_output(struct pbuf_pool *pool, struct pbuf *pb,
 		f = ip6_fragment(pool, pb->data, hi, done, chunk,
 		    done + chunk < plen, id);
 		if (f == NULL) {
-			ip6stat[IP6STAT_ODROPPED]++;
+			net_counter_inc(&ip6stat, IP6STAT_ODROPPED);
 			return ENOBUFS;
 		}
-		ip6stat[IP6STAT_OFRAGMENTS]++;
+		net_counter_inc(&ip6stat, IP6STAT_OFRAGMENTS);
 		emit(arg, f);
 		done += chunk;
 	}
-	ip6stat[IP6STAT_FRAGMENTED]++;
+	net_counter_inc(&ip6stat, IP6STAT_FRAGMENTED);
 	pbuf_free(pb);
 	return 0;
 }

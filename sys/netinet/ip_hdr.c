@@ -59,7 +59,7 @@ static const uint8_t ext_table[256] = {
 static int
 drop4(struct ip_hdr_info *hi, enum ipstat_counter why)
 {
-	ipstat[why]++;
+	net_counter_inc(&ipstat, why);
 	hi->drop = why;
 	return -1;
 }
@@ -67,7 +67,7 @@ drop4(struct ip_hdr_info *hi, enum ipstat_counter why)
 static int
 drop6(struct ip_hdr_info *hi, enum ip6stat_counter why)
 {
-	ip6stat[why]++;
+	net_counter_inc(&ip6stat, why);
 	hi->drop = why;
 	return -1;
 }
@@ -189,7 +189,7 @@ ip4_hdr_parse(const uint8_t *pkt, size_t len, struct ip_hdr_info *hi)
 {
 	memset(hi, 0, sizeof(*hi));
 	hi->af = AF_INET;
-	ipstat[IPSTAT_TOTAL]++;
+	net_counter_inc(&ipstat, IPSTAT_TOTAL);
 	if (len < IP4_HDR_MIN)
 		return drop4(hi, IPSTAT_TOOSMALL);
 	if (pkt[0] >> 4 != 4)
@@ -362,7 +362,7 @@ ip6_hdr_parse(const uint8_t *pkt, size_t len, struct ip_hdr_info *hi)
 
 	memset(hi, 0, sizeof(*hi));
 	hi->af = AF_INET6;
-	ip6stat[IP6STAT_TOTAL]++;
+	net_counter_inc(&ip6stat, IP6STAT_TOTAL);
 	if (len < IP6_HDR_LEN)
 		return drop6(hi, IP6STAT_TOOSMALL);
 	if (pkt[0] >> 4 != 6)
@@ -396,6 +396,6 @@ ip_hdr_parse(const uint8_t *pkt, size_t len, struct ip_hdr_info *hi)
 		return ip4_hdr_parse(pkt, len, hi);
 	/* Neither family: counted as an IPv4 packet, as KAME's ipintr does. */
 	memset(hi, 0, sizeof(*hi));
-	ipstat[IPSTAT_TOTAL]++;
+	net_counter_inc(&ipstat, IPSTAT_TOTAL);
 	return drop4(hi, len == 0 ? IPSTAT_TOOSMALL : IPSTAT_BADVERS);
 }

@@ -58,16 +58,16 @@ icmp_error_allowed(const struct ip_hdr_info *hi)
 	const uint8_t *dst = (const uint8_t *)&hi->dst.sin.sin_addr;
 
 	if ((hi->flags & IP_HDR_F_FRAG) && hi->frag.off != 0) {
-		icmpstat[ICMPSTAT_NOTFIRST]++;
+		net_counter_inc(&icmpstat, ICMPSTAT_NOTFIRST);
 		return false;
 	}
 	if (hi->proto == IPPROTO_ICMP && (!(hi->flags & IP_HDR_F_ICMP) ||
 	    icmp_is_error[hi->icmp_type])) {
-		icmpstat[ICMPSTAT_OLDICMP]++;
+		net_counter_inc(&icmpstat, ICMPSTAT_OLDICMP);
 		return false;
 	}
 	if (!ip4_unicast(src) || !ip4_unicast(dst)) {
-		icmpstat[ICMPSTAT_BADADDR]++;
+		net_counter_inc(&icmpstat, ICMPSTAT_BADADDR);
 		return false;
 	}
 	return true;
@@ -81,13 +81,13 @@ icmp_error_needfrag(struct pbuf_pool *pool, const uint8_t *pkt,
 	size_t quote;
 	uint8_t *p, *ic;
 
-	icmpstat[ICMPSTAT_ERROR]++;
+	net_counter_inc(&icmpstat, ICMPSTAT_ERROR);
 	if (!icmp_error_allowed(hi))
 		return NULL;
 	pb = error_buf(pool, pkt, hi, IP4_HDR_LEN + ICMP_HDR_LEN,
 	    ICMP_ERROR_QUOTE_MAX4, &quote);
 	if (pb == NULL) {
-		icmpstat[ICMPSTAT_NOBUFS]++;
+		net_counter_inc(&icmpstat, ICMPSTAT_NOBUFS);
 		return NULL;
 	}
 	p = pb->data;
@@ -106,7 +106,7 @@ icmp_error_needfrag(struct pbuf_pool *pool, const uint8_t *pkt,
 	be_put16(ic + 6, mtu);
 	be_put16(ic + 2, in_cksum(ic, ICMP_HDR_LEN + quote));
 	pb->af = AF_INET;
-	icmpstat[ICMPSTAT_OUT_NEEDFRAG]++;
+	net_counter_inc(&icmpstat, ICMPSTAT_OUT_NEEDFRAG);
 	return pb;
 }
 
@@ -123,13 +123,13 @@ icmp6_error_allowed(const struct ip_hdr_info *hi, const struct in6_addr *src)
 
 	if (hi->proto == IPPROTO_ICMPV6 && (!(hi->flags & IP_HDR_F_ICMP) ||
 	    hi->icmp_type < 128)) {
-		icmp6stat[ICMP6STAT_CANTERROR]++;
+		net_counter_inc(&icmp6stat, ICMP6STAT_CANTERROR);
 		return false;
 	}
 	if (IN6_IS_ADDR_UNSPECIFIED(&hi->src.sin6.sin6_addr) ||
 	    IN6_IS_ADDR_MULTICAST(&hi->src.sin6.sin6_addr) ||
 	    IN6_IS_ADDR_MULTICAST(from) || IN6_IS_ADDR_UNSPECIFIED(from)) {
-		icmp6stat[ICMP6STAT_BADADDR]++;
+		net_counter_inc(&icmp6stat, ICMP6STAT_BADADDR);
 		return false;
 	}
 	return true;
@@ -143,13 +143,13 @@ icmp6_error_toobig(struct pbuf_pool *pool, const uint8_t *pkt,
 	size_t quote;
 	uint8_t *p, *ic;
 
-	icmp6stat[ICMP6STAT_ERROR]++;
+	net_counter_inc(&icmp6stat, ICMP6STAT_ERROR);
 	if (!icmp6_error_allowed(hi, src))
 		return NULL;
 	pb = error_buf(pool, pkt, hi, IP6_HDR_LEN + ICMP_HDR_LEN,
 	    ICMP_ERROR_QUOTE_MAX6, &quote);
 	if (pb == NULL) {
-		icmp6stat[ICMP6STAT_NOBUFS]++;
+		net_counter_inc(&icmp6stat, ICMP6STAT_NOBUFS);
 		return NULL;
 	}
 	p = pb->data;
@@ -166,6 +166,6 @@ icmp6_error_toobig(struct pbuf_pool *pool, const uint8_t *pkt,
 	be_put16(ic + 2, in_cksum_upper(AF_INET6, p + 8, p + 24,
 	    IPPROTO_ICMPV6, ic, (uint32_t)(ICMP_HDR_LEN + quote)));
 	pb->af = AF_INET6;
-	icmp6stat[ICMP6STAT_OUT_PKTTOOBIG]++;
+	net_counter_inc(&icmp6stat, ICMP6STAT_OUT_PKTTOOBIG);
 	return pb;
 }

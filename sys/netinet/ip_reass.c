@@ -101,9 +101,9 @@ static void
 count(int fam6, enum reass_reason why, uint64_t n)
 {
 	if (fam6)
-		ip6stat[reason6[why]] += n;
+		net_counter_add(&ip6stat, reason6[why], n);
 	else
-		ipstat[reason4[why]] += n;
+		net_counter_add(&ipstat, reason4[why], n);
 }
 
 static void

@@ -3,8 +3,8 @@
  */
 #include "sys/netinet/ip_var.h"
 
-uint64_t ipstat[IPSTAT_NSTATS];
-uint64_t icmpstat[ICMPSTAT_NSTATS];
+NET_COUNTER_SET(ipstat, IPSTAT_NSTATS);
+NET_COUNTER_SET(icmpstat, ICMPSTAT_NSTATS);
 
 const char *const ipstat_names[IPSTAT_NSTATS] = {
 	[IPSTAT_TOTAL] = "ips_total",

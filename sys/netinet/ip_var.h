@@ -4,14 +4,16 @@
  * one counter per reason a packet was dropped, so that a test (or a user)
  * can tell which check refused a packet.
  *
- * The packet path is single-threaded (see pbuf.h), so the counters are
- * plain integers, written only by that thread.  ipstat_names[] and
+ * Each is a per-worker counter set (net_counter.h): a worker moves its
+ * own row, readers sum the rows.  ipstat_names[] and
  * icmpstat_names[] give the KAME field name of each counter for printing.
  */
 #ifndef SYS_NETINET_IP_VAR_H
 #define SYS_NETINET_IP_VAR_H
 
 #include <stdint.h>
+
+#include "sys/net/net_counter.h"
 
 enum ipstat_counter {
 	IPSTAT_TOTAL,		/* ips_total: packets validated */
@@ -51,8 +53,8 @@ enum icmpstat_counter {
 	ICMPSTAT_NSTATS
 };
 
-extern uint64_t ipstat[IPSTAT_NSTATS];
-extern uint64_t icmpstat[ICMPSTAT_NSTATS];
+extern const struct net_counter_set ipstat;	/* per worker */
+extern const struct net_counter_set icmpstat;
 extern const char *const ipstat_names[IPSTAT_NSTATS];
 extern const char *const icmpstat_names[ICMPSTAT_NSTATS];
 

@@ -3,8 +3,8 @@
  */
 #include "sys/netinet6/ip6_var.h"
 
-uint64_t ip6stat[IP6STAT_NSTATS];
-uint64_t icmp6stat[ICMP6STAT_NSTATS];
+NET_COUNTER_SET(ip6stat, IP6STAT_NSTATS);
+NET_COUNTER_SET(icmp6stat, ICMP6STAT_NSTATS);
 
 const char *const ip6stat_names[IP6STAT_NSTATS] = {
 	[IP6STAT_TOTAL] = "ip6s_total",

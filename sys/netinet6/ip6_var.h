@@ -1,13 +1,15 @@
 /*
  * IPv6 and ICMPv6 counters of the socket manager's INET6 path, in the
  * sense of KAME's struct ip6stat and struct icmp6stat: one counter per
- * drop reason.  Single-threaded like the packet path (see pbuf.h);
+ * drop reason, as per-worker counter sets (net_counter.h);
  * ip6stat_names[] and icmp6stat_names[] give the KAME field names.
  */
 #ifndef SYS_NETINET6_IP6_VAR_H
 #define SYS_NETINET6_IP6_VAR_H
 
 #include <stdint.h>
+
+#include "sys/net/net_counter.h"
 
 /* More extension headers than this in one packet is an attack. */
 #define IP6_MAX_EXTHDRS		16
@@ -49,8 +51,8 @@ enum icmp6stat_counter {
 	ICMP6STAT_NSTATS
 };
 
-extern uint64_t ip6stat[IP6STAT_NSTATS];
-extern uint64_t icmp6stat[ICMP6STAT_NSTATS];
+extern const struct net_counter_set ip6stat;	/* per worker */
+extern const struct net_counter_set icmp6stat;
 extern const char *const ip6stat_names[IP6STAT_NSTATS];
 extern const char *const icmp6stat_names[ICMP6STAT_NSTATS];
 

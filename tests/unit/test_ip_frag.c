@@ -235,7 +235,8 @@ static void
 test_ip4_refused(void)
 {
 	struct pbuf_pool *tiny = pbuf_pool_create(2, 0);
-	uint64_t cf = ipstat[IPSTAT_CANTFRAG], od = ipstat[IPSTAT_ODROPPED];
+	uint64_t cf = net_counter_sum(&ipstat, IPSTAT_CANTFRAG);
+	uint64_t od = net_counter_sum(&ipstat, IPSTAT_ODROPPED);
 	struct ip_hdr_info hi;
 	struct pbuf *pb;
 	size_t len;
@@ -245,7 +246,7 @@ test_ip4_refused(void)
 	pb = tp_pbuf(pool, pkt, len);
 	CU_ASSERT_EQUAL(ip_frag_output(pool, pb, &hi, 1500, collect, &got),
 	    EMSGSIZE);
-	CU_ASSERT_EQUAL(ipstat[IPSTAT_CANTFRAG] - cf, 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&ipstat, IPSTAT_CANTFRAG) - cf, 1);
 	CU_ASSERT_EQUAL(got.n, 0);
 	/* Still the caller's: it is intact. */
 	CU_ASSERT_EQUAL(memcmp(pb->data, pkt, len), 0);
@@ -258,7 +259,7 @@ test_ip4_refused(void)
 	    EINVAL);
 	CU_ASSERT_EQUAL(ip_frag_output(tiny, pb, &hi, 576, collect, &got),
 	    ENOBUFS);
-	CU_ASSERT_EQUAL(ipstat[IPSTAT_ODROPPED] - od, 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&ipstat, IPSTAT_ODROPPED) - od, 1);
 	CU_ASSERT_EQUAL(got.n, 2);
 	frags_free(&got);
 	pbuf_free(pb);
@@ -338,7 +339,7 @@ static void
 test_ip6_refused(void)
 {
 	static const struct tp_ext fh[] = { { IPPROTO_FRAGMENT, 8, 0, 0, 1 } };
-	uint64_t cf = ip6stat[IP6STAT_CANTFRAG];
+	uint64_t cf = net_counter_sum(&ip6stat, IP6STAT_CANTFRAG);
 	struct ip_hdr_info hi;
 	struct pbuf *pb;
 	size_t len;
@@ -355,7 +356,7 @@ test_ip6_refused(void)
 	pb = tp_pbuf(pool, pkt, len);
 	CU_ASSERT_EQUAL(ip6_frag_output(pool, pb, &hi, 1280, 1, collect,
 	    &got), EINVAL);
-	CU_ASSERT_EQUAL(ip6stat[IP6STAT_CANTFRAG] - cf, 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&ip6stat, IP6STAT_CANTFRAG) - cf, 1);
 	CU_ASSERT_EQUAL(got.n, 0);
 	pbuf_free(pb);
 	a = ip_frag_id();

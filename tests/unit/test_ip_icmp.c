@@ -164,8 +164,8 @@ test_suppressed(void)
 	size_t len, ul;
 	struct pbuf *pb;
 
-	memcpy(i4, icmpstat, sizeof(i4));
-	memcpy(i6, icmp6stat, sizeof(i6));
+	net_counter_sum_all(&icmpstat, i4);
+	net_counter_sum_all(&icmp6stat, i6);
 	/* About an ICMP error. */
 	ul = tp_icmp(u, 3, 1, 28);
 	len = tp_ip4(pkt, "192.0.2.1", "192.0.2.2", IPPROTO_ICMP, NULL, 0, u,
@@ -185,12 +185,16 @@ test_suppressed(void)
 	CU_ASSERT_PTR_NULL(needfrag(len, 576, NULL));
 	len = udp4("0.0.0.0", "192.0.2.2", 100, 0);
 	CU_ASSERT_PTR_NULL(needfrag(len, 576, NULL));
-	CU_ASSERT_EQUAL(icmpstat[ICMPSTAT_ERROR] - i4[ICMPSTAT_ERROR], 5);
-	CU_ASSERT_EQUAL(icmpstat[ICMPSTAT_OLDICMP] - i4[ICMPSTAT_OLDICMP], 1);
-	CU_ASSERT_EQUAL(icmpstat[ICMPSTAT_NOTFIRST] - i4[ICMPSTAT_NOTFIRST],
+	CU_ASSERT_EQUAL(net_counter_sum(&icmpstat,
+	    ICMPSTAT_ERROR) - i4[ICMPSTAT_ERROR], 5);
+	CU_ASSERT_EQUAL(net_counter_sum(&icmpstat,
+	    ICMPSTAT_OLDICMP) - i4[ICMPSTAT_OLDICMP], 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&icmpstat,
+	    ICMPSTAT_NOTFIRST) - i4[ICMPSTAT_NOTFIRST],
 	    1);
-	CU_ASSERT_EQUAL(icmpstat[ICMPSTAT_BADADDR] - i4[ICMPSTAT_BADADDR], 2);
-	CU_ASSERT_EQUAL(icmpstat[ICMPSTAT_OUT_NEEDFRAG] -
+	CU_ASSERT_EQUAL(net_counter_sum(&icmpstat,
+	    ICMPSTAT_BADADDR) - i4[ICMPSTAT_BADADDR], 2);
+	CU_ASSERT_EQUAL(net_counter_sum(&icmpstat, ICMPSTAT_OUT_NEEDFRAG) -
 	    i4[ICMPSTAT_OUT_NEEDFRAG], 1);
 
 	/* IPv6: about an ICMPv6 error; from the unspecified address. */
@@ -203,9 +207,9 @@ test_suppressed(void)
 	/* To a multicast group with no source of our own to use. */
 	len = udp6("2001:db8::1", "ff02::1", 100);
 	CU_ASSERT_PTR_NULL(toobig(len, 1280, NULL));
-	CU_ASSERT_EQUAL(icmp6stat[ICMP6STAT_CANTERROR] -
+	CU_ASSERT_EQUAL(net_counter_sum(&icmp6stat, ICMP6STAT_CANTERROR) -
 	    i6[ICMP6STAT_CANTERROR], 1);
-	CU_ASSERT_EQUAL(icmp6stat[ICMP6STAT_BADADDR] -
+	CU_ASSERT_EQUAL(net_counter_sum(&icmp6stat, ICMP6STAT_BADADDR) -
 	    i6[ICMP6STAT_BADADDR], 2);
 }
 
@@ -213,8 +217,8 @@ static void
 test_nobufs(void)
 {
 	struct pbuf_pool *saved = pool;
-	uint64_t n4 = icmpstat[ICMPSTAT_NOBUFS];
-	uint64_t n6 = icmp6stat[ICMP6STAT_NOBUFS];
+	uint64_t n4 = net_counter_sum(&icmpstat, ICMPSTAT_NOBUFS);
+	uint64_t n6 = net_counter_sum(&icmp6stat, ICMP6STAT_NOBUFS);
 	size_t len;
 
 	pool = pbuf_pool_create(0, 0);
@@ -223,8 +227,8 @@ test_nobufs(void)
 	CU_ASSERT_PTR_NULL(needfrag(len, 576, NULL));
 	len = udp6("2001:db8::1", "2001:db8::2", 100);
 	CU_ASSERT_PTR_NULL(toobig(len, 1280, NULL));
-	CU_ASSERT_EQUAL(icmpstat[ICMPSTAT_NOBUFS] - n4, 1);
-	CU_ASSERT_EQUAL(icmp6stat[ICMP6STAT_NOBUFS] - n6, 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&icmpstat, ICMPSTAT_NOBUFS) - n4, 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&icmp6stat, ICMP6STAT_NOBUFS) - n6, 1);
 	pbuf_pool_destroy(pool);
 	pool = saved;
 }

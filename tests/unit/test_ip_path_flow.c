@@ -79,7 +79,7 @@ udp4(size_t n, uint16_t id, uint16_t frag_field)
 static void
 test_host_fragments(void)
 {
-	uint64_t reassembled = ipstat[IPSTAT_REASSEMBLED];
+	uint64_t reassembled = net_counter_sum(&ipstat, IPSTAT_REASSEMBLED);
 	size_t len, off, chunk, plen;
 	uint8_t udp[4096];
 
@@ -94,7 +94,8 @@ test_host_fragments(void)
 		ip_path_from_host(path, ipc_packet(ipt_pool, frag,
 		    20 + chunk));
 	}
-	CU_ASSERT_EQUAL(ipstat[IPSTAT_REASSEMBLED], reassembled + 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&ipstat, IPSTAT_REASSEMBLED),
+	    reassembled + 1);
 	CU_ASSERT_EQUAL(ipsecstat_value(AF_INET, IPSECS_OUT_SUCCESS), 1);
 	/* ESP made it 3000 + bytes: three fragments of at most 1500. */
 	CU_ASSERT_EQUAL(ipc_wire.n, 3);
@@ -115,8 +116,8 @@ test_tunnel6_fragments(void)
 	    .mode = IPSEC_MODE_TUNNEL };
 	struct ipt_req r = { .proto = IPPROTO_ESP, .mode = IPSEC_MODE_TUNNEL,
 	    .level = IPSEC_LEVEL_REQUIRE, .tsrc = GW_A6, .tdst = GW_B6 };
-	uint64_t fragmented = ip6stat[IP6STAT_FRAGMENTED];
-	uint64_t reassembled = ip6stat[IP6STAT_REASSEMBLED];
+	uint64_t fragmented = net_counter_sum(&ip6stat, IP6STAT_FRAGMENTED);
+	uint64_t reassembled = net_counter_sum(&ip6stat, IP6STAT_REASSEMBLED);
 	size_t len;
 
 	ipt_reset();
@@ -126,13 +127,15 @@ test_tunnel6_fragments(void)
 	ipt_policy1(IPSEC_DIR_INBOUND, A, B, r);
 	len = udp4(1472 - 8, 78, 0);
 	ip_path_from_host(path, ipc_packet(ipt_pool, whole, len));
-	CU_ASSERT_EQUAL(ip6stat[IP6STAT_FRAGMENTED], fragmented + 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&ip6stat, IP6STAT_FRAGMENTED),
+	    fragmented + 1);
 	CU_ASSERT_EQUAL_FATAL(ipc_wire.n, 2);
 	CU_ASSERT_EQUAL(ipc_wire.pkt[0][0] >> 4, 6);
 	CU_ASSERT_EQUAL(ipc_wire.pkt[0][6], IPPROTO_FRAGMENT);
 	CU_ASSERT(ipc_wire.len[0] <= 1500);
 	ipc_wire_loop(path, ipt_pool);
-	CU_ASSERT_EQUAL(ip6stat[IP6STAT_REASSEMBLED], reassembled + 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&ip6stat, IP6STAT_REASSEMBLED),
+	    reassembled + 1);
 	CU_ASSERT_EQUAL_FATAL(ipc_host.n, 1);
 	CU_ASSERT(ipc_host.len[0] == len &&
 	    memcmp(ipc_host.pkt[0], whole, len) == 0);
@@ -142,7 +145,7 @@ test_tunnel6_fragments(void)
 static void
 test_clear_too_big(void)
 {
-	uint64_t frags = ipstat[IPSTAT_OFRAGMENTS];
+	uint64_t frags = net_counter_sum(&ipstat, IPSTAT_OFRAGMENTS);
 	size_t len;
 
 	ipt_reset();
@@ -164,7 +167,7 @@ test_clear_too_big(void)
 	ip_path_from_host(path, ipc_packet(ipt_pool, whole, len));
 	CU_ASSERT_EQUAL(ipc_host.n, 0);
 	CU_ASSERT_EQUAL(ipc_wire.n, 2);
-	CU_ASSERT_EQUAL(ipstat[IPSTAT_OFRAGMENTS], frags + 2);
+	CU_ASSERT_EQUAL(net_counter_sum(&ipstat, IPSTAT_OFRAGMENTS), frags + 2);
 }
 
 static void
@@ -208,11 +211,11 @@ test_malformed(void)
 
 	ipt_reset();
 	ipc_clear();
-	memset(ipstat, 0, sizeof(ipstat));
+	net_counter_zero(&ipstat);
 	ip_path_from_host(path, ipc_packet(ipt_pool, junk, sizeof(junk)));
 	ip_path_from_wire(path, ipc_packet(ipt_pool, junk, sizeof(junk)));
 	CU_ASSERT_EQUAL(ipc_host.n + ipc_wire.n, 0);
-	CU_ASSERT_EQUAL(ipstat[IPSTAT_TOOSMALL], 2);
+	CU_ASSERT_EQUAL(net_counter_sum(&ipstat, IPSTAT_TOOSMALL), 2);
 }
 
 /* Readdress the IPv4 datagram in whole to dst. */

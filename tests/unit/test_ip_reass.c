@@ -137,8 +137,8 @@ test_in_order(void)
 {
 	static const size_t order[] = { 0, 1, 2, 3 };
 	struct ip_reass *r = ip_reass_create(pool, NULL);
-	uint64_t r4 = ipstat[IPSTAT_REASSEMBLED];
-	uint64_t r6 = ip6stat[IP6STAT_REASSEMBLED];
+	uint64_t r4 = net_counter_sum(&ipstat, IPSTAT_REASSEMBLED);
+	uint64_t r6 = net_counter_sum(&ip6stat, IP6STAT_REASSEMBLED);
 	struct pbuf *out;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
@@ -146,8 +146,8 @@ test_in_order(void)
 	CU_ASSERT(is_whole(4, 77, 1000, out));
 	out = run_order(r, 6, 77, 1000, 256, order, 4);
 	CU_ASSERT(is_whole(6, 77, 1000, out));
-	CU_ASSERT_EQUAL(ipstat[IPSTAT_REASSEMBLED] - r4, 1);
-	CU_ASSERT_EQUAL(ip6stat[IP6STAT_REASSEMBLED] - r6, 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&ipstat, IPSTAT_REASSEMBLED) - r4, 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&ip6stat, IP6STAT_REASSEMBLED) - r6, 1);
 	CU_ASSERT_EQUAL(ip_reass_queues(r), 0);
 	CU_ASSERT_EQUAL(ip_reass_bytes(r), 0);
 	ip_reass_destroy(r);
@@ -206,7 +206,8 @@ static void
 test_duplicates(void)
 {
 	struct ip_reass *r = ip_reass_create(pool, NULL);
-	uint64_t d4 = ipstat[IPSTAT_FRAGDUP], d6 = ip6stat[IP6STAT_FRAGDUP];
+	uint64_t d4 = net_counter_sum(&ipstat, IPSTAT_FRAGDUP);
+	uint64_t d6 = net_counter_sum(&ip6stat, IP6STAT_FRAGDUP);
 	struct pbuf *out;
 	int fam;
 
@@ -224,8 +225,8 @@ test_duplicates(void)
 		    IP_REASS_DONE);
 		CU_ASSERT(is_whole(fam, 9, 138, out));
 	}
-	CU_ASSERT_EQUAL(ipstat[IPSTAT_FRAGDUP] - d4, 2);
-	CU_ASSERT_EQUAL(ip6stat[IP6STAT_FRAGDUP] - d6, 2);
+	CU_ASSERT_EQUAL(net_counter_sum(&ipstat, IPSTAT_FRAGDUP) - d4, 2);
+	CU_ASSERT_EQUAL(net_counter_sum(&ip6stat, IP6STAT_FRAGDUP) - d6, 2);
 	ip_reass_destroy(r);
 }
 
@@ -233,9 +234,9 @@ static void
 test_overlap(void)
 {
 	struct ip_reass *r = ip_reass_create(pool, NULL);
-	uint64_t o6 = ip6stat[IP6STAT_FRAGOVERLAP];
-	uint64_t o4 = ipstat[IPSTAT_FRAGOVERLAP];
-	uint64_t dr6 = ip6stat[IP6STAT_FRAGDROPPED];
+	uint64_t o6 = net_counter_sum(&ip6stat, IP6STAT_FRAGOVERLAP);
+	uint64_t o4 = net_counter_sum(&ipstat, IPSTAT_FRAGOVERLAP);
+	uint64_t dr6 = net_counter_sum(&ip6stat, IP6STAT_FRAGDROPPED);
 	struct pbuf *out;
 	size_t len;
 
@@ -244,8 +245,9 @@ test_overlap(void)
 	CU_ASSERT_EQUAL(feed_frag(r, 6, 1, 0, 64, true, &out), IP_REASS_HELD);
 	CU_ASSERT_EQUAL(feed_frag(r, 6, 1, 56, 64, true, &out),
 	    IP_REASS_DROPPED);
-	CU_ASSERT_EQUAL(ip6stat[IP6STAT_FRAGOVERLAP] - o6, 1);
-	CU_ASSERT_EQUAL(ip6stat[IP6STAT_FRAGDROPPED] - dr6, 2);
+	CU_ASSERT_EQUAL(net_counter_sum(&ip6stat, IP6STAT_FRAGOVERLAP) - o6, 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&ip6stat,
+	    IP6STAT_FRAGDROPPED) - dr6, 2);
 	CU_ASSERT_EQUAL(ip_reass_queues(r), 0);
 	/* The rest arriving later cannot complete it. */
 	CU_ASSERT_EQUAL(feed_frag(r, 6, 1, 120, 8, false, &out),
@@ -256,13 +258,13 @@ test_overlap(void)
 	CU_ASSERT_EQUAL(feed_frag(r, 6, 2, 0, 128, true, &out), IP_REASS_HELD);
 	CU_ASSERT_EQUAL(feed_frag(r, 6, 2, 16, 8, true, &out),
 	    IP_REASS_DROPPED);
-	CU_ASSERT_EQUAL(ip6stat[IP6STAT_FRAGOVERLAP] - o6, 2);
+	CU_ASSERT_EQUAL(net_counter_sum(&ip6stat, IP6STAT_FRAGOVERLAP) - o6, 2);
 
 	/* Same range, other bytes: not a duplicate but an overlap. */
 	CU_ASSERT_EQUAL(feed_frag(r, 4, 3, 0, 64, true, &out), IP_REASS_HELD);
 	len = make_frag(4, 3, payload + 1, 0, 64, true);
 	CU_ASSERT_EQUAL(feed(r, len, &out), IP_REASS_DROPPED);
-	CU_ASSERT_EQUAL(ipstat[IPSTAT_FRAGOVERLAP] - o4, 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&ipstat, IPSTAT_FRAGOVERLAP) - o4, 1);
 	ip_reass_destroy(r);
 }
 
@@ -271,7 +273,7 @@ static void
 test_bad_sequences(void)
 {
 	struct ip_reass *r = ip_reass_create(pool, NULL);
-	uint64_t b4 = ipstat[IPSTAT_BADFRAGS];
+	uint64_t b4 = net_counter_sum(&ipstat, IPSTAT_BADFRAGS);
 	struct pbuf *out, *pb;
 	struct ip_hdr_info hi;
 	size_t len;
@@ -291,7 +293,7 @@ test_bad_sequences(void)
 	    IP_REASS_HELD);
 	CU_ASSERT_EQUAL(feed_frag(r, 4, 3, 24, 8, true, &out),
 	    IP_REASS_DROPPED);
-	CU_ASSERT_EQUAL(ipstat[IPSTAT_BADFRAGS] - b4, 3);
+	CU_ASSERT_EQUAL(net_counter_sum(&ipstat, IPSTAT_BADFRAGS) - b4, 3);
 	CU_ASSERT_EQUAL(ip_reass_queues(r), 0);
 
 	/* Not a fragment: handed back at once. */
@@ -308,8 +310,8 @@ static void
 test_timeouts(void)
 {
 	struct ip_reass *r = ip_reass_create(pool, NULL);
-	uint64_t t4 = ipstat[IPSTAT_FRAGTIMEOUT];
-	uint64_t t6 = ip6stat[IP6STAT_FRAGTIMEOUT];
+	uint64_t t4 = net_counter_sum(&ipstat, IPSTAT_FRAGTIMEOUT);
+	uint64_t t6 = net_counter_sum(&ip6stat, IP6STAT_FRAGTIMEOUT);
 	struct pbuf *out;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
@@ -321,7 +323,7 @@ test_timeouts(void)
 	net_clock_advance(1);
 	ip_reass_timer(r);
 	CU_ASSERT_EQUAL(ip_reass_queues(r), 1);
-	CU_ASSERT_EQUAL(ipstat[IPSTAT_FRAGTIMEOUT] - t4, 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&ipstat, IPSTAT_FRAGTIMEOUT) - t4, 1);
 	/* The IPv4 rest now starts a new datagram that cannot finish. */
 	CU_ASSERT_EQUAL(feed_frag(r, 4, 1, 64, 8, false, &out), IP_REASS_HELD);
 	net_clock_advance(IP_REASS_DEF_TIMEOUT6 - IP_REASS_DEF_TIMEOUT4 - 1);
@@ -332,8 +334,8 @@ test_timeouts(void)
 	/* Expiry also runs on input, without the timer. */
 	CU_ASSERT_EQUAL(feed_frag(r, 4, 9, 0, 8, true, &out), IP_REASS_HELD);
 	CU_ASSERT_EQUAL(ip_reass_queues(r), 1);
-	CU_ASSERT_EQUAL(ip6stat[IP6STAT_FRAGTIMEOUT] - t6, 1);
-	CU_ASSERT_EQUAL(ipstat[IPSTAT_FRAGTIMEOUT] - t4, 2);
+	CU_ASSERT_EQUAL(net_counter_sum(&ip6stat, IP6STAT_FRAGTIMEOUT) - t6, 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&ipstat, IPSTAT_FRAGTIMEOUT) - t4, 2);
 	ip_reass_destroy(r);
 }
 
@@ -351,7 +353,7 @@ test_flood_bounded(void)
 	};
 	static const size_t order[] = { 0, 1, 2, 3, 4 };
 	struct ip_reass *r = ip_reass_create(pool, &lim);
-	uint64_t ov = ipstat[IPSTAT_FRAGOVERFLOW];
+	uint64_t ov = net_counter_sum(&ipstat, IPSTAT_FRAGOVERFLOW);
 	struct pbuf_pool_stats st;
 	struct pbuf *out;
 	size_t maxbytes = 0, maxq = 0;
@@ -368,7 +370,7 @@ test_flood_bounded(void)
 	}
 	CU_ASSERT(maxbytes <= lim.max_bytes);
 	CU_ASSERT(maxq <= lim.max_queues);
-	CU_ASSERT(ipstat[IPSTAT_FRAGOVERFLOW] - ov > 1000);
+	CU_ASSERT(net_counter_sum(&ipstat, IPSTAT_FRAGOVERFLOW) - ov > 1000);
 	pbuf_pool_stats(pool, &st);
 	CU_ASSERT(st.small_free >= 1024 - 40);
 	out = run_order(r, 4, 42, 1200, 256, order, 5);
@@ -390,7 +392,7 @@ test_full_one_family(void)
 {
 	struct ip_reass_limits lim = { .max_queues = 4 };
 	struct ip_reass *r = ip_reass_create(pool, &lim);
-	uint64_t ov = ip6stat[IP6STAT_FRAGOVERFLOW];
+	uint64_t ov = net_counter_sum(&ip6stat, IP6STAT_FRAGOVERFLOW);
 	struct pbuf *out;
 	uint32_t i;
 
@@ -401,7 +403,8 @@ test_full_one_family(void)
 		net_clock_advance(1);
 	}
 	CU_ASSERT_EQUAL(ip_reass_queues(r), 4);
-	CU_ASSERT_EQUAL(ip6stat[IP6STAT_FRAGOVERFLOW] - ov, 6);
+	CU_ASSERT_EQUAL(net_counter_sum(&ip6stat,
+	    IP6STAT_FRAGOVERFLOW) - ov, 6);
 	/* The survivors are the newest: 9 completes, 0 does not. */
 	CU_ASSERT_EQUAL(feed_frag(r, 6, 9, 8, 8, false, &out), IP_REASS_DONE);
 	pbuf_free(out);
@@ -414,7 +417,7 @@ static void
 test_64k(void)
 {
 	struct ip_reass *r = ip_reass_create(pool, NULL);
-	uint64_t tl = ipstat[IPSTAT_TOOLONG];
+	uint64_t tl = net_counter_sum(&ipstat, IPSTAT_TOOLONG);
 	size_t perm[64], n, i;
 	struct pbuf *out;
 
@@ -439,7 +442,7 @@ test_64k(void)
 		perm[i] = i;
 	out = run_order(r, 4, 65, 65528, 7280, perm, n + 1);
 	CU_ASSERT_PTR_NULL(out);
-	CU_ASSERT_EQUAL(ipstat[IPSTAT_TOOLONG] - tl, 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&ipstat, IPSTAT_TOOLONG) - tl, 1);
 	CU_ASSERT_EQUAL(ip_reass_queues(r), 0);
 	ip_reass_destroy(r);
 }
