@@ -58,6 +58,7 @@ struct keysock_stream {
 
 struct keysock {
 	LIST_ENTRY(keysock) link;
+	struct keysock_domain *dom;	/* the domain it belongs to */
 	int		 fd;
 	pid_t		 pid;
 	enum key_dialect dialect;	/* chosen by the endpoint */
@@ -81,7 +82,26 @@ keysock_log_fn keysock_log;
 struct keysock_listener {
 	int		 fd;
 	enum key_dialect dialect;
+	struct keysock_domain *dom;
 	char		 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+};
+
+/*
+ * A PF_KEY domain: its sockets, its listening endpoints, the descriptor
+ * kept in reserve for running out of them (see shed_one()), and the
+ * buffers records are received into and dump records produced into
+ * (8-byte aligned as PF_KEY structures need; wiped after each record).
+ * The domain belongs to the control thread that runs its event loop.  A
+ * socket reaches its domain through so->dom and a listener through
+ * l->dom; only keysock_attach() and messages the engine originates
+ * (keysock_sendup() with from NULL) name the process's domain itself.
+ */
+struct keysock_domain {
+	LIST_HEAD(, keysock) socks;
+	struct keysock_listener listeners[KEY_DIALECT_COUNT];
+	int		 spare_fd;
+	uint64_t	 rxbuf[KEYSOCK_MSG_MAX / sizeof(uint64_t)];
+	uint64_t	 streambuf[KEYSOCK_MSG_MAX / sizeof(uint64_t)];
 };
 
 static const char *const listener_suffix[KEY_DIALECT_COUNT] = {
@@ -89,19 +109,16 @@ static const char *const listener_suffix[KEY_DIALECT_COUNT] = {
 	[KEY_DIALECT_LINUX] = ".linux",
 };
 
-static LIST_HEAD(, keysock) keysocks = LIST_HEAD_INITIALIZER(keysocks);
-static struct keysock_listener listeners[KEY_DIALECT_COUNT] = {
-	[KEY_DIALECT_FREEBSD] = { .fd = -1, .dialect = KEY_DIALECT_FREEBSD },
-	[KEY_DIALECT_LINUX] = { .fd = -1, .dialect = KEY_DIALECT_LINUX },
+static struct keysock_domain keysock_domain = {
+	.socks = LIST_HEAD_INITIALIZER(keysock_domain.socks),
+	.listeners = {
+		[KEY_DIALECT_FREEBSD] = { .fd = -1,
+		    .dialect = KEY_DIALECT_FREEBSD, .dom = &keysock_domain },
+		[KEY_DIALECT_LINUX] = { .fd = -1,
+		    .dialect = KEY_DIALECT_LINUX, .dom = &keysock_domain },
+	},
+	.spare_fd = -1,
 };
-/*
- * A descriptor held in reserve for running out of them: see shed_one().
- */
-static int spare_fd = -1;
-
-/* Receive and dump buffers: 8-byte aligned as PF_KEY structures need. */
-static uint64_t rxbuf[KEYSOCK_MSG_MAX / sizeof(uint64_t)];
-static uint64_t streambuf[KEYSOCK_MSG_MAX / sizeof(uint64_t)];
 
 static void
 logmsg(int prio, const char *fmt, ...)
@@ -303,6 +320,8 @@ int
 keysock_sendup(struct keysock *from, const void *msg, size_t len,
     enum key_sendup_target target)
 {
+	struct keysock_domain *dom = from != NULL ? from->dom :
+	    &keysock_domain;
 	const struct sadb_msg *hdr = msg;
 	struct sendup_forms forms = { .msg = msg, .len = len };
 	const struct iovec *iov;
@@ -316,7 +335,7 @@ keysock_sendup(struct keysock *from, const void *msg, size_t len,
 	pfkeystat.in_bytes += len;
 	pfkeystat.in_msgtype[hdr->sadb_msg_type]++;
 	pfkeystat.in_msgtarget[target]++;
-	LIST_FOREACH(so, &keysocks, link) {
+	LIST_FOREACH(so, &dom->socks, link) {
 		if ((iov = form_of(&forms, so->dialect)) == NULL) {
 			if (so == from)
 				error = forms.error[so->dialect];
@@ -381,6 +400,8 @@ stream_end(struct keysock *so)
 static void
 pump_streams(struct keysock *so)
 {
+	uint64_t *buf = so->dom->streambuf;
+	size_t cap = sizeof(so->dom->streambuf);
 	struct keysock_stream *st;
 	int budget = KEYSOCK_STREAM_BUDGET;
 	long n;
@@ -388,20 +409,20 @@ pump_streams(struct keysock *so)
 	while ((st = STAILQ_FIRST(&so->streams)) != NULL && budget-- > 0) {
 		if (so->broken || !STAILQ_EMPTY(&so->outq))
 			break;
-		n = st->ops->produce(st->cursor, streambuf, sizeof(streambuf));
+		n = st->ops->produce(st->cursor, buf, cap);
 		if (n == 0) {
 			stream_end(so);
 			continue;
 		}
 		if (n < (long)sizeof(struct sadb_msg) ||
-		    n > (long)sizeof(streambuf)) {
+		    n > (long)cap) {
 			pfkeystat.sockerr++;
 			stream_end(so);
 			continue;
 		}
 		keysock_stat.stream_records++;
-		keysock_sendup(so, streambuf, (size_t)n, KEY_SENDUP_ONE);
-		OPENSSL_cleanse(streambuf, (size_t)n);
+		keysock_sendup(so, buf, (size_t)n, KEY_SENDUP_ONE);
+		OPENSSL_cleanse(buf, (size_t)n);
 	}
 }
 
@@ -481,10 +502,11 @@ at_eof(int fd)
 static bool
 read_one(struct keysock *so)
 {
+	uint64_t *rxbuf = so->dom->rxbuf;
+	size_t cap = sizeof(so->dom->rxbuf), used;
 	ssize_t n;
-	size_t used;
 
-	n = recv(so->fd, rxbuf, sizeof(rxbuf), MSG_DONTWAIT | MSG_TRUNC);
+	n = recv(so->fd, rxbuf, cap, MSG_DONTWAIT | MSG_TRUNC);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			so->broken = true;
@@ -494,8 +516,8 @@ read_one(struct keysock *so)
 		so->eof = true;
 		return false;
 	}
-	used = (size_t)n < sizeof(rxbuf) ? (size_t)n : sizeof(rxbuf);
-	if ((size_t)n > sizeof(rxbuf)) {
+	used = (size_t)n < cap ? (size_t)n : cap;
+	if ((size_t)n > cap) {
 		keysock_stat.oversize++;
 		pfkeystat.out_nomem++;
 		key_senderror(so, rxbuf, used, ENOBUFS);
@@ -539,8 +561,8 @@ keysock_event(int fd, uint32_t events, void *arg)
 	update_events(so);
 }
 
-struct keysock *
-keysock_attach(int fd, pid_t pid)
+static struct keysock *
+domain_attach(struct keysock_domain *dom, int fd, pid_t pid)
 {
 	struct keysock *so;
 	int sndbuf = KEYSOCK_SNDBUF;
@@ -552,6 +574,7 @@ keysock_attach(int fd, pid_t pid)
 	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	if ((so = calloc(1, sizeof(*so))) == NULL)
 		return NULL;
+	so->dom = dom;
 	so->fd = fd;
 	so->pid = pid;
 	so->dialect = KEY_DIALECT_FREEBSD;
@@ -562,9 +585,15 @@ keysock_attach(int fd, pid_t pid)
 		free(so);
 		return NULL;
 	}
-	LIST_INSERT_HEAD(&keysocks, so, link);
+	LIST_INSERT_HEAD(&so->dom->socks, so, link);
 	keysock_stat.accepted++;
 	return so;
+}
+
+struct keysock *
+keysock_attach(int fd, pid_t pid)
+{
+	return domain_attach(&keysock_domain, fd, pid);
 }
 
 void
@@ -592,7 +621,7 @@ keysock_detach(struct keysock *so)
  * nothing more can be accepted now.
  */
 static bool
-accept_one(int lfd, enum key_dialect dialect)
+accept_one(const struct keysock_listener *l)
 {
 	struct keysock *so;
 	struct ucred cred;
@@ -600,8 +629,8 @@ accept_one(int lfd, enum key_dialect dialect)
 	bool shed;
 	int fd;
 
-	fd = net_unix_accept(lfd, SOCK_NONBLOCK | SOCK_CLOEXEC, &spare_fd,
-	    &shed);
+	fd = net_unix_accept(l->fd, SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    &l->dom->spare_fd, &shed);
 	if (fd < 0 && shed) {
 		keysock_stat.shed++;
 		pfkeystat.sockerr++;
@@ -619,14 +648,14 @@ accept_one(int lfd, enum key_dialect dialect)
 		close(fd);
 		return true;
 	}
-	if ((so = keysock_attach(fd, cred.pid)) == NULL) {
+	if ((so = domain_attach(l->dom, fd, cred.pid)) == NULL) {
 		pfkeystat.sockerr++;
 		close(fd);
 		return true;
 	}
-	keysock_set_dialect(so, dialect);
+	keysock_set_dialect(so, l->dialect);
 	logmsg(LOG_INFO, "pfkey: connection of pid %ld%s", (long)cred.pid,
-	    dialect == KEY_DIALECT_LINUX ? " (Linux dialect)" : "");
+	    l->dialect == KEY_DIALECT_LINUX ? " (Linux dialect)" : "");
 	return true;
 }
 
@@ -636,8 +665,9 @@ listen_event(int fd, uint32_t events, void *arg)
 	const struct keysock_listener *l = arg;
 	int i;
 
+	(void)fd;
 	(void)events;
-	for (i = 0; i < 16 && accept_one(fd, l->dialect); i++)
+	for (i = 0; i < 16 && accept_one(l); i++)
 		continue;
 }
 
@@ -655,16 +685,17 @@ listener_close(struct keysock_listener *l)
 int
 keysock_listen(const char *path)
 {
+	struct keysock_domain *dom = &keysock_domain;
 	struct keysock_listener *l;
 	unsigned int d;
 	int n, saved;
 
-	if (listeners[KEY_DIALECT_FREEBSD].fd >= 0) {
+	if (dom->listeners[KEY_DIALECT_FREEBSD].fd >= 0) {
 		errno = EBUSY;
 		return -1;
 	}
 	for (d = 0; d < KEY_DIALECT_COUNT; d++) {
-		l = &listeners[d];
+		l = &dom->listeners[d];
 		n = snprintf(l->path, sizeof(l->path), "%s%s", path,
 		    listener_suffix[d]);
 		if (n < 0 || (size_t)n >= sizeof(l->path)) {
@@ -679,12 +710,12 @@ keysock_listen(const char *path)
 		if ((l->fd = net_unix_listen(l->path, listen_event, l)) < 0)
 			goto fail;
 	}
-	net_unix_spare(&spare_fd);
+	net_unix_spare(&dom->spare_fd);
 	return 0;
 fail:
 	saved = errno;
 	for (d = 0; d < KEY_DIALECT_COUNT; d++)
-		listener_close(&listeners[d]);
+		listener_close(&dom->listeners[d]);
 	errno = saved;
 	return -1;
 }
@@ -692,15 +723,16 @@ fail:
 void
 keysock_shutdown(void)
 {
+	struct keysock_domain *dom = &keysock_domain;
 	unsigned int d;
 
-	while (!LIST_EMPTY(&keysocks))
-		keysock_free(LIST_FIRST(&keysocks));
+	while (!LIST_EMPTY(&dom->socks))
+		keysock_free(LIST_FIRST(&dom->socks));
 	for (d = 0; d < KEY_DIALECT_COUNT; d++)
-		listener_close(&listeners[d]);
-	if (spare_fd >= 0)
-		close(spare_fd);
-	spare_fd = -1;
+		listener_close(&dom->listeners[d]);
+	if (dom->spare_fd >= 0)
+		close(dom->spare_fd);
+	dom->spare_fd = -1;
 }
 
 int
@@ -740,7 +772,7 @@ keysock_registered_count(unsigned int satype)
 	const struct keysock *so;
 	unsigned int n = 0;
 
-	LIST_FOREACH(so, &keysocks, link)
+	LIST_FOREACH(so, &keysock_domain.socks, link)
 		if (satype == 0 ? so->registered > 0 :
 		    keysock_is_registered(so, satype))
 			n++;
