@@ -23,7 +23,7 @@ sad_tick(void *arg)
 }
 
 int
-sockmgr_sad_start(void)
+sockmgr_sad_start(struct net_event_loop *loop)
 {
 	int error;
 
@@ -33,13 +33,13 @@ sockmgr_sad_start(void)
 	}
 	key_msg_sa_init();
 	ipsec_xform_attach();
-	return net_event_timer_add(sad_tick, NULL);
+	return net_event_timer_add(loop, sad_tick, NULL);
 }
 
 void
-sockmgr_sad_stop(void)
+sockmgr_sad_stop(struct net_event_loop *loop)
 {
-	net_event_timer_remove(sad_tick, NULL);
+	net_event_timer_remove(loop, sad_tick, NULL);
 	key_acquire_flush();
 	key_sad_fini();
 }

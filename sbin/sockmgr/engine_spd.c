@@ -17,16 +17,16 @@ spd_tick(void *arg)
 }
 
 int
-sockmgr_spd_start(void)
+sockmgr_spd_start(struct net_event_loop *loop)
 {
 	key_msg_spd_init();
-	return net_event_timer_add(spd_tick, NULL);
+	return net_event_timer_add(loop, spd_tick, NULL);
 }
 
 void
-sockmgr_spd_stop(void)
+sockmgr_spd_stop(struct net_event_loop *loop)
 {
-	net_event_timer_remove(spd_tick, NULL);
+	net_event_timer_remove(loop, spd_tick, NULL);
 	key_msg_spd_fini();
 	key_spd_fini();
 }

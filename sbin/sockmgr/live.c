@@ -55,6 +55,7 @@
 extern char **environ;
 
 static struct {
+	struct net_event_loop	*loop;	/* the drivers' and timers' */
 	struct pbuf_pool	*pool;
 	struct netif		*wire;	/* the frame driver */
 	struct netif		*ether;	/* the Ethernet link over it */
@@ -245,20 +246,21 @@ start_path(const struct sockmgr_options *o)
 		if (ip_path_add_addr(live.path, &o->addrs[i].sa) != 0)
 			return -1;
 	netif_set_input(live.ether, ip_path_input_wire, live.path);
-	if (net_event_timer_add(path_timer, live.path) != 0)
+	if (net_event_timer_add(live.loop, path_timer, live.path) != 0)
 		return -1;
-	if (net_event_timer_add(ether_iftimer, live.ether) != 0)
+	if (net_event_timer_add(live.loop, ether_iftimer, live.ether) != 0)
 		return -1;
-	if (if_wire_start(live.wire, live.pool, ether_input,
+	if (if_wire_start(live.wire, live.loop, live.pool, ether_input,
 	    live.ether) != 0 ||
-	    if_tun_start(live.tun, live.pool, ip_path_input_host,
+	    if_tun_start(live.tun, live.loop, live.pool, ip_path_input_host,
 	    live.path) != 0)
 		return -1;
 	return 0;
 }
 
 int
-sockmgr_live_start(const struct sockmgr_options *o)
+sockmgr_live_start(const struct sockmgr_options *o,
+    struct net_event_loop *loop)
 {
 	struct ether_ifaddr addrs[SOCKMGR_ADDRS_MAX];
 	struct if_wire_config wcfg = {
@@ -270,6 +272,7 @@ sockmgr_live_start(const struct sockmgr_options *o)
 
 	if (wire_config(o, &cfg, addrs) != 0)
 		return -1;
+	live.loop = loop;
 	if ((live.pool = pbuf_pool_create(LIVE_SMALL_BUFS,
 	    LIVE_LARGE_BUFS)) == NULL) {
 		sockmgr_log(LOG_ERR, "packet buffers: out of memory");
@@ -339,9 +342,9 @@ sockmgr_live_stop(void)
 	if (live.path != NULL && live.tun != NULL && live.ether != NULL)
 		live_print();
 	if (live.path != NULL)
-		net_event_timer_remove(path_timer, live.path);
+		net_event_timer_remove(live.loop, path_timer, live.path);
 	if (live.ether != NULL)
-		net_event_timer_remove(ether_iftimer, live.ether);
+		net_event_timer_remove(live.loop, ether_iftimer, live.ether);
 	netif_detach(live.tun);
 	netif_detach(live.wire);
 	netif_detach(live.ether);

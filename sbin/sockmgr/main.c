@@ -275,15 +275,15 @@ signal_event(int fd, uint32_t events, void *arg)
 	struct signalfd_siginfo si;
 
 	(void)events;
-	(void)arg;
 	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		sockmgr_log(LOG_NOTICE, "signal %u, exiting", si.ssi_signo);
-		net_event_stop();
+		net_event_stop(arg);
 	}
 }
 
+/* SIGTERM, SIGINT and SIGHUP stop loop. */
 static int
-setup_signals(void)
+setup_signals(struct net_event_loop *loop)
 {
 	sigset_t set;
 	int fd;
@@ -298,7 +298,7 @@ setup_signals(void)
 	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	return net_event_add(fd, EPOLLIN, signal_event, NULL);
+	return net_event_add(loop, fd, EPOLLIN, signal_event, loop);
 }
 
 /*
@@ -369,9 +369,12 @@ setup_paths(const char *dir)
 	return 0;
 }
 
-/* Everything up to a running loop; exits with a message on failure. */
+/*
+ * Everything up to a running loop, all of it registered on loop; exits
+ * with a message on failure.
+ */
 static void
-start(const struct sockmgr_options *o)
+start(const struct sockmgr_options *o, struct net_event_loop *loop)
 {
 	if (setup_paths(o->dir) != 0 || prepare_dir(o->dir) != 0) {
 		sockmgr_log(LOG_ERR, "%s: %s", o->dir, strerror(errno));
@@ -381,22 +384,22 @@ start(const struct sockmgr_options *o)
 		exit(EX_USAGE);
 	if (start_crypto() != 0)
 		exit(EX_SOFTWARE);
-	if (sockmgr_sad_start() != 0 || sockmgr_spd_start() != 0) {
+	if (sockmgr_sad_start(loop) != 0 || sockmgr_spd_start(loop) != 0) {
 		sockmgr_log(LOG_ERR, "key engine: %s", strerror(errno));
 		exit(EX_OSERR);
 	}
-	if (o->script != NULL && sockmgr_script_apply(o->script) != 0)
+	if (o->script != NULL && sockmgr_script_apply(loop, o->script) != 0)
 		exit(EX_DATAERR);
-	if (keysock_listen(sock_path) != 0) {
+	if (keysock_listen(loop, sock_path) != 0) {
 		sockmgr_log(LOG_ERR, "%s: %s", sock_path, strerror(errno));
 		exit(EX_UNAVAILABLE);
 	}
-	if (mib_sock_listen(ctl_path) != 0) {
+	if (mib_sock_listen(loop, ctl_path) != 0) {
 		sockmgr_log(LOG_ERR, "%s: %s", ctl_path, strerror(errno));
 		keysock_shutdown();
 		exit(EX_UNAVAILABLE);
 	}
-	if (sockmgr_sockpol_start(o->dir) != 0) {
+	if (sockmgr_sockpol_start(loop, o->dir) != 0) {
 		sockmgr_log(LOG_ERR, "%s/sockpol: %s", o->dir, strerror(errno));
 		mib_sock_shutdown();
 		keysock_shutdown();
@@ -418,7 +421,7 @@ start(const struct sockmgr_options *o)
 	 * the signal handlers of the process that registered it, so one
 	 * registered before the fork would never wake the daemon.
 	 */
-	if (setup_signals() != 0) {
+	if (setup_signals(loop) != 0) {
 		sockmgr_log(LOG_ERR, "signals: %s", strerror(errno));
 		sockmgr_sockpol_stop();
 		mib_sock_shutdown();
@@ -435,7 +438,7 @@ start(const struct sockmgr_options *o)
  * at the state the captures left.  0, or an exit status.
  */
 static int
-keep_serving(const struct sockmgr_options *o)
+keep_serving(const struct sockmgr_options *o, struct net_event_loop *loop)
 {
 	int rc = 0;
 
@@ -444,14 +447,14 @@ keep_serving(const struct sockmgr_options *o)
 		sockmgr_log(LOG_ERR, "%s: %s", o->dir, strerror(errno));
 		return EX_OSERR;
 	}
-	if (keysock_listen(sock_path) != 0 || mib_sock_listen(ctl_path) != 0 ||
-	    setup_signals() != 0) {
+	if (keysock_listen(loop, sock_path) != 0 ||
+	    mib_sock_listen(loop, ctl_path) != 0 || setup_signals(loop) != 0) {
 		sockmgr_log(LOG_ERR, "%s: %s", o->dir, strerror(errno));
 		rc = EX_UNAVAILABLE;
 	} else {
 		sockmgr_log(LOG_NOTICE, "offline run done; serving %s and %s",
 		    sock_path, ctl_path);
-		if (net_event_run() != 0)
+		if (net_event_run(loop) != 0)
 			rc = EX_OSERR;
 	}
 	mib_sock_shutdown();
@@ -464,7 +467,7 @@ keep_serving(const struct sockmgr_options *o)
  * script, the captures, the statistics, and exit.
  */
 static int
-offline(const struct sockmgr_options *o)
+offline(const struct sockmgr_options *o, struct net_event_loop *loop)
 {
 	int rc = 0;
 
@@ -472,19 +475,18 @@ offline(const struct sockmgr_options *o)
 		return EX_USAGE;
 	if (start_crypto() != 0)
 		return EX_SOFTWARE;
-	if (sockmgr_sad_start() != 0 || sockmgr_spd_start() != 0) {
+	if (sockmgr_sad_start(loop) != 0 || sockmgr_spd_start(loop) != 0) {
 		sockmgr_log(LOG_ERR, "key engine: %s", strerror(errno));
 		return EX_OSERR;
 	}
-	if (o->script != NULL && sockmgr_script_apply(o->script) != 0)
+	if (o->script != NULL && sockmgr_script_apply(loop, o->script) != 0)
 		rc = EX_DATAERR;
-	else if (sockmgr_offline_run(o) != 0)
+	else if (sockmgr_offline_run(o, loop) != 0)
 		rc = EX_IOERR;
 	else if (o->keep)
-		rc = keep_serving(o);
-	net_event_shutdown();
-	sockmgr_spd_stop();
-	sockmgr_sad_stop();
+		rc = keep_serving(o, loop);
+	sockmgr_spd_stop(loop);
+	sockmgr_sad_stop(loop);
 	crypto_fini();
 	return rc;
 }
@@ -492,19 +494,28 @@ offline(const struct sockmgr_options *o)
 int
 main(int argc, char **argv)
 {
+	struct net_event_loop *loop;
 	struct sockmgr_options o;
 	int rc = 0;
 
 	parse_options(argc, argv, &o);
 	keysock_log = vlogmsg;
-	if (sockmgr_offline(&o))
-		return offline(&o);
-	start(&o);
-	if (sockmgr_live(&o) && sockmgr_live_start(&o) != 0)
+	/* The control loop: PF_KEY, the MIB, the timers and the drivers. */
+	if ((loop = net_event_loop_create()) == NULL) {
+		sockmgr_log(LOG_ERR, "event loop: %s", strerror(errno));
+		return EX_OSERR;
+	}
+	if (sockmgr_offline(&o)) {
+		rc = offline(&o, loop);
+		net_event_loop_destroy(loop);
+		return rc;
+	}
+	start(&o, loop);
+	if (sockmgr_live(&o) && sockmgr_live_start(&o, loop) != 0)
 		rc = EX_UNAVAILABLE;
 	else {
 		sockmgr_log(LOG_NOTICE, "serving PF_KEY on %s", sock_path);
-		if (net_event_run() != 0) {
+		if (net_event_run(loop) != 0) {
 			sockmgr_log(LOG_ERR, "event loop: %s",
 			    strerror(errno));
 			rc = EX_OSERR;
@@ -515,9 +526,9 @@ main(int argc, char **argv)
 	mib_sock_shutdown();
 	keysock_shutdown();
 	unlink(pid_path);
-	net_event_shutdown();
-	sockmgr_spd_stop();
-	sockmgr_sad_stop();
+	sockmgr_spd_stop(loop);
+	sockmgr_sad_stop(loop);
+	net_event_loop_destroy(loop);
 	crypto_fini();
 	sockmgr_log(LOG_NOTICE, "stopped");
 	return rc;

@@ -74,6 +74,7 @@ earlier(const struct offline_side *a, const struct offline_side *b)
 
 /* The clock derived from capture times (see the top of the file). */
 struct offline_clock {
+	struct net_event_loop *loop;	/* whose timers it runs */
 	bool	started;
 	time_t	base_now;	/* clock when the first packet was fed */
 	time_t	base_ts;	/* capture second of that packet */
@@ -104,7 +105,7 @@ offline_clock_to(struct offline_clock *c, const struct timeval *ts)
 		return;
 	net_clock_set_fake(t);
 	c->now = t;
-	net_event_run_once(0);
+	net_event_run_once(c->loop, 0);
 }
 
 /*
@@ -112,10 +113,10 @@ offline_clock_to(struct offline_clock *c, const struct timeval *ts)
  * on a read error.
  */
 static int
-offline_feed(struct pbuf_pool *pool, struct offline_side *host,
-    struct offline_side *wire)
+offline_feed(struct net_event_loop *loop, struct pbuf_pool *pool,
+    struct offline_side *host, struct offline_side *wire)
 {
-	struct offline_clock clock = { .started = false };
+	struct offline_clock clock = { .loop = loop, .started = false };
 	struct offline_side *s;
 	struct pbuf *pb;
 	int rc = 0;
@@ -198,8 +199,8 @@ offline_path_tick(void *arg)
 }
 
 static int
-offline_path(const struct sockmgr_options *o, struct pbuf_pool *pool,
-    struct netif *host, struct netif *wire)
+offline_path(const struct sockmgr_options *o, struct net_event_loop *loop,
+    struct pbuf_pool *pool, struct netif *host, struct netif *wire)
 {
 	struct offline_side hs = { .ifp = host }, ws = { .ifp = wire };
 	struct ip_path *path;
@@ -214,13 +215,13 @@ offline_path(const struct sockmgr_options *o, struct pbuf_pool *pool,
 		ip_path_add_addr(path, &o->addrs[i].sa);
 	netif_set_input(host, ip_path_input_host, path);
 	netif_set_input(wire, ip_path_input_wire, path);
-	if (net_event_timer_add(offline_path_tick, path) != 0) {
+	if (net_event_timer_add(loop, offline_path_tick, path) != 0) {
 		sockmgr_log(LOG_ERR, "packet path timer: %s", strerror(errno));
 		ip_path_destroy(path);
 		return -1;
 	}
-	rc = offline_feed(pool, &hs, &ws);
-	net_event_timer_remove(offline_path_tick, path);
+	rc = offline_feed(loop, pool, &hs, &ws);
+	net_event_timer_remove(loop, offline_path_tick, path);
 	net_clock_set_source(NULL);
 	offline_print(path, host, wire);
 	ip_path_destroy(path);
@@ -228,7 +229,8 @@ offline_path(const struct sockmgr_options *o, struct pbuf_pool *pool,
 }
 
 int
-sockmgr_offline_run(const struct sockmgr_options *o)
+sockmgr_offline_run(const struct sockmgr_options *o,
+    struct net_event_loop *loop)
 {
 	struct netif *host = NULL, *wire = NULL;
 	struct pbuf_pool *pool;
@@ -246,7 +248,7 @@ sockmgr_offline_run(const struct sockmgr_options *o)
 	    0, err, sizeof(err))) == NULL)
 		sockmgr_log(LOG_ERR, "%s", err);
 	else
-		rc = offline_path(o, pool, host, wire);
+		rc = offline_path(o, loop, pool, host, wire);
 	if (netif_detach(host) != 0 || netif_detach(wire) != 0) {
 		sockmgr_log(LOG_ERR, "writing a capture failed");
 		rc = -1;

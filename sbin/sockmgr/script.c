@@ -26,6 +26,7 @@
 #define SCRIPT_TURN_MS		10
 
 struct script_client {
+	struct net_event_loop *loop;	/* the one serving the socket */
 	int		 fd;		/* the client's end */
 	uint32_t	 pid;
 	const char	*path;
@@ -55,7 +56,7 @@ script_recv(struct script_client *c, uint8_t type)
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
 				return NULL;
-			net_event_run_once(SCRIPT_TURN_MS);
+			net_event_run_once(c->loop, SCRIPT_TURN_MS);
 			turns++;
 			continue;
 		}
@@ -106,7 +107,7 @@ script_send(void *arg, const struct setkey_request *req)
 }
 
 int
-sockmgr_script_apply(const char *path)
+sockmgr_script_apply(struct net_event_loop *loop, const char *path)
 {
 	struct script_client c;
 	struct setkey_env env;
@@ -123,7 +124,7 @@ sockmgr_script_apply(const char *path)
 	saved_log = keysock_log;
 	keysock_log = NULL;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0 ||
-	    (so = keysock_attach(sv[0], getpid())) == NULL) {
+	    (so = keysock_attach(loop, sv[0], getpid())) == NULL) {
 		sockmgr_log(LOG_ERR, "%s: PF_KEY socket: %s", path,
 		    strerror(errno));
 		keysock_log = saved_log;
@@ -131,6 +132,7 @@ sockmgr_script_apply(const char *path)
 		return -1;
 	}
 	memset(&c, 0, sizeof(c));
+	c.loop = loop;
 	c.fd = sv[1];
 	c.pid = (uint32_t)getpid();
 	c.path = path;

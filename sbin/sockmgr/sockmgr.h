@@ -54,34 +54,41 @@ sockmgr_live(const struct sockmgr_options *o)
 void	sockmgr_log(int prio, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
-/*
- * Start the SAD and the SPD with their once-a-second timers on the event
- * loop: 0, or -1 with errno set.  The stop functions free the databases.
- */
-int	sockmgr_sad_start(void);
-void	sockmgr_sad_stop(void);
-int	sockmgr_spd_start(void);
-void	sockmgr_spd_stop(void);
+struct net_event_loop;
 
 /*
- * Apply the setkey script at path through an in-process PF_KEY socket:
- * 0, or -1 after logging what failed ("FILE: line N: ...").
+ * Start the SAD and the SPD with their once-a-second timers on loop, the
+ * control loop: 0, or -1 with errno set.  The stop functions take the
+ * timers off the same loop and free the databases.
  */
-int	sockmgr_script_apply(const char *path);
+int	sockmgr_sad_start(struct net_event_loop *loop);
+void	sockmgr_sad_stop(struct net_event_loop *loop);
+int	sockmgr_spd_start(struct net_event_loop *loop);
+void	sockmgr_spd_stop(struct net_event_loop *loop);
+
+/*
+ * Apply the setkey script at path through an in-process PF_KEY socket
+ * served on loop, which the function runs until each request is
+ * answered: 0, or -1 after logging what failed ("FILE: line N: ...").
+ */
+int	sockmgr_script_apply(struct net_event_loop *loop, const char *path);
 
 /*
  * Offline mode: run the -r captures through the packet path, write the
- * -w captures, print the statistics to stdout.  0, or -1 after logging.
+ * -w captures, print the statistics to stdout.  The capture clock runs
+ * the timers of loop.  0, or -1 after logging.
  */
-int	sockmgr_offline_run(const struct sockmgr_options *o);
+int	sockmgr_offline_run(const struct sockmgr_options *o,
+	    struct net_event_loop *loop);
 
 /*
  * Live mode: attach the wire NIC, keep the host kernel off it, create the
- * TUN with the host's addresses and start the packet path on the event
- * loop.  0, or -1 after logging (everything undone).  The stop function
- * prints the statistics, undoes the setup and may be called in any mode.
+ * TUN with the host's addresses and start the packet path on loop.  0,
+ * or -1 after logging (everything undone).  The stop function prints the
+ * statistics, undoes the setup and may be called in any mode.
  */
-int	sockmgr_live_start(const struct sockmgr_options *o);
+int	sockmgr_live_start(const struct sockmgr_options *o,
+	    struct net_event_loop *loop);
 void	sockmgr_live_stop(void);
 
 struct ip_path;

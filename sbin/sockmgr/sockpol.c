@@ -59,6 +59,8 @@ struct conn {
 	time_t	since;
 };
 
+/* The loop start() was handed: the listener, connections and sweep. */
+static struct net_event_loop *sockpol_loop;
 static int listen_fd = -1;
 static char listen_path[108];
 static struct conn conns[SOCKPOL_CONNS_MAX];
@@ -332,7 +334,7 @@ handle(struct request *r, size_t n)
 static void
 conn_close(struct conn *c)
 {
-	net_event_remove(c->fd);
+	net_event_remove(sockpol_loop, c->fd);
 	close(c->fd);
 	c->fd = -1;
 }
@@ -400,7 +402,8 @@ listen_event(int fd, uint32_t events, void *arg)
 	if (c < 0)
 		return;
 	if ((slot = conn_slot()) == NULL ||
-	    net_event_add(c, EPOLLIN, conn_event, slot) != 0) {
+	    net_event_add(sockpol_loop, c, EPOLLIN, conn_event,
+	    slot) != 0) {
 		close(c);
 		return;
 	}
@@ -502,7 +505,7 @@ sweep_timer(void *arg)
 }
 
 int
-sockmgr_sockpol_start(const char *dir)
+sockmgr_sockpol_start(struct net_event_loop *loop, const char *dir)
 {
 	struct sockaddr_un sun;
 	size_t i;
@@ -518,10 +521,11 @@ sockmgr_sockpol_start(const char *dir)
 		return -1;
 	}
 	memcpy(listen_path, sun.sun_path, sizeof(listen_path));
-	if ((listen_fd = net_unix_listen(listen_path, listen_event,
+	sockpol_loop = loop;
+	if ((listen_fd = net_unix_listen(loop, listen_path, listen_event,
 	    NULL)) < 0)
 		return -1;
-	if (net_event_timer_add(sweep_timer, NULL) != 0) {
+	if (net_event_timer_add(loop, sweep_timer, NULL) != 0) {
 		saved = errno;
 		sockmgr_sockpol_stop();
 		errno = saved;
@@ -540,8 +544,8 @@ sockmgr_sockpol_stop(void)
 		if (conns[i].fd >= 0)
 			conn_close(&conns[i]);
 	if (listen_fd >= 0) {
-		net_event_remove(listen_fd);
-		net_event_timer_remove(sweep_timer, NULL);
+		net_event_remove(sockpol_loop, listen_fd);
+		net_event_timer_remove(sockpol_loop, sweep_timer, NULL);
 		close(listen_fd);
 		unlink(listen_path);
 		listen_fd = -1;

@@ -15,10 +15,12 @@
 
 /*
  * Serve DIR/sockpol (mode 0666: any user may set a policy on its own
- * sockets) and sweep the table once a second.  0, or -1 with errno set.
+ * sockets) and sweep the table once a second, on loop.  0, or -1 with
+ * errno set.
  * stop() closes everything and empties the table.
  */
-int	sockmgr_sockpol_start(const char *dir);
+struct net_event_loop;
+int	sockmgr_sockpol_start(struct net_event_loop *loop, const char *dir);
 void	sockmgr_sockpol_stop(void);
 
 /* One host socket as NETLINK_SOCK_DIAG reports it. */

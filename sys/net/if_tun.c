@@ -50,7 +50,7 @@
 struct if_tun {
 	int			 fd;
 	struct pbuf_pool	*pool;
-	bool			 started;
+	struct net_event_loop	*loop;		/* NULL until started */
 	struct netif		*ifp;
 	struct tun_gro		*gro;
 	uint64_t		 segmented;	/* super-packets cut */
@@ -83,7 +83,7 @@ tun_output(struct netif *ifp, const uint8_t *data, size_t len)
 	static const struct virtio_net_hdr none;
 	struct if_tun *sc = ifp->softc;
 
-	if (!sc->started)
+	if (sc->loop == NULL)
 		return tun_write(sc, &none, data, len);
 	return tun_gro_output(sc->gro, data, len);
 }
@@ -94,10 +94,11 @@ tun_detach(struct netif *ifp)
 	struct if_tun *sc = ifp->softc;
 
 	if (sc->fd >= 0) {
-		if (sc->started) {
+		if (sc->loop != NULL) {
 			tun_gro_flush(sc->gro);
-			net_event_flush_remove(tun_gro_flush, sc->gro);
-			net_event_remove(sc->fd);
+			net_event_flush_remove(sc->loop, tun_gro_flush,
+			    sc->gro);
+			net_event_remove(sc->loop, sc->fd);
 		}
 		close(sc->fd);
 	}
@@ -445,20 +446,20 @@ tun_readable(int fd, uint32_t events, void *arg)
 }
 
 int
-if_tun_start(struct netif *ifp, struct pbuf_pool *pool,
-    netif_input_fn input, void *arg)
+if_tun_start(struct netif *ifp, struct net_event_loop *loop,
+    struct pbuf_pool *pool, netif_input_fn input, void *arg)
 {
 	struct if_tun *sc = ifp->softc;
 
 	sc->pool = pool;
 	netif_set_input(ifp, input, arg);
-	if (net_event_add(sc->fd, EPOLLIN, tun_readable, ifp) != 0)
+	if (net_event_add(loop, sc->fd, EPOLLIN, tun_readable, ifp) != 0)
 		return -1;
-	if (net_event_flush_add(tun_gro_flush, sc->gro) != 0) {
-		net_event_remove(sc->fd);
+	if (net_event_flush_add(loop, tun_gro_flush, sc->gro) != 0) {
+		net_event_remove(loop, sc->fd);
 		return -1;
 	}
-	sc->started = true;
+	sc->loop = loop;
 	return 0;
 }
 

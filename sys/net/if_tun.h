@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 
 #include "sys/net/if_tun_gro.h"
+#include "sys/net/net_event.h"
 #include "sys/net/netif.h"
 #include "sys/net/pbuf.h"
 
@@ -48,11 +49,12 @@ int	if_tun_up(struct netif *ifp, char *err, size_t errlen);
 
 /*
  * Start reading: packets go to input(arg, pb) in buffers from pool, with
- * pb->af set.  Registers the descriptor with net_event; 0, or -1 with
- * errno.
+ * pb->af set.  Registers the descriptor and the end-of-wakeup flush
+ * with loop, the loop of the thread that owns the interface; 0, or -1
+ * with errno.
  */
-int	if_tun_start(struct netif *ifp, struct pbuf_pool *pool,
-	    netif_input_fn input, void *arg);
+int	if_tun_start(struct netif *ifp, struct net_event_loop *loop,
+	    struct pbuf_pool *pool, netif_input_fn input, void *arg);
 
 /* How many super-packets from the host were cut into segments. */
 uint64_t if_tun_segmented(const struct netif *ifp);

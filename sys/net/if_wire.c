@@ -50,7 +50,7 @@ struct if_wire {
 	size_t			 ringlen;
 	unsigned int		 block;		/* next block to read */
 	struct pbuf_pool	*pool;
-	bool			 started;
+	struct net_event_loop	*loop;		/* NULL until started */
 	struct netif		*ifp;
 	struct wire_txq		 txq;
 	struct if_wire_stats	 stats;
@@ -107,7 +107,7 @@ wire_xmit(struct netif *ifp, const uint8_t *hdr, size_t hlen,
 	if (plen > 0)
 		memcpy(slot + hlen, pl, plen);
 	q->iov[q->n].iov_len = hlen + plen;
-	if (++q->n == IF_WIRE_TX_BATCH || !sc->started)
+	if (++q->n == IF_WIRE_TX_BATCH || sc->loop == NULL)
 		wire_flush(sc);
 	return 0;
 }
@@ -157,9 +157,9 @@ wire_detach(struct netif *ifp)
 
 	if (sc->txq.n > 0)
 		wire_flush(sc);
-	if (sc->started) {
-		net_event_remove(sc->fd);
-		net_event_flush_remove(wire_flush, sc);
+	if (sc->loop != NULL) {
+		net_event_remove(sc->loop, sc->fd);
+		net_event_flush_remove(sc->loop, wire_flush, sc);
 	}
 	free(sc->txq.slots);
 	if (sc->ring != NULL)
@@ -439,20 +439,20 @@ if_wire_attach(const struct if_wire_config *cfg, char *err, size_t errlen)
 }
 
 int
-if_wire_start(struct netif *ifp, struct pbuf_pool *pool,
-    netif_input_fn input, void *arg)
+if_wire_start(struct netif *ifp, struct net_event_loop *loop,
+    struct pbuf_pool *pool, netif_input_fn input, void *arg)
 {
 	struct if_wire *sc = ifp->softc;
 
 	sc->pool = pool;
 	netif_set_input(ifp, input, arg);
-	if (net_event_add(sc->fd, EPOLLIN, wire_readable, sc) != 0)
+	if (net_event_add(loop, sc->fd, EPOLLIN, wire_readable, sc) != 0)
 		return -1;
-	if (net_event_flush_add(wire_flush, sc) != 0) {
-		net_event_remove(sc->fd);
+	if (net_event_flush_add(loop, wire_flush, sc) != 0) {
+		net_event_remove(loop, sc->fd);
 		return -1;
 	}
-	sc->started = true;
+	sc->loop = loop;
 	return 0;
 }
 

@@ -38,6 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sys/net/net_event.h"
 #include "sys/net/netif.h"
 #include "sys/net/pbuf.h"
 
@@ -72,11 +73,11 @@ struct netif *if_wire_attach(const struct if_wire_config *cfg, char *err,
 /*
  * Start receiving: every frame goes to input(arg, pb) in a buffer from
  * pool, Ethernet header first.  Registers the socket and the end-of-wakeup
- * flush with net_event (before, each frame is written at once); 0, or -1
- * with errno.
+ * flush with loop, the loop of the thread that owns the interface
+ * (before, each frame is written at once); 0, or -1 with errno.
  */
-int	if_wire_start(struct netif *ifp, struct pbuf_pool *pool,
-	    netif_input_fn input, void *arg);
+int	if_wire_start(struct netif *ifp, struct net_event_loop *loop,
+	    struct pbuf_pool *pool, netif_input_fn input, void *arg);
 
 /* The driver's own counters. */
 const struct if_wire_stats *if_wire_stats(const struct netif *ifp);

@@ -24,6 +24,12 @@ struct ctl_conn {
 	uid_t	uid;
 };
 
+/*
+ * The endpoint's state, one per process today; the loop is the one
+ * mib_sock_listen() was handed, on which the listener and every
+ * connection are registered.
+ */
+static struct net_event_loop *ctl_loop;
 static struct ctl_conn	conns[MIB_SOCK_CONNS];
 static int		listen_fd = -1;
 static int		spare_fd = -1;	/* see net_unix_accept() */
@@ -34,7 +40,7 @@ static char		replybuf[MIB_PROTO_MAX];
 static void
 conn_close(struct ctl_conn *c)
 {
-	net_event_remove(c->fd);
+	net_event_remove(ctl_loop, c->fd);
 	close(c->fd);
 	c->fd = -1;
 }
@@ -92,7 +98,7 @@ listen_event(int lfd, uint32_t events, void *arg)
 		return;
 	if ((c = free_slot()) == NULL ||
 	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) != 0 ||
-	    net_event_add(fd, EPOLLIN, conn_event, c) != 0) {
+	    net_event_add(ctl_loop, fd, EPOLLIN, conn_event, c) != 0) {
 		close(fd);
 		return;
 	}
@@ -101,7 +107,7 @@ listen_event(int lfd, uint32_t events, void *arg)
 }
 
 int
-mib_sock_listen(const char *path)
+mib_sock_listen(struct net_event_loop *loop, const char *path)
 {
 	size_t i;
 	int fd;
@@ -112,8 +118,9 @@ mib_sock_listen(const char *path)
 	}
 	for (i = 0; i < MIB_SOCK_CONNS; i++)
 		conns[i].fd = -1;
-	if ((fd = net_unix_listen(path, listen_event, NULL)) < 0)
+	if ((fd = net_unix_listen(loop, path, listen_event, NULL)) < 0)
 		return -1;
+	ctl_loop = loop;
 	listen_fd = fd;
 	strcpy(listen_path, path);
 	net_unix_spare(&spare_fd);
@@ -130,10 +137,11 @@ mib_sock_shutdown(void)
 	for (i = 0; i < MIB_SOCK_CONNS; i++)
 		if (conns[i].fd >= 0)
 			conn_close(&conns[i]);
-	net_event_remove(listen_fd);
+	net_event_remove(ctl_loop, listen_fd);
 	close(listen_fd);
 	unlink(listen_path);
 	listen_fd = -1;
+	ctl_loop = NULL;
 	if (spare_fd >= 0)
 		close(spare_fd);
 	spare_fd = -1;

@@ -13,8 +13,10 @@
 
 #define MIB_SOCK_CONNS	32	/* connections served at once */
 
-/* Listen at path: 0, or -1 with errno set. */
-int	mib_sock_listen(const char *path);
+struct net_event_loop;
+
+/* Listen at path, served on loop: 0, or -1 with errno set. */
+int	mib_sock_listen(struct net_event_loop *loop, const char *path);
 /* Close every connection and the listener, and unlink the path. */
 void	mib_sock_shutdown(void);
 

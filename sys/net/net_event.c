@@ -8,6 +8,7 @@
  * slot carries a generation number that the epoll data word repeats.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,48 +33,75 @@ struct event_timer {
 	void		*arg;
 };
 
-static int		 epfd = -1;
-static struct event_slot *slots;
-static size_t		 nslots;
-static uint32_t		 next_gen = 1;
-static struct event_timer timers[NET_EVENT_TIMERS];
-static size_t		 ntimers;
-static struct event_timer flushes[NET_EVENT_FLUSHES];
-static size_t		 nflushes;
-static time_t		 last_tick;
-static volatile int	 stopping;
+/* One loop; one thread touches it (stop() may come from anywhere). */
+struct net_event_loop {
+	int		 epfd;
+	struct event_slot *slots;	/* indexed by descriptor */
+	size_t		 nslots;
+	uint32_t	 next_gen;
+	struct event_timer timers[NET_EVENT_TIMERS];
+	size_t		 ntimers;
+	struct event_timer flushes[NET_EVENT_FLUSHES];
+	size_t		 nflushes;
+	time_t		 last_tick;
+	volatile sig_atomic_t stopping;
+};
 
-static int
-loop_open(void)
+struct net_event_loop *
+net_event_loop_create(void)
 {
-	if (epfd >= 0)
-		return 0;
-	epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (epfd < 0)
-		return -1;
-	last_tick = net_time_now();
-	return 0;
+	struct net_event_loop *loop;
+
+	if ((loop = calloc(1, sizeof(*loop))) == NULL)
+		return NULL;
+	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (loop->epfd < 0) {
+		free(loop);
+		return NULL;
+	}
+	loop->next_gen = 1;
+	loop->last_tick = net_time_now();
+	return loop;
+}
+
+void
+net_event_loop_destroy(struct net_event_loop *loop)
+{
+	if (loop == NULL)
+		return;
+	close(loop->epfd);
+	free(loop->slots);
+	free(loop);
 }
 
 /* Grow the slot table so that fd indexes it. */
 static int
-slots_reserve(int fd)
+slots_reserve(struct net_event_loop *loop, int fd)
 {
 	struct event_slot *n;
 	size_t want;
 
-	if ((size_t)fd < nslots)
+	if ((size_t)fd < loop->nslots)
 		return 0;
-	want = nslots == 0 ? 64 : nslots;
+	want = loop->nslots == 0 ? 64 : loop->nslots;
 	while (want <= (size_t)fd)
 		want *= 2;
-	n = realloc(slots, want * sizeof(*n));
+	n = realloc(loop->slots, want * sizeof(*n));
 	if (n == NULL)
 		return -1;
-	memset(n + nslots, 0, (want - nslots) * sizeof(*n));
-	slots = n;
-	nslots = want;
+	memset(n + loop->nslots, 0, (want - loop->nslots) * sizeof(*n));
+	loop->slots = n;
+	loop->nslots = want;
 	return 0;
+}
+
+/* The live registration of fd, or NULL. */
+static struct event_slot *
+slot_of(struct net_event_loop *loop, int fd)
+{
+	if (fd < 0 || (size_t)fd >= loop->nslots || !loop->slots[fd].used)
+		return NULL;
+	return &loop->slots[fd];
 }
 
 static uint64_t
@@ -83,7 +111,8 @@ slot_key(int fd, uint32_t gen)
 }
 
 int
-net_event_add(int fd, uint32_t events, net_event_fn cb, void *arg)
+net_event_add(struct net_event_loop *loop, int fd, uint32_t events,
+    net_event_fn cb, void *arg)
 {
 	struct epoll_event ev;
 	struct event_slot *s;
@@ -92,49 +121,52 @@ net_event_add(int fd, uint32_t events, net_event_fn cb, void *arg)
 		errno = EINVAL;
 		return -1;
 	}
-	if (loop_open() != 0 || slots_reserve(fd) != 0)
+	if (slots_reserve(loop, fd) != 0)
 		return -1;
-	s = &slots[fd];
+	s = &loop->slots[fd];
 	if (s->used) {
 		errno = EEXIST;
 		return -1;
 	}
 	memset(&ev, 0, sizeof(ev));
 	ev.events = events;
-	ev.data.u64 = slot_key(fd, next_gen);
-	if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+	ev.data.u64 = slot_key(fd, loop->next_gen);
+	if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
 		return -1;
 	s->cb = cb;
 	s->arg = arg;
-	s->gen = next_gen++;
+	s->gen = loop->next_gen++;
 	s->used = true;
 	return 0;
 }
 
 int
-net_event_modify(int fd, uint32_t events)
+net_event_modify(struct net_event_loop *loop, int fd, uint32_t events)
 {
 	struct epoll_event ev;
+	struct event_slot *s;
 
-	if (fd < 0 || (size_t)fd >= nslots || !slots[fd].used) {
+	if ((s = slot_of(loop, fd)) == NULL) {
 		errno = ENOENT;
 		return -1;
 	}
 	memset(&ev, 0, sizeof(ev));
 	ev.events = events;
-	ev.data.u64 = slot_key(fd, slots[fd].gen);
-	return epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev);
+	ev.data.u64 = slot_key(fd, s->gen);
+	return epoll_ctl(loop->epfd, EPOLL_CTL_MOD, fd, &ev);
 }
 
 int
-net_event_remove(int fd)
+net_event_remove(struct net_event_loop *loop, int fd)
 {
-	if (fd < 0 || (size_t)fd >= nslots || !slots[fd].used) {
+	struct event_slot *s;
+
+	if ((s = slot_of(loop, fd)) == NULL) {
 		errno = ENOENT;
 		return -1;
 	}
-	memset(&slots[fd], 0, sizeof(slots[fd]));
-	return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
+	memset(s, 0, sizeof(*s));
+	return epoll_ctl(loop->epfd, EPOLL_CTL_DEL, fd, NULL);
 }
 
 /* Add cb(arg) to a hook table of max entries holding *n. */
@@ -150,8 +182,6 @@ hook_add(struct event_timer *tab, size_t *n, size_t max,
 		errno = ENOSPC;
 		return -1;
 	}
-	if (loop_open() != 0)
-		return -1;
 	tab[*n].cb = cb;
 	tab[*n].arg = arg;
 	(*n)++;
@@ -176,27 +206,33 @@ hook_remove(struct event_timer *tab, size_t *n, net_event_timer_fn cb,
 }
 
 int
-net_event_timer_add(net_event_timer_fn cb, void *arg)
+net_event_timer_add(struct net_event_loop *loop, net_event_timer_fn cb,
+    void *arg)
 {
-	return hook_add(timers, &ntimers, NET_EVENT_TIMERS, cb, arg);
+	return hook_add(loop->timers, &loop->ntimers, NET_EVENT_TIMERS, cb,
+	    arg);
 }
 
 int
-net_event_timer_remove(net_event_timer_fn cb, void *arg)
+net_event_timer_remove(struct net_event_loop *loop, net_event_timer_fn cb,
+    void *arg)
 {
-	return hook_remove(timers, &ntimers, cb, arg);
+	return hook_remove(loop->timers, &loop->ntimers, cb, arg);
 }
 
 int
-net_event_flush_add(net_event_timer_fn cb, void *arg)
+net_event_flush_add(struct net_event_loop *loop, net_event_timer_fn cb,
+    void *arg)
 {
-	return hook_add(flushes, &nflushes, NET_EVENT_FLUSHES, cb, arg);
+	return hook_add(loop->flushes, &loop->nflushes, NET_EVENT_FLUSHES,
+	    cb, arg);
 }
 
 int
-net_event_flush_remove(net_event_timer_fn cb, void *arg)
+net_event_flush_remove(struct net_event_loop *loop, net_event_timer_fn cb,
+    void *arg)
 {
-	return hook_remove(flushes, &nflushes, cb, arg);
+	return hook_remove(loop->flushes, &loop->nflushes, cb, arg);
 }
 
 /*
@@ -206,84 +242,68 @@ net_event_flush_remove(net_event_timer_fn cb, void *arg)
  * net_time_now() itself, so one call catches up.
  */
 static void
-timers_run(void)
+timers_run(struct net_event_loop *loop)
 {
 	time_t now;
 	size_t i;
 
 	now = net_time_now();
-	if (now == last_tick)
+	if (now == loop->last_tick)
 		return;
-	last_tick = now;
-	for (i = 0; i < ntimers; i++)
-		timers[i].cb(timers[i].arg);
+	loop->last_tick = now;
+	for (i = 0; i < loop->ntimers; i++)
+		loop->timers[i].cb(loop->timers[i].arg);
 }
 
 static void
-dispatch(const struct epoll_event *ev)
+dispatch(struct net_event_loop *loop, const struct epoll_event *ev)
 {
 	struct event_slot *s;
 	int fd;
 
 	fd = (int)(uint32_t)ev->data.u64;
-	if ((size_t)fd >= nslots)
-		return;
-	s = &slots[fd];
-	if (!s->used || s->gen != (uint32_t)(ev->data.u64 >> 32))
+	if ((s = slot_of(loop, fd)) == NULL ||
+	    s->gen != (uint32_t)(ev->data.u64 >> 32))
 		return;
 	s->cb(fd, ev->events, s->arg);
 }
 
 int
-net_event_run_once(int timeout_ms)
+net_event_run_once(struct net_event_loop *loop, int timeout_ms)
 {
 	struct epoll_event evs[NET_EVENT_BATCH];
+	size_t j;
 	int i, n;
 
-	if (loop_open() != 0)
-		return -1;
 	/* Never sleep past the next timer tick. */
-	if (ntimers > 0 && (timeout_ms < 0 || timeout_ms > 1000))
+	if (loop->ntimers > 0 && (timeout_ms < 0 || timeout_ms > 1000))
 		timeout_ms = 1000;
-	n = epoll_wait(epfd, evs, NET_EVENT_BATCH, timeout_ms);
+	n = epoll_wait(loop->epfd, evs, NET_EVENT_BATCH, timeout_ms);
 	if (n < 0) {
 		if (errno != EINTR)
 			return -1;
 		n = 0;
 	}
 	for (i = 0; i < n; i++)
-		dispatch(&evs[i]);
-	timers_run();
-	for (i = 0; (size_t)i < nflushes; i++)
-		flushes[i].cb(flushes[i].arg);
+		dispatch(loop, &evs[i]);
+	timers_run(loop);
+	for (j = 0; j < loop->nflushes; j++)
+		loop->flushes[j].cb(loop->flushes[j].arg);
 	return 0;
 }
 
 int
-net_event_run(void)
+net_event_run(struct net_event_loop *loop)
 {
-	stopping = 0;
-	while (!stopping)
-		if (net_event_run_once(-1) != 0)
+	loop->stopping = 0;
+	while (!loop->stopping)
+		if (net_event_run_once(loop, -1) != 0)
 			return -1;
 	return 0;
 }
 
 void
-net_event_stop(void)
+net_event_stop(struct net_event_loop *loop)
 {
-	stopping = 1;
-}
-
-void
-net_event_shutdown(void)
-{
-	if (epfd >= 0)
-		close(epfd);
-	epfd = -1;
-	free(slots);
-	slots = NULL;
-	nslots = 0;
-	ntimers = 0;
-	nflushes = 0;
+	loop->stopping = 1;
 }

@@ -32,7 +32,8 @@ clear_stale(const struct sockaddr_un *sun)
 }
 
 int
-net_unix_listen(const char *path, net_event_fn cb, void *arg)
+net_unix_listen(struct net_event_loop *loop, const char *path,
+    net_event_fn cb, void *arg)
 {
 	struct sockaddr_un sun;
 	int fd;
@@ -51,7 +52,7 @@ net_unix_listen(const char *path, net_event_fn cb, void *arg)
 		return -1;
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
 	    chmod(path, 0666) != 0 || listen(fd, 64) != 0 ||
-	    net_event_add(fd, EPOLLIN, cb, arg) != 0) {
+	    net_event_add(loop, fd, EPOLLIN, cb, arg) != 0) {
 		close(fd);
 		return -1;
 	}

@@ -12,11 +12,12 @@
 /*
  * Listen at path (an existing stale socket file is replaced; a live one,
  * i.e. another socket manager, is EADDRINUSE), mode 0666 on the socket
- * file, the descriptor non-blocking and registered with the event loop
+ * file, the descriptor non-blocking and registered with loop
  * for EPOLLIN with cb(arg).  Returns the descriptor, or -1 with errno
  * set.  The directory holding path is what limits who may connect.
  */
-int	net_unix_listen(const char *path, net_event_fn cb, void *arg);
+int	net_unix_listen(struct net_event_loop *loop, const char *path,
+	    net_event_fn cb, void *arg);
 
 /*
  * accept4() on a listener with flags.  Out of descriptors, accept4() fails

@@ -59,6 +59,7 @@ struct keysock_stream {
 struct keysock {
 	LIST_ENTRY(keysock) link;
 	struct keysock_domain *dom;	/* the domain it belongs to */
+	struct net_event_loop *loop;	/* the loop fd is registered on */
 	int		 fd;
 	pid_t		 pid;
 	enum key_dialect dialect;	/* chosen by the endpoint */
@@ -99,6 +100,7 @@ struct keysock_listener {
 struct keysock_domain {
 	LIST_HEAD(, keysock) socks;
 	struct keysock_listener listeners[KEY_DIALECT_COUNT];
+	struct net_event_loop *loop;	/* the listeners' (keysock_listen()) */
 	int		 spare_fd;
 	uint64_t	 rxbuf[KEYSOCK_MSG_MAX / sizeof(uint64_t)];
 	uint64_t	 streambuf[KEYSOCK_MSG_MAX / sizeof(uint64_t)];
@@ -169,7 +171,7 @@ update_events(struct keysock *so)
 		want |= EPOLLOUT;
 	if (want == so->events)
 		return;
-	if (net_event_modify(so->fd, want) == 0)
+	if (net_event_modify(so->loop, so->fd, want) == 0)
 		so->events = want;
 }
 
@@ -465,7 +467,7 @@ keysock_free(struct keysock *so)
 	}
 	logmsg(LOG_INFO, "pfkey: connection of pid %ld closed, %llu copies "
 	    "dropped", (long)so->pid, (unsigned long long)so->drops);
-	net_event_remove(so->fd);
+	net_event_remove(so->loop, so->fd);
 	close(so->fd);
 	LIST_REMOVE(so, link);
 	keysock_stat.closed++;
@@ -562,7 +564,8 @@ keysock_event(int fd, uint32_t events, void *arg)
 }
 
 static struct keysock *
-domain_attach(struct keysock_domain *dom, int fd, pid_t pid)
+domain_attach(struct keysock_domain *dom, struct net_event_loop *loop,
+    int fd, pid_t pid)
 {
 	struct keysock *so;
 	int sndbuf = KEYSOCK_SNDBUF;
@@ -575,13 +578,14 @@ domain_attach(struct keysock_domain *dom, int fd, pid_t pid)
 	if ((so = calloc(1, sizeof(*so))) == NULL)
 		return NULL;
 	so->dom = dom;
+	so->loop = loop;
 	so->fd = fd;
 	so->pid = pid;
 	so->dialect = KEY_DIALECT_FREEBSD;
 	so->events = EPOLLIN | EPOLLRDHUP;
 	STAILQ_INIT(&so->outq);
 	STAILQ_INIT(&so->streams);
-	if (net_event_add(fd, so->events, keysock_event, so) != 0) {
+	if (net_event_add(loop, fd, so->events, keysock_event, so) != 0) {
 		free(so);
 		return NULL;
 	}
@@ -591,9 +595,9 @@ domain_attach(struct keysock_domain *dom, int fd, pid_t pid)
 }
 
 struct keysock *
-keysock_attach(int fd, pid_t pid)
+keysock_attach(struct net_event_loop *loop, int fd, pid_t pid)
 {
-	return domain_attach(&keysock_domain, fd, pid);
+	return domain_attach(&keysock_domain, loop, fd, pid);
 }
 
 void
@@ -648,7 +652,7 @@ accept_one(const struct keysock_listener *l)
 		close(fd);
 		return true;
 	}
-	if ((so = domain_attach(l->dom, fd, cred.pid)) == NULL) {
+	if ((so = domain_attach(l->dom, l->dom->loop, fd, cred.pid)) == NULL) {
 		pfkeystat.sockerr++;
 		close(fd);
 		return true;
@@ -676,14 +680,14 @@ listener_close(struct keysock_listener *l)
 {
 	if (l->fd < 0)
 		return;
-	net_event_remove(l->fd);
+	net_event_remove(l->dom->loop, l->fd);
 	close(l->fd);
 	unlink(l->path);
 	l->fd = -1;
 }
 
 int
-keysock_listen(const char *path)
+keysock_listen(struct net_event_loop *loop, const char *path)
 {
 	struct keysock_domain *dom = &keysock_domain;
 	struct keysock_listener *l;
@@ -694,6 +698,7 @@ keysock_listen(const char *path)
 		errno = EBUSY;
 		return -1;
 	}
+	dom->loop = loop;
 	for (d = 0; d < KEY_DIALECT_COUNT; d++) {
 		l = &dom->listeners[d];
 		n = snprintf(l->path, sizeof(l->path), "%s%s", path,
@@ -707,7 +712,8 @@ keysock_listen(const char *path)
 		 * is the second, so the socket file itself may be open to
 		 * all.
 		 */
-		if ((l->fd = net_unix_listen(l->path, listen_event, l)) < 0)
+		if ((l->fd = net_unix_listen(loop, l->path, listen_event,
+		    l)) < 0)
 			goto fail;
 	}
 	net_unix_spare(&dom->spare_fd);

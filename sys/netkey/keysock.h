@@ -54,6 +54,7 @@
 #define KEYSOCK_STREAMS_MAX	2
 
 struct keysock;
+struct net_event_loop;
 
 /*
  * A dump in progress.  produce() writes the next record (a complete PF_KEY
@@ -92,18 +93,21 @@ extern keysock_log_fn keysock_log;
  * Create the listening sockets at path, for the FreeBSD dialect, and at
  * path.linux, for the Linux dialect (an existing stale socket is
  * replaced; a live one, i.e. another socket manager, is EADDRINUSE) and
- * register them with the event loop.  Returns 0 or -1 with errno set.
+ * register them with loop; the sockets they accept run on it too.
+ * Returns 0 or -1 with errno set.
  */
-int	keysock_listen(const char *path);
+int	keysock_listen(struct net_event_loop *loop, const char *path);
 /* Close every connection and the listener, and unlink the path. */
 void	keysock_shutdown(void);
 
 /*
  * Make a PF_KEY socket of an already connected descriptor (the accept path
- * uses it; unit tests may hand it one end of a socketpair).  The socket
- * takes ownership of fd.  NULL with errno set on failure.
+ * uses it; unit tests may hand it one end of a socketpair), served on
+ * loop.  The socket takes ownership of fd.  NULL with errno set on
+ * failure.
  */
-struct keysock *keysock_attach(int fd, pid_t pid);
+struct keysock *keysock_attach(struct net_event_loop *loop, int fd,
+	    pid_t pid);
 void	keysock_detach(struct keysock *so);
 
 /*

@@ -66,6 +66,7 @@ static struct pbuf_pool *pool;
 static struct ip_path *path;
 static struct netif host_if, wire_if;
 static struct loopback wire_out;
+static struct net_event_loop *events;	/* the keysock's loop */
 static struct keysock *so;
 static int client_fd;
 
@@ -127,7 +128,7 @@ call(struct key_buf *b)
 	memcpy(buf, key_buf_data(b), key_buf_len(b));
 	if (key_dispatch(so, buf, key_buf_len(b)) != 0)
 		abort();
-	net_event_run_once(0);
+	net_event_run_once(events, 0);
 	n = recv(client_fd, buf, sizeof(buf), MSG_DONTWAIT);
 	memcpy(&reply, buf, sizeof(reply));
 	if (n < (ssize_t)sizeof(reply) || reply.sadb_msg_errno != 0)
@@ -231,13 +232,14 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	net_clock_set_fake(1000000);
-	if (crypto_init() != 0 || key_sad_init() != 0)
+	if (crypto_init() != 0 || key_sad_init() != 0 ||
+	    (events = net_event_loop_create()) == NULL)
 		abort();
 	key_msg_sa_init();
 	ipsec_xform_attach();
 	key_msg_spd_init();
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) != 0 ||
-	    (so = keysock_attach(sv[0], getpid())) == NULL)
+	    (so = keysock_attach(events, sv[0], getpid())) == NULL)
 		abort();
 	client_fd = sv[1];
 	for (i = 0; i < sizeof(sa_confs) / sizeof(sa_confs[0]); i++)

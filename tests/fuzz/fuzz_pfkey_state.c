@@ -56,6 +56,7 @@ struct conn {
 	int		 fd;		/* the client's end */
 };
 
+static struct net_event_loop *loop;	/* every connection's */
 static struct conn cl[NCLIENT], obs;
 static uint64_t buf[KEY_MSG_MAX / 8];
 
@@ -76,7 +77,7 @@ conn_open(struct conn *c)
 	int sv[2];
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, sv) != 0 ||
-	    (c->so = keysock_attach(sv[0], 0)) == NULL)
+	    (c->so = keysock_attach(loop, sv[0], 0)) == NULL)
 		abort();
 	c->fd = sv[1];
 }
@@ -266,7 +267,7 @@ static void
 spin(int times)
 {
 	while (times-- > 0) {
-		net_event_run_once(0);
+		net_event_run_once(loop, 0);
 		observe();
 	}
 }
@@ -382,7 +383,8 @@ check(void)
 static void
 setup(void)
 {
-	if (crypto_init() != 0 || key_sad_init() != 0)
+	if (crypto_init() != 0 || key_sad_init() != 0 ||
+	    (loop = net_event_loop_create()) == NULL)
 		abort();
 	key_msg_sa_init();
 	key_msg_spd_init();

@@ -8,6 +8,7 @@
  * frames refused.  For tests/scripts/test_live_batch.sh, which captures
  * what leaves and compares it with the capture given.
  */
+#include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,6 +49,7 @@ int
 main(int argc, char **argv)
 {
 	struct if_wire_config cfg = { .qdisc_bypass = false };
+	struct net_event_loop *loop;
 	struct pbuf_pool *pool;
 	struct netif *ifp;
 	char err[256];
@@ -64,25 +66,26 @@ main(int argc, char **argv)
 		return 64;
 	}
 	cfg.name = argv[optind];
-	if ((pool = pbuf_pool_create(64, 1)) == NULL ||
+	if ((loop = net_event_loop_create()) == NULL ||
+	    (pool = pbuf_pool_create(64, 1)) == NULL ||
 	    (ifp = if_wire_attach(&cfg, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "wire_tx: %s\n", pool == NULL ?
-		    "out of memory" : err);
+		fprintf(stderr, "wire_tx: %s\n", loop == NULL ||
+		    pool == NULL ? strerror(errno) : err);
 		return 1;
 	}
 	/* Nothing above the driver: frames read are dropped and counted. */
-	if (if_wire_start(ifp, pool, NULL, NULL) != 0) {
+	if (if_wire_start(ifp, loop, pool, NULL, NULL) != 0) {
 		perror("wire_tx: start");
 		return 1;
 	}
 	n = send_capture(ifp, argv[optind + 1]);
-	net_event_run_once(0);
+	net_event_run_once(loop, 0);
 	printf("read %ld sent %llu calls %llu errors %llu\n", n,
 	    (unsigned long long)ifp->stats.opackets,
 	    (unsigned long long)if_wire_stats(ifp)->tx_calls,
 	    (unsigned long long)ifp->stats.oerrors);
 	netif_detach(ifp);
-	net_event_shutdown();
+	net_event_loop_destroy(loop);
 	pbuf_pool_destroy(pool);
 	return n < 0 ? 1 : 0;
 }

@@ -27,7 +27,7 @@ spdt_recv(struct sa_client *c, uint64_t *buf)
 		n = recv(c->fd, buf, SPDT_MSG_WORDS * 8, MSG_DONTWAIT);
 		if (n >= 0)
 			return n;
-		net_event_run_once(0);
+		net_event_run_once(c->loop, 0);
 	}
 	return -1;
 }

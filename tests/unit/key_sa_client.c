@@ -26,8 +26,9 @@ sa_client_open(struct sa_client *c)
 {
 	int sv[2];
 
+	CU_ASSERT_FATAL((c->loop = net_event_loop_create()) != NULL);
 	CU_ASSERT_FATAL(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == 0);
-	c->so = keysock_attach(sv[0], 0);
+	c->so = keysock_attach(c->loop, sv[0], 0);
 	CU_ASSERT_FATAL(c->so != NULL);
 	c->fd = sv[1];
 }
@@ -37,6 +38,7 @@ sa_client_close(struct sa_client *c)
 {
 	keysock_detach(c->so);
 	close(c->fd);
+	net_event_loop_destroy(c->loop);
 }
 
 int
@@ -51,7 +53,7 @@ sa_client_send(struct sa_client *c, const struct key_buf *b)
 ssize_t
 sa_client_recv(struct sa_client *c, uint64_t *buf)
 {
-	net_event_run_once(0);
+	net_event_run_once(c->loop, 0);
 	return recv(c->fd, buf, SA_MSGBUF_WORDS * 8, MSG_DONTWAIT);
 }
 

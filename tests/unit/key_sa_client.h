@@ -20,8 +20,11 @@
 #define SA_MSGBUF_WORDS	(KEY_MSG_MAX / 8)
 
 struct keysock;
+struct net_event_loop;
 
+/* Each client's keysock runs on the client's own event loop. */
 struct sa_client {
+	struct net_event_loop *loop;
 	struct keysock	*so;
 	int		 fd;		/* the client's end */
 };
@@ -31,7 +34,7 @@ void	sa_client_close(struct sa_client *c);
 /* Hand the built message to key_dispatch(); its return value. */
 int	sa_client_send(struct sa_client *c, const struct key_buf *b);
 /*
- * The next message for c (after running the event loop once), or -1
+ * The next message for c (after running c's event loop once), or -1
  * when none is waiting.  buf holds SA_MSGBUF_WORDS words.
  */
 ssize_t	sa_client_recv(struct sa_client *c, uint64_t *buf);

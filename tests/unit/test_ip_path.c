@@ -61,7 +61,6 @@ suite_fini(void)
 	pbuf_pool_destroy(pool);
 	key_msg_spd_fini();
 	key_spd_fini();
-	net_event_shutdown();
 	return sa_suite_fini();
 }
 

@@ -91,7 +91,7 @@ test_streams_bounded(void)
 	for (i = 0; i < NDUMPS; i++)
 		send_dump(c.fd, (uint32_t)i + 1);
 	for (i = 0; i < 500; i++)
-		net_event_run_once(0);
+		net_event_run_once(c.loop, 0);
 	CU_ASSERT(keysock_stat.streams - before >= 1);
 	CU_ASSERT(keysock_stat.streams - before <= KEYSOCK_STREAMS_MAX);
 	/* Reading lets every request through, in turn. */
@@ -126,7 +126,7 @@ test_flushed_not_dumped(void)
 	sa_client_open(&c);
 	send_dump(c.fd, 1);
 	for (i = 0; i < 100; i++)
-		net_event_run_once(0);
+		net_event_run_once(c.loop, 0);
 	/* Some records are waiting in the socket; the dump is not done. */
 	while (recv(c.fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
 		early++;

@@ -113,7 +113,7 @@ test_dump_million(void)
 	sa_client_open(&c);
 	spdt_send_hdr(&c, SADB_X_SPDDUMP, 0, 77);
 	for (turns = 0; t.got < n && turns < 100L * n; turns++) {
-		net_event_run_once(0);
+		net_event_run_once(c.loop, 0);
 		if (keysock_queued(c.so) > t.max_queued)
 			t.max_queued = keysock_queued(c.so);
 		/* Slow reader: a few records per turn of the loop. */

@@ -24,6 +24,9 @@
 #define STREAM_LEN	200000
 #define REC_LEN		24
 
+/* The loop every socket of the suite runs on (suite_init()). */
+static struct net_event_loop *loop;
+
 struct pair {
 	struct keysock	*so;
 	int		 peer;		/* the client's end */
@@ -35,7 +38,7 @@ pair_open(struct pair *p)
 	int sv[2];
 
 	CU_ASSERT_FATAL(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == 0);
-	p->so = keysock_attach(sv[0], 0);
+	p->so = keysock_attach(loop, sv[0], 0);
 	CU_ASSERT_FATAL(p->so != NULL);
 	p->peer = sv[1];
 }
@@ -226,12 +229,12 @@ test_stream_backpressure(void)
 	CU_ASSERT_FATAL(keysock_stream(p.so, &cursor_ops, &c) == 0);
 	/* Nobody reads: production stops at what the kernel buffers. */
 	for (i = 0; i < 200; i++)
-		net_event_run_once(0);
+		net_event_run_once(loop, 0);
 	CU_ASSERT(c.produced > 0 && c.produced < STREAM_LEN);
 	CU_ASSERT(keysock_queued(p.so) <= 256);
 	/* Reading lets it finish: every record, in order, down to 0. */
 	for (i = 0; i < 10000000 && c.released == 0; i++) {
-		net_event_run_once(0);
+		net_event_run_once(loop, 0);
 		got += read_stream(p.peer, 7, &next, &order_ok);
 		CU_ASSERT_FATAL(keysock_queued(p.so) <= 256);
 	}
@@ -257,7 +260,7 @@ test_stream_order(void)
 	CU_ASSERT_FATAL(keysock_stream(p.so, &cursor_ops, &a) == 0);
 	CU_ASSERT_FATAL(keysock_stream(p.so, &cursor_ops, &b) == 0);
 	for (i = 0; i < 100 && b.released == 0; i++)
-		net_event_run_once(0);
+		net_event_run_once(loop, 0);
 	CU_ASSERT(a.released == 1 && b.released == 1);
 	/* The first stream comes out whole before the second starts. */
 	for (i = 0; i < 20; i++) {
@@ -285,10 +288,10 @@ test_stream_disconnect(void)
 	pair_open(&p);
 	CU_ASSERT_FATAL(keysock_stream(p.so, &cursor_ops, &c) == 0);
 	for (i = 0; i < 50; i++)
-		net_event_run_once(0);
+		net_event_run_once(loop, 0);
 	close(p.peer);
 	for (i = 0; i < 1000 && c.released == 0; i++)
-		net_event_run_once(0);
+		net_event_run_once(loop, 0);
 	CU_ASSERT_EQUAL(c.released, 1);
 	CU_ASSERT(c.produced < 1000000);
 	/* The socket freed itself with the connection. */
@@ -329,7 +332,7 @@ test_half_close(void)
 	CU_ASSERT_FATAL(send(p.peer, &m, sizeof(m), 0) == sizeof(m));
 	CU_ASSERT_FATAL(shutdown(p.peer, SHUT_WR) == 0);
 	for (i = 0; i < 100000; i++) {
-		net_event_run_once(0);
+		net_event_run_once(loop, 0);
 		n = recv(p.peer, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n == 0)
 			break;
@@ -391,7 +394,7 @@ test_half_close_race(void)
 	CU_ASSERT_FATAL(send(p.peer, &m, sizeof(m), 0) == sizeof(m));
 	CU_ASSERT_FATAL(shutdown(p.peer, SHUT_WR) == 0);
 	for (i = 0; i < 100; i++)
-		net_event_run_once(0);
+		net_event_run_once(loop, 0);
 	CU_ASSERT_FATAL(recv(p.peer, buf, sizeof(buf), MSG_DONTWAIT) ==
 	    sizeof(*r));
 	CU_ASSERT(r->sadb_msg_type == 0 && r->sadb_msg_errno == EINVAL);
@@ -408,7 +411,7 @@ test_half_close_race(void)
 		CU_ASSERT_FATAL(pthread_create(&th, NULL, half_close_client,
 		    &p.peer) == 0);
 		for (i = 0; i < 1000000; i++) {
-			net_event_run_once(0);
+			net_event_run_once(loop, 0);
 			n = recv(p.peer, buf, sizeof(buf), MSG_DONTWAIT);
 			if (n == 0)
 				break;
@@ -441,23 +444,23 @@ static void
 test_timer(void)
 {
 	net_clock_set_fake(1000000);
-	net_event_run_once(0);
-	CU_ASSERT_FATAL(net_event_timer_add(count_tick, NULL) == 0);
+	net_event_run_once(loop, 0);
+	CU_ASSERT_FATAL(net_event_timer_add(loop, count_tick, NULL) == 0);
 	timer_fired = 0;
-	net_event_run_once(0);
+	net_event_run_once(loop, 0);
 	CU_ASSERT_EQUAL(timer_fired, 0);
 	net_clock_advance(1);
-	net_event_run_once(0);
+	net_event_run_once(loop, 0);
 	CU_ASSERT_EQUAL(timer_fired, 1);
-	net_event_run_once(0);
+	net_event_run_once(loop, 0);
 	CU_ASSERT_EQUAL(timer_fired, 1);
 	net_clock_advance(3600);
-	net_event_run_once(0);
+	net_event_run_once(loop, 0);
 	CU_ASSERT_EQUAL(timer_fired, 2);
-	CU_ASSERT_EQUAL(net_event_timer_remove(count_tick, NULL), 0);
-	CU_ASSERT_EQUAL(net_event_timer_remove(count_tick, NULL), -1);
+	CU_ASSERT_EQUAL(net_event_timer_remove(loop, count_tick, NULL), 0);
+	CU_ASSERT_EQUAL(net_event_timer_remove(loop, count_tick, NULL), -1);
 	net_clock_advance(1);
-	net_event_run_once(0);
+	net_event_run_once(loop, 0);
 	CU_ASSERT_EQUAL(timer_fired, 2);
 	net_clock_set_source(NULL);
 }
@@ -481,23 +484,82 @@ test_fd_callbacks(void)
 	int sv[2];
 
 	CU_ASSERT_FATAL(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
-	CU_ASSERT_FATAL(net_event_add(sv[0], EPOLLIN, count_fd, NULL) ==
-	    0);
-	CU_ASSERT_EQUAL(net_event_add(sv[0], EPOLLIN, count_fd, NULL),
+	CU_ASSERT_FATAL(net_event_add(loop, sv[0], EPOLLIN, count_fd,
+	    NULL) == 0);
+	CU_ASSERT_EQUAL(net_event_add(loop, sv[0], EPOLLIN, count_fd, NULL),
 	    -1);
 	CU_ASSERT_EQUAL(errno, EEXIST);
 	fd_events = 0;
 	CU_ASSERT(write(sv[1], "x", 1) == 1);
-	net_event_run_once(100);
+	net_event_run_once(loop, 100);
 	CU_ASSERT_EQUAL(fd_events, 1);
-	CU_ASSERT_EQUAL(net_event_modify(sv[0], 0), 0);
+	CU_ASSERT_EQUAL(net_event_modify(loop, sv[0], 0), 0);
 	CU_ASSERT(write(sv[1], "x", 1) == 1);
-	net_event_run_once(0);
+	net_event_run_once(loop, 0);
 	CU_ASSERT_EQUAL(fd_events, 1);
-	CU_ASSERT_EQUAL(net_event_remove(sv[0]), 0);
-	CU_ASSERT_EQUAL(net_event_remove(sv[0]), -1);
+	CU_ASSERT_EQUAL(net_event_remove(loop, sv[0]), 0);
+	CU_ASSERT_EQUAL(net_event_remove(loop, sv[0]), -1);
 	close(sv[0]);
 	close(sv[1]);
+}
+
+/*
+ * Two loops share nothing: a descriptor, a timer and a flush hook
+ * registered on one never run from the other, and the same descriptor
+ * may be watched by both (one worker's loop and the control loop).
+ */
+static void
+test_loops_apart(void)
+{
+	struct net_event_loop *other;
+	int sv[2];
+
+	CU_ASSERT_FATAL((other = net_event_loop_create()) != NULL);
+	CU_ASSERT_FATAL(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	net_clock_set_fake(2000000);
+	net_event_run_once(loop, 0);
+	net_event_run_once(other, 0);
+	CU_ASSERT_FATAL(net_event_add(other, sv[0], EPOLLIN, count_fd,
+	    NULL) == 0);
+	CU_ASSERT_FATAL(net_event_timer_add(other, count_tick, NULL) == 0);
+	CU_ASSERT_FATAL(net_event_flush_add(other, count_tick, NULL) == 0);
+	fd_events = timer_fired = 0;
+	CU_ASSERT(write(sv[1], "x", 1) == 1);
+	net_clock_advance(1);
+	net_event_run_once(loop, 0);
+	CU_ASSERT_EQUAL(fd_events, 0);
+	CU_ASSERT_EQUAL(timer_fired, 0);
+	CU_ASSERT_EQUAL(net_event_remove(loop, sv[0]), -1);
+	CU_ASSERT_EQUAL(errno, ENOENT);
+	CU_ASSERT_EQUAL(net_event_timer_remove(loop, count_tick, NULL), -1);
+	/* The other loop: the descriptor, the timer, then its flush. */
+	net_event_run_once(other, 100);
+	CU_ASSERT_EQUAL(fd_events, 1);
+	CU_ASSERT_EQUAL(timer_fired, 2);
+	CU_ASSERT_FATAL(net_event_add(loop, sv[0], EPOLLIN, count_fd,
+	    NULL) == 0);
+	CU_ASSERT(write(sv[1], "x", 1) == 1);
+	net_event_run_once(loop, 100);
+	CU_ASSERT_EQUAL(fd_events, 2);
+	CU_ASSERT_EQUAL(net_event_remove(loop, sv[0]), 0);
+	net_event_loop_destroy(other);
+	net_event_loop_destroy(NULL);
+	net_clock_set_source(NULL);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static int
+suite_init(void)
+{
+	return (loop = net_event_loop_create()) != NULL ? 0 : -1;
+}
+
+static int
+suite_fini(void)
+{
+	net_event_loop_destroy(loop);
+	return 0;
 }
 
 static const struct test_case stream_cases[] = {
@@ -512,10 +574,11 @@ static const struct test_case stream_cases[] = {
 	    test_half_close_race },
 	{ "timer hook follows the injectable clock", test_timer },
 	{ "descriptor callbacks", test_fd_callbacks },
+	{ "two loops share nothing", test_loops_apart },
 	{ NULL, NULL }
 };
 
 const struct test_suite test_suites[] = {
-	{ "keysock_stream", NULL, NULL, stream_cases },
+	{ "keysock_stream", suite_init, suite_fini, stream_cases },
 	{ NULL, NULL, NULL, NULL }
 };
