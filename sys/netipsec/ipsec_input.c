@@ -140,6 +140,7 @@ header_sa(const struct ipsec_xform_ops *ops, const struct pbuf *pb,
 {
 	struct ipsec_sa *sa;
 	uint32_t spi;
+	uint8_t state;
 
 	if (hi->len < off + ops->hdrmin) {
 		net_counter_inc(ops->stats->c, ops->c_hdrops);
@@ -155,8 +156,8 @@ header_sa(const struct ipsec_xform_ops *ops, const struct pbuf *pb,
 		*why = in_fail(hi->af, IPSECS_IN_NOSA);
 		return NULL;
 	}
-	if (sa->state != SADB_SASTATE_MATURE &&
-	    sa->state != SADB_SASTATE_DYING) {
+	state = key_sa_state(sa);
+	if (state != SADB_SASTATE_MATURE && state != SADB_SASTATE_DYING) {
 		net_counter_inc(ops->stats->c, ops->c_notdb);
 		*why = in_fail(hi->af, IPSECS_IN_BADSPI);
 		return NULL;

@@ -393,6 +393,6 @@ ipsec_pcb_lookup(uint8_t dir, const struct ip_hdr_info *hi)
 	}
 	if (best == NULL || best->pol[dir - 1] == NULL)
 		return NULL;
-	best->pol[dir - 1]->lastused = net_time_now();
+	key_policy_touch(best->pol[dir - 1]);
 	return key_policy_get(best->pol[dir - 1]);
 }

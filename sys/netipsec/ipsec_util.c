@@ -67,25 +67,38 @@ ipsec_fix_iplen(struct pbuf *pb)
 	}
 }
 
+/* The number after last under the SA's rules; 0 when there is none. */
+static uint64_t
+seq_after(const struct ipsec_xform *xf, uint64_t last)
+{
+	if (xf->flags & IPSEC_XF_ESN)
+		return last + 1;	/* 0 after UINT64_MAX: used up */
+	if ((uint32_t)last == UINT32_MAX && !(xf->flags & IPSEC_XF_CYCSEQ))
+		return 0;
+	last++;
+	if ((uint32_t)last == 0)
+		last++;
+	return last;
+}
+
+/*
+ * A compare-and-swap rather than a fetch-and-add: workers sending on one
+ * SA at once each get a number of their own, and the counter never moves
+ * past the last number the rules allow, so a used-up SA stays used up
+ * and the SA2 sequence a dump shows stays true.
+ */
 int
 ipsec_seq_next(struct ipsec_sa *sa, const struct ipsec_xform *xf,
     uint64_t *seqp)
 {
-	uint64_t seq = sa->seq_out;
+	uint64_t last = key_sa_seq_out(sa), seq;
 
-	if (xf->flags & IPSEC_XF_ESN) {
-		if (seq == UINT64_MAX)
+	do {
+		seq = seq_after(xf, last);
+		if (seq == 0)
 			return -1;
-		seq++;
-	} else {
-		if ((uint32_t)seq == UINT32_MAX &&
-		    !(xf->flags & IPSEC_XF_CYCSEQ))
-			return -1;
-		seq++;
-		if ((uint32_t)seq == 0)
-			seq++;
-	}
-	sa->seq_out = seq;
+	} while (!__atomic_compare_exchange_n(&sa->seq_out, &last, seq, true,
+	    __ATOMIC_RELAXED, __ATOMIC_RELAXED));
 	*seqp = seq;
 	return 0;
 }

@@ -29,16 +29,18 @@ static void
 expire_event(struct ipsec_sa *sa, int hard)
 {
 	const struct ipsec_sa_lifetime *lt = hard ? &sa->hard : &sa->soft;
+	struct ipsec_sa_lifetime cur;
+	unsigned int refs = key_sa_refcnt(sa);
 	struct key_buf b;
 
 	key_buf_init_dynamic(&b);
 	key_build_begin(&b, SADB_EXPIRE, sa->satype, sa->msg_seq, 0);
-	key_build_set_reserved(&b, sa->refcnt > UINT16_MAX ? UINT16_MAX :
-	    (uint16_t)sa->refcnt);
+	key_build_set_reserved(&b, refs > UINT16_MAX ? UINT16_MAX :
+	    (uint16_t)refs);
 	key_sa_record_index(&b, sa);
+	key_sa_cur(sa, &cur);
 	key_build_lifetime(&b, SADB_EXT_LIFETIME_CURRENT,
-	    sa->cur.allocations, sa->cur.bytes, sa->cur.addtime,
-	    sa->cur.usetime);
+	    cur.allocations, cur.bytes, cur.addtime, cur.usetime);
 	key_build_lifetime(&b, hard ? SADB_EXT_LIFETIME_HARD :
 	    SADB_EXT_LIFETIME_SOFT, lt->allocations, lt->bytes, lt->addtime,
 	    lt->usetime);

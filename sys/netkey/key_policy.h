@@ -46,6 +46,7 @@
  * (AF_UNSPEC when absent).  The port inside is not used; selectors carry
  * their ports in host order in struct ipsec_selector.
  */
+#include "sys/net/net_clock.h"
 #include "sys/netkey/key_sockaddr.h"
 
 /*
@@ -101,12 +102,12 @@ struct ipsec_policy {
 	 * kept in pairs: padding is memory a million times over.
 	 */
 	time_t			created;
-	time_t			lastused;	/* last hit; created at first */
+	time_t			lastused;	/* last hit (key_policy_touch) */
 	uint32_t		id;		/* unique, SPDGET/SPDDELETE2 */
 
 	/* Private to the SPD. */
 	uint32_t		hash;		/* of the masked selector */
-	unsigned int		refcnt;
+	unsigned int		refcnt;		/* atomic: get/put */
 	bool			linked;		/* in the SPD */
 	uint64_t		order;		/* insertion order, unique */
 	struct key_spd_group	*group;		/* index group (shape) */
@@ -139,6 +140,27 @@ struct ipsec_policy *key_policy_new(void);
 /* Reference counting; see the ownership rules above. */
 struct ipsec_policy *key_policy_get(struct ipsec_policy *p);
 void	key_policy_put(struct ipsec_policy *p);
+
+/*
+ * Record a hit in lastused.  Hits come from every worker; the time is
+ * written only when the second changes, so a policy's line is written
+ * once a second rather than once a packet, and atomically, so that the
+ * timer and dumps (key_policy_lastused()) read whole values.
+ */
+static inline void
+key_policy_touch(struct ipsec_policy *p)
+{
+	time_t now = net_time_now();
+
+	if (__atomic_load_n(&p->lastused, __ATOMIC_RELAXED) != now)
+		__atomic_store_n(&p->lastused, now, __ATOMIC_RELAXED);
+}
+
+static inline time_t
+key_policy_lastused(const struct ipsec_policy *p)
+{
+	return __atomic_load_n(&p->lastused, __ATOMIC_RELAXED);
+}
 
 /* Whether the policy is still in the SPD. */
 bool	key_policy_linked(const struct ipsec_policy *p);

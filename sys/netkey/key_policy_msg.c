@@ -302,7 +302,7 @@ void
 key_policy_build_lifetimes(struct key_buf *b, const struct ipsec_policy *p)
 {
 	key_build_lifetime(b, SADB_EXT_LIFETIME_CURRENT, 0, 0,
-	    (uint64_t)p->created, (uint64_t)p->lastused);
+	    (uint64_t)p->created, (uint64_t)key_policy_lastused(p));
 	key_build_lifetime(b, SADB_EXT_LIFETIME_HARD, 0, 0, p->lifetime,
 	    p->validtime);
 }

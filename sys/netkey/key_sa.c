@@ -108,8 +108,18 @@ key_sa_alloc(uint8_t satype, const struct sockaddr *src,
 struct ipsec_sa *
 key_sa_get(struct ipsec_sa *sa)
 {
-	sa->refcnt++;
+	__atomic_add_fetch(&sa->refcnt, 1, __ATOMIC_RELAXED);
 	return sa;
+}
+
+void
+key_sa_cur(const struct ipsec_sa *sa, struct ipsec_sa_lifetime *out)
+{
+	out->allocations = __atomic_load_n(&sa->cur.allocations,
+	    __ATOMIC_RELAXED);
+	out->bytes = __atomic_load_n(&sa->cur.bytes, __ATOMIC_RELAXED);
+	out->addtime = sa->cur.addtime;
+	out->usetime = __atomic_load_n(&sa->cur.usetime, __ATOMIC_RELAXED);
 }
 
 static void
@@ -158,7 +168,7 @@ key_sa_set_ready(key_sa_ready_fn fn)
 void
 key_sa_ready(const struct ipsec_sa *sa)
 {
-	if (ready_hook != NULL && sa->state == SADB_SASTATE_MATURE)
+	if (ready_hook != NULL && key_sa_state(sa) == SADB_SASTATE_MATURE)
 		ready_hook(sa);
 }
 
@@ -182,7 +192,9 @@ key_sa_put(struct ipsec_sa *sa)
 {
 	size_t i;
 
-	if (sa == NULL || --sa->refcnt > 0)
+	/* Release our writes, acquire every other holder's before freeing. */
+	if (sa == NULL ||
+	    __atomic_sub_fetch(&sa->refcnt, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	if (sa->xform_free != NULL && sa->xform != NULL)
 		sa->xform_free(sa->xform);

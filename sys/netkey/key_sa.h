@@ -24,9 +24,16 @@
  *    looks inside xform: it asks the installer the packet layer
  *    registered (key_sa_set_installer()) to build it when an SA becomes
  *    MATURE, and calls xform_free on the free path.
- *  - The socket manager's control path is single-threaded: references and
- *    the SAD are not locked.  A packet path on other threads must take its
- *    SAs through a layer that serialises with the control path.
+ *  - The socket manager's control path is single-threaded: the SAD is not
+ *    locked, and a packet path on other threads must take its SAs through
+ *    a layer that serialises with the control path.  What packets write
+ *    in an SA is safe on several threads at once, with no lock: refcnt
+ *    (atomic get/put), seq_out (ipsec_seq_next(), a compare-and-swap),
+ *    cur.bytes, cur.allocations and cur.usetime (key_sa_account(), atomic
+ *    adds and a first-use swap) and the MATURE -> DYING -> DEAD moves of
+ *    state (key_sad_claim_state(): exactly one thread makes each move and
+ *    fires its expire).  Other threads read these with key_sa_state(),
+ *    key_sa_seq_out() and key_sa_cur().
  *
  * Byte orders: spi is stored as on the wire (network order), exactly as
  * in sadb_sa_spi.  Every other number is host order.  Ports inside the
@@ -128,7 +135,7 @@ struct ipsec_sa {
 	uint32_t		 msg_seq;
 	uint32_t		 msg_pid;
 
-	uint64_t		 seq_out;	/* last output sequence */
+	uint64_t		 seq_out;	/* last output sequence (atomic) */
 
 	/* Raw extension copies; NULL until one is set. */
 	struct key_blob		*ext;
@@ -137,7 +144,7 @@ struct ipsec_sa {
 	void			*xform;
 	void			(*xform_free)(void *xform);
 
-	unsigned int		 refcnt;
+	unsigned int		 refcnt;	/* atomic: key_sa_get/put */
 
 	/* Linkage owned by the SAD (key_sad.c); do not touch elsewhere. */
 	uint8_t			 linked;
@@ -157,6 +164,32 @@ struct ipsec_sa *key_sa_alloc(uint8_t satype, const struct sockaddr *src,
 	    const struct sockaddr *dst);
 struct ipsec_sa *key_sa_get(struct ipsec_sa *sa);
 void	key_sa_put(struct ipsec_sa *sa);
+
+/*
+ * The fields packets write, read by another thread than the writer:
+ * relaxed atomic loads, so a reader never sees a torn value (a snapshot
+ * of counters still moving, as any statistic is).
+ */
+static inline uint8_t
+key_sa_state(const struct ipsec_sa *sa)
+{
+	return __atomic_load_n(&sa->state, __ATOMIC_RELAXED);
+}
+
+static inline uint64_t
+key_sa_seq_out(const struct ipsec_sa *sa)
+{
+	return __atomic_load_n(&sa->seq_out, __ATOMIC_RELAXED);
+}
+
+static inline unsigned int
+key_sa_refcnt(const struct ipsec_sa *sa)
+{
+	return __atomic_load_n(&sa->refcnt, __ATOMIC_RELAXED);
+}
+
+/* The current lifetime (bytes, allocations, add and first-use times). */
+void	key_sa_cur(const struct ipsec_sa *sa, struct ipsec_sa_lifetime *out);
 
 /*
  * Wipe and free both keys of an SA.  The SAD does it when it unlinks the
@@ -200,6 +233,14 @@ uint8_t	key_proto_to_satype(uint8_t proto);
  * the next key_sad_timer().  Returns 0 if the packet may use the SA, or
  * -1 if the SA is DEAD (this packet crossed a hard limit, or an earlier
  * one did): drop the packet.
+ *
+ * Several threads may account packets of one SA at once: the counts are
+ * atomic adds, so each packet is counted once and every packet past a
+ * hard limit is refused, and each expire fires exactly once (the thread
+ * that moves the state sends it).  Sending it is the key engine's work
+ * and runs on the calling thread, which is right while the packet path
+ * runs on the control thread; a worker thread must post it to the
+ * control thread instead (docs/architecture.md, "Process-wide state").
  */
 int	key_sa_account(struct ipsec_sa *sa, size_t bytes);
 

@@ -45,7 +45,7 @@ key_sa_record_index(struct key_buf *b, const struct ipsec_sa *sa)
 {
 	key_build_sa(b, sa->spi, replay_bytes(sa->replay), sa->state,
 	    sa->alg_auth, sa->alg_enc, sa->flags);
-	key_build_sa2(b, sa->mode, sa->reqid, (uint32_t)sa->seq_out);
+	key_build_sa2(b, sa->mode, sa->reqid, (uint32_t)key_sa_seq_out(sa));
 	key_build_address(b, SADB_EXT_ADDRESS_SRC, &sa->src.sa,
 	    full_prefix(sa), IPSEC_ULPROTO_ANY);
 	key_build_address(b, SADB_EXT_ADDRESS_DST, &sa->dst.sa,
@@ -93,11 +93,15 @@ int
 key_sa_record(struct key_buf *b, const struct ipsec_sa *sa, uint8_t type,
     uint32_t seq, uint32_t pid)
 {
+	struct ipsec_sa_lifetime cur;
+	unsigned int refs = key_sa_refcnt(sa);
+
 	key_build_begin(b, type, sa->satype, seq, pid);
-	key_build_set_reserved(b, sa->refcnt > UINT16_MAX ? UINT16_MAX :
-	    (uint16_t)sa->refcnt);
+	key_build_set_reserved(b, refs > UINT16_MAX ? UINT16_MAX :
+	    (uint16_t)refs);
 	key_sa_record_index(b, sa);
-	build_lifetime(b, SADB_EXT_LIFETIME_CURRENT, &sa->cur);
+	key_sa_cur(sa, &cur);
+	build_lifetime(b, SADB_EXT_LIFETIME_CURRENT, &cur);
 	if (lifetime_set(&sa->hard))
 		build_lifetime(b, SADB_EXT_LIFETIME_HARD, &sa->hard);
 	if (lifetime_set(&sa->soft))

@@ -450,7 +450,7 @@ key_sad_remove(struct ipsec_sa *sa)
 	if (sa->state == SADB_SASTATE_LARVAL)
 		larval_unlink(sa);
 	lists_unlink(sa);
-	sa->state = SADB_SASTATE_DEAD;
+	__atomic_store_n(&sa->state, SADB_SASTATE_DEAD, __ATOMIC_RELAXED);
 	sa->linked = 0;
 	key_sa_clear_keys(sa);
 	key_sad.count--;
@@ -467,7 +467,20 @@ key_sad_set_state(struct ipsec_sa *sa, uint8_t state)
 		else if (state == SADB_SASTATE_LARVAL)
 			larval_link(sa);
 	}
-	sa->state = state;
+	__atomic_store_n(&sa->state, state, __ATOMIC_RELAXED);
+}
+
+bool
+key_sad_claim_state(struct ipsec_sa *sa, unsigned int from, uint8_t to)
+{
+	uint8_t s = key_sa_state(sa);
+
+	do {
+		if (s > SADB_SASTATE_MAX || !(from & 1u << s))
+			return false;
+	} while (!__atomic_compare_exchange_n(&sa->state, &s, to, true,
+	    __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	return true;
 }
 
 struct ipsec_sa *

@@ -70,6 +70,18 @@ void	key_sad_remove(struct ipsec_sa *sa);
 /* Change the state of an SA, linked or not (keeps the LARVAL list). */
 void	key_sad_set_state(struct ipsec_sa *sa, uint8_t state);
 
+/*
+ * The moves a packet can race with the timer and with other packets:
+ * move sa to state `to` if it is in one of the states of `from` (bits
+ * 1 << SADB_SASTATE_*), and say whether this caller made the move.  Of
+ * several threads that find a limit crossed at once exactly one is told
+ * true, and only it fires the expire.  Neither side may be LARVAL (the
+ * LARVAL list is the control thread's).
+ */
+#define KEY_SA_ALIVE	(1u << SADB_SASTATE_MATURE | 1u << SADB_SASTATE_DYING)
+bool	key_sad_claim_state(struct ipsec_sa *sa, unsigned int from,
+	    uint8_t to);
+
 /* Whether any SA (in any state) links src and dst for proto. */
 bool	key_sad_has_head(const struct sockaddr *src,
 	    const struct sockaddr *dst, uint8_t proto);

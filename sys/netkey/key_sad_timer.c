@@ -20,44 +20,50 @@
  *  - Byte and allocation limits are checked as packets are accounted,
  *    so a hard count limit stops the packet path at once; the timer
  *    checks them too, for limits lowered by an UPDATE.
+ *  - Packets of one SA may be accounted on several threads at once, and
+ *    beside the timer: the counts are atomic adds, first use is a swap
+ *    from 0, and every state move is a key_sad_claim_state(), so each
+ *    expire fires once, from whichever thread made the move.
  */
 #include "sys/net/net_clock.h"
 #include "sys/netkey/key_sad_impl.h"
 #include "sys/netkey/key_var.h"
 
 static int
-counts_over(const struct ipsec_sa_lifetime *lim,
-    const struct ipsec_sa_lifetime *cur)
+counts_over(const struct ipsec_sa_lifetime *lim, uint64_t bytes,
+    uint32_t allocations)
 {
-	return (lim->bytes != 0 && cur->bytes > lim->bytes) ||
-	    (lim->allocations != 0 && cur->allocations > lim->allocations);
+	return (lim->bytes != 0 && bytes > lim->bytes) ||
+	    (lim->allocations != 0 && allocations > lim->allocations);
 }
 
 static int
-limit_over(const struct ipsec_sa_lifetime *lim, const struct ipsec_sa *sa,
-    uint64_t now)
+limit_over(const struct ipsec_sa_lifetime *lim,
+    const struct ipsec_sa_lifetime *cur, uint64_t now)
 {
-	if (lim->addtime != 0 && now > sa->cur.addtime &&
-	    now - sa->cur.addtime > lim->addtime)
+	if (lim->addtime != 0 && now > cur->addtime &&
+	    now - cur->addtime > lim->addtime)
 		return 1;
-	if (lim->usetime != 0 && sa->cur.usetime != 0 &&
-	    now > sa->cur.usetime && now - sa->cur.usetime > lim->usetime)
+	if (lim->usetime != 0 && cur->usetime != 0 &&
+	    now > cur->usetime && now - cur->usetime > lim->usetime)
 		return 1;
-	return counts_over(lim, &sa->cur);
+	return counts_over(lim, cur->bytes, cur->allocations);
 }
 
+/* MATURE or DYING to DEAD; the thread that moved it sends the expire. */
 static void
 expire_hard(struct ipsec_sa *sa)
 {
-	key_sad_set_state(sa, SADB_SASTATE_DEAD);
-	key_sad_event_expire(sa, 1);
+	if (key_sad_claim_state(sa, KEY_SA_ALIVE, SADB_SASTATE_DEAD))
+		key_sad_event_expire(sa, 1);
 }
 
 static void
 expire_soft(struct ipsec_sa *sa)
 {
-	key_sad_set_state(sa, SADB_SASTATE_DYING);
-	key_sad_event_expire(sa, 0);
+	if (key_sad_claim_state(sa, 1u << SADB_SASTATE_MATURE,
+	    SADB_SASTATE_DYING))
+		key_sad_event_expire(sa, 0);
 }
 
 static void
@@ -80,11 +86,13 @@ tick_larval(struct ipsec_sa *sa, uint64_t now)
 static void
 tick_alive(struct ipsec_sa *sa, uint64_t now)
 {
-	if (limit_over(&sa->hard, sa, now)) {
+	struct ipsec_sa_lifetime cur;
+
+	key_sa_cur(sa, &cur);
+	if (limit_over(&sa->hard, &cur, now)) {
 		expire_hard(sa);
 		reap(sa, KEY_SAD_RM_HARD_EXPIRED);
-	} else if (sa->state == SADB_SASTATE_MATURE &&
-	    limit_over(&sa->soft, sa, now))
+	} else if (limit_over(&sa->soft, &cur, now))
 		expire_soft(sa);
 }
 
@@ -110,28 +118,45 @@ key_sad_timer(void)
 	struct ipsec_sa *sa, *next;
 	uint64_t now = (uint64_t)net_time_now();
 
+	uint8_t state;
+
 	for (sa = key_sad_first(); sa != NULL; sa = next) {
 		next = sa->all_next;
-		if (sa->state <= SADB_SASTATE_MAX)
-			tick_by_state[sa->state](sa, now);
+		state = key_sa_state(sa);
+		if (state <= SADB_SASTATE_MAX)
+			tick_by_state[state](sa, now);
 	}
 }
 
-int
-key_sa_account(struct ipsec_sa *sa, size_t bytes)
+/* The first use is whichever thread's swap from 0 wins. */
+static void
+mark_first_use(struct ipsec_sa *sa)
 {
-	if (sa->state == SADB_SASTATE_DEAD)
+	uint64_t unused = 0;
+
+	if (__atomic_load_n(&sa->cur.usetime, __ATOMIC_RELAXED) == 0)
+		__atomic_compare_exchange_n(&sa->cur.usetime, &unused,
+		    (uint64_t)net_time_now(), false, __ATOMIC_RELAXED,
+		    __ATOMIC_RELAXED);
+}
+
+int
+key_sa_account(struct ipsec_sa *sa, size_t n)
+{
+	uint64_t bytes;
+	uint32_t allocations;
+
+	if (key_sa_state(sa) == SADB_SASTATE_DEAD)
 		return -1;
-	sa->cur.bytes += bytes;
-	sa->cur.allocations++;
-	if (sa->cur.usetime == 0)
-		sa->cur.usetime = (uint64_t)net_time_now();
-	if (counts_over(&sa->hard, &sa->cur)) {
+	bytes = __atomic_add_fetch(&sa->cur.bytes, n, __ATOMIC_RELAXED);
+	allocations = __atomic_add_fetch(&sa->cur.allocations, 1,
+	    __ATOMIC_RELAXED);
+	mark_first_use(sa);
+	if (counts_over(&sa->hard, bytes, allocations)) {
 		expire_hard(sa);
 		return -1;
 	}
-	if (sa->state == SADB_SASTATE_MATURE &&
-	    counts_over(&sa->soft, &sa->cur))
+	if (counts_over(&sa->soft, bytes, allocations))
 		expire_soft(sa);
 	return 0;
 }

@@ -81,14 +81,15 @@ struct ipsec_policy *
 key_policy_get(struct ipsec_policy *p)
 {
 	if (p != NULL)
-		p->refcnt++;
+		__atomic_add_fetch(&p->refcnt, 1, __ATOMIC_RELAXED);
 	return p;
 }
 
 void
 key_policy_put(struct ipsec_policy *p)
 {
-	if (p == NULL || --p->refcnt > 0)
+	if (p == NULL ||
+	    __atomic_sub_fetch(&p->refcnt, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	free(p);
 }
@@ -445,7 +446,7 @@ key_spd_lookup(uint8_t dir, const struct key_spd_query *q)
 	p = key_spd_index_lookup(policy_index(dir, family), q);
 	if (p == NULL)
 		return NULL;
-	p->lastused = net_time_now();
+	key_policy_touch(p);
 	return key_policy_get(p);
 }
 

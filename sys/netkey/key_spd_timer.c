@@ -67,7 +67,7 @@ static bool
 policy_expired(const struct ipsec_policy *p, time_t now)
 {
 	return past(now, p->created, p->lifetime) ||
-	    past(now, p->lastused, p->validtime);
+	    past(now, key_policy_lastused(p), p->validtime);
 }
 
 void
