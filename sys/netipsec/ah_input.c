@@ -113,11 +113,14 @@ ah_input(struct ipsec_sa *sa, struct pbuf *pb, size_t skip, size_t protoff,
 	if (xf->replay != NULL && ipsec_replay_check(xf->replay,
 	    be_get32(ah + 8), &seq) != IPSEC_REPLAY_OK)
 		return ah_drop_in(why, AHS_REPLAY);
+	ipsec_xform_lock(xf);
 	bad = verify(xf, pb, skip, seq, &ok);
+	ipsec_xform_unlock(xf);
 	if (!ok)
 		return ah_drop_in(why, bad);
-	if (xf->replay != NULL)
-		ipsec_replay_commit(xf->replay, seq);
+	if (xf->replay != NULL &&
+	    ipsec_replay_commit(xf->replay, seq) != IPSEC_REPLAY_OK)
+		return ah_drop_in(why, AHS_REPLAY);
 	plen = pb->len - skip - hlen;
 	if (key_sa_account(sa, plen) < 0)
 		return ah_drop_in(why, AHS_INVALID);

@@ -101,7 +101,10 @@ ah_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
 	ah = pbuf_insert(pb, skip, hlen);
 	put_header(sa, xf, ah, hlen, nxt, seq);
 	pb->data[protoff] = IPPROTO_AH;
-	if ((rc = sign(xf, pb, skip, seq)) != 0)
+	ipsec_xform_lock(xf);
+	rc = sign(xf, pb, skip, seq);
+	ipsec_xform_unlock(xf);
+	if (rc != 0)
 		return ah_drop_out(why, rc == AH_SIGN_HDR ? AHS_HDROPS :
 		    AHS_CRYPTO);
 	net_counter_inc(&ahstat_counters, AHS_OUTPUT);

@@ -13,6 +13,10 @@
  * We check every byte the SA's mode defines (esps_badenc), which catches
  * a wrong key on SAs without an ICV; RFC 1827 leaves the padding to the
  * sender's transform, so old-ESP padding is not judged.
+ *
+ * Workers may decapsulate packets of one SA at once: the crypto sessions
+ * are used under the SA's session lock, and the replay commit judges the
+ * number again, so of two copies that both verified one is accepted.
  */
 #include <string.h>
 
@@ -148,12 +152,16 @@ esp_input(struct ipsec_sa *sa, struct pbuf *pb, size_t skip, size_t protoff,
 	if (xf->replay != NULL && ipsec_replay_check(xf->replay,
 	    (uint32_t)seq, &seq) != IPSEC_REPLAY_OK)
 		return esp_drop_in(why, ESPS_REPLAY);
+	ipsec_xform_lock(xf);
 	rc = open_payload(sa, xf, esp, len, seq, esp + xf->hdrlen +
 	    xf->ivlen + len);
+	ipsec_xform_unlock(xf);
 	if (rc != CRYPTO_OK)
 		return esp_drop_in(why, crypto_reason(rc));
-	if (xf->replay != NULL)
-		ipsec_replay_commit(xf->replay, seq);
+	/* Another worker may have accepted a copy since the check. */
+	if (xf->replay != NULL &&
+	    ipsec_replay_commit(xf->replay, seq) != IPSEC_REPLAY_OK)
+		return esp_drop_in(why, ESPS_REPLAY);
 	if (key_sa_account(sa, len) < 0)
 		return esp_drop_in(why, ESPS_INVALID);
 	if (strip(xf, pb, skip, protoff, len, nxt, why) != IPSEC_PASS)

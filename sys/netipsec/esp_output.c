@@ -13,7 +13,9 @@
  * wire and, unless the SA allows cycling (SADB_X_EXT_CYCSEQ, as KAME's
  * setkey sets by default), stops at 2^32 - 1 (esps_wrap).  A cycling SA
  * skips the numbers whose low half is zero: receivers reject sequence
- * number 0.
+ * number 0.  Workers sending on one SA at once each take their own
+ * number (ipsec_seq_next()); the crypto sessions are used under the SA's
+ * session lock.
  */
 #include <string.h>
 
@@ -141,6 +143,7 @@ esp_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
 	size_t plen, padlen, hdrlen;
 	uint8_t *esp, *tail, nxt;
 	uint64_t seq;
+	int rc;
 
 	if (skip > pb->len || protoff >= skip)
 		return esp_drop_out(why, ESPS_HDROPS);
@@ -166,10 +169,12 @@ esp_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
 	memcpy(esp, &sa->spi, 4);
 	if (!(xf->flags & IPSEC_XF_OLD))
 		be_put32(esp + 4, (uint32_t)seq);
-	if (make_iv(xf, seq, esp + xf->hdrlen) != 0)
-		return esp_drop_out(why, ESPS_CRYPTO);
-	if (seal(sa, xf, esp, plen + padlen + ESP_TRAILERLEN, seq,
-	    pbuf_put(pb, xf->icvlen)) != CRYPTO_OK)
+	ipsec_xform_lock(xf);
+	rc = make_iv(xf, seq, esp + xf->hdrlen) != 0 ? CRYPTO_ERR_INTERNAL :
+	    seal(sa, xf, esp, plen + padlen + ESP_TRAILERLEN, seq,
+	    pbuf_put(pb, xf->icvlen));
+	ipsec_xform_unlock(xf);
+	if (rc != CRYPTO_OK)
 		return esp_drop_out(why, ESPS_CRYPTO);
 	pb->data[protoff] = IPPROTO_ESP;
 	net_counter_inc(&espstat_counters, ESPS_OUTPUT);

@@ -42,14 +42,51 @@ inflate_reason(int rc)
 	return rc == CRYPTO_ERR_NOSPACE ? IPCOMPS_TOOBIG : IPCOMPS_CRYPTO;
 }
 
+/*
+ * Inflate the clen bytes behind the header at skip and put the result in
+ * place of header and payload: true, or false with *bad the counter of
+ * the drop.  Under the session lock, since the result waits in the
+ * session's buffer until it is copied.
+ */
+static bool
+inflate_in_place(struct ipsec_sa *sa, struct ipsec_xform *xf,
+    struct pbuf *pb, size_t skip, size_t clen, size_t *olen,
+    enum ipcompstat_counter *bad)
+{
+	uint8_t *buf = crypto_comp_buffer(xf->comp);
+	int rc;
+
+	rc = crypto_decompress(xf->comp, pb->data + skip + IPCOMP_HLENGTH,
+	    clen, buf, IPCOMP_IP_MAXPACKET - skip, olen);
+	if (rc != CRYPTO_OK) {
+		*bad = inflate_reason(rc);
+		return false;
+	}
+	if (key_sa_account(sa, *olen) < 0) {
+		*bad = IPCOMPS_INVALID;
+		return false;
+	}
+	if (pbuf_reserve(pb, skip + *olen) != 0) {
+		*bad = IPCOMPS_QFULL;
+		return false;
+	}
+	if (skip + *olen > pb->len)
+		pbuf_put(pb, skip + *olen - pb->len);
+	else
+		pbuf_trim(pb, pb->len - skip - *olen);
+	memcpy(pb->data + skip, buf, *olen);
+	return true;
+}
+
 enum ipsec_verdict
 ipcomp_input(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
     size_t protoff, uint8_t *nxt, int *why)
 {
 	struct ipsec_xform *xf = ipsec_xform_of(sa);
 	size_t clen, olen;
-	uint8_t *hdr, *buf, inner;
-	int rc;
+	uint8_t *hdr, inner;
+	enum ipcompstat_counter bad;
+	bool ok;
 
 	if (xf == NULL || xf->ops != &ipcomp_xform_ops)
 		return ipcomp_drop_in(why, IPCOMPS_NOXFORM);
@@ -67,20 +104,11 @@ ipcomp_input(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
 	if (inner == IPPROTO_COMP)
 		return ipcomp_drop_in(why, IPCOMPS_PDROPS);
 	clen = pb->len - skip - IPCOMP_HLENGTH;
-	buf = crypto_comp_buffer(xf->comp);
-	rc = crypto_decompress(xf->comp, hdr + IPCOMP_HLENGTH, clen, buf,
-	    IPCOMP_IP_MAXPACKET - skip, &olen);
-	if (rc != CRYPTO_OK)
-		return ipcomp_drop_in(why, inflate_reason(rc));
-	if (key_sa_account(sa, olen) < 0)
-		return ipcomp_drop_in(why, IPCOMPS_INVALID);
-	if (pbuf_reserve(pb, skip + olen) != 0)
-		return ipcomp_drop_in(why, IPCOMPS_QFULL);
-	if (skip + olen > pb->len)
-		pbuf_put(pb, skip + olen - pb->len);
-	else
-		pbuf_trim(pb, pb->len - skip - olen);
-	memcpy(pb->data + skip, buf, olen);
+	ipsec_xform_lock(xf);
+	ok = inflate_in_place(sa, xf, pb, skip, clen, &olen, &bad);
+	ipsec_xform_unlock(xf);
+	if (!ok)
+		return ipcomp_drop_in(why, bad);
 	pb->data[protoff] = inner;
 	*nxt = inner;
 	net_counter_inc(&ipcompstat_counters, IPCOMPS_INPUT);

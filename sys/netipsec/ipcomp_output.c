@@ -44,16 +44,21 @@ ipcomp_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
 		net_counter_inc(&ipcompstat_counters, IPCOMPS_THRESHOLD);
 		return IPSEC_PASS;
 	}
+	/* The session's buffer holds the result until it is copied back. */
+	ipsec_xform_lock(xf);
 	buf = crypto_comp_buffer(xf->comp);
 	rc = crypto_compress(xf->comp, pb->data + skip, plen, buf,
 	    plen - IPCOMP_HLENGTH - 1, &clen);
+	hdr = rc == CRYPTO_OK ? pbuf_insert(pb, skip, IPCOMP_HLENGTH) : NULL;
+	if (hdr != NULL)
+		memcpy(hdr + IPCOMP_HLENGTH, buf, clen);
+	ipsec_xform_unlock(xf);
 	if (rc == CRYPTO_ERR_NOSPACE) {
 		net_counter_inc(&ipcompstat_counters, IPCOMPS_UNCOMPR);
 		return IPSEC_PASS;
 	}
 	if (rc != CRYPTO_OK)
 		return ipcomp_drop_out(why, IPCOMPS_CRYPTO);
-	hdr = pbuf_insert(pb, skip, IPCOMP_HLENGTH);
 	if (hdr == NULL)
 		return ipcomp_drop_out(why, IPCOMPS_TOOBIG);
 	cpi = ipcomp_cpi(sa);
@@ -61,7 +66,6 @@ ipcomp_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
 	hdr[1] = 0;
 	hdr[2] = (uint8_t)(cpi >> 8);
 	hdr[3] = (uint8_t)cpi;
-	memcpy(hdr + IPCOMP_HLENGTH, buf, clen);
 	pbuf_trim(pb, plen - clen);
 	pb->data[protoff] = IPPROTO_COMP;
 	net_counter_inc(&ipcompstat_counters, IPCOMPS_OUTPUT);

@@ -57,6 +57,7 @@ ipsec_xform_free(void *p)
 	crypto_comp_free(xf->comp);
 	ipsec_replay_free(xf->replay);
 	udpencap_fini(&xf->encap);
+	pthread_spin_destroy(&xf->session_lock);
 	OPENSSL_cleanse(xf, sizeof(*xf));
 	free(xf);
 }
@@ -73,6 +74,10 @@ ipsec_xform_install(struct ipsec_sa *sa)
 		return 0;
 	if ((xf = calloc(1, sizeof(*xf))) == NULL)
 		return ENOMEM;
+	if (pthread_spin_init(&xf->session_lock, PTHREAD_PROCESS_PRIVATE)) {
+		free(xf);
+		return ENOMEM;
+	}
 	xf->ops = ops;
 	if ((error = ops->init(sa, xf)) != 0 ||
 	    (error = udpencap_init(sa, &xf->encap)) != 0) {

@@ -32,12 +32,19 @@
  * of ipsecstat explains the drop to the policy layer.  Nothing about a
  * drop is kept in the SA.
  *
- * Threads: one packet at a time per SA (the packet path serialises on
- * the SA); nothing here is locked.
+ * Threads: several workers may run packets of one SA at once.  What a
+ * packet writes in the SA is atomic (key_sa.h); the crypto sessions (enc,
+ * auth, comp: OpenSSL and zlib contexts hold per-packet state) are used
+ * only under the state's session lock, ipsec_xform_lock(), held around
+ * the crypto calls alone, and the replay window has its own (replay.h).
+ * Workers on different SAs never share a lock or a written line; workers
+ * on one SA take turns for its crypto (per-worker sessions would lift
+ * that, at one set of contexts per worker and SA).
  */
 #ifndef SYS_NETIPSEC_IPSEC_XFORM_H
 #define SYS_NETIPSEC_IPSEC_XFORM_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -98,6 +105,7 @@ struct ipsec_xform {
 	uint8_t			 blocksize;	/* cipher block (1: stream) */
 	uint8_t			 padbound;	/* payload+trailer alignment */
 	uint8_t			 alg;		/* histogram bucket: SADB id */
+	pthread_spinlock_t	 session_lock;	/* enc, auth, comp in use */
 	struct udpencap_sa	 encap;		/* ESP in UDP (udpencap.h) */
 };
 
@@ -186,6 +194,23 @@ enum ipsec_verdict ipsec_xform_output(struct ipsec_sa *sa, struct pbuf *pb,
 	    size_t skip, size_t protoff, int *why);
 enum ipsec_verdict ipsec_xform_input(struct ipsec_sa *sa, struct pbuf *pb,
 	    size_t skip, size_t protoff, uint8_t *nxt, int *why);
+
+/*
+ * Around every use of the state's crypto sessions.  A spinlock: it is
+ * held for one packet's crypto, and uncontended (one worker per SA) it
+ * costs one atomic exchange.
+ */
+static inline void
+ipsec_xform_lock(struct ipsec_xform *xf)
+{
+	pthread_spin_lock(&xf->session_lock);
+}
+
+static inline void
+ipsec_xform_unlock(struct ipsec_xform *xf)
+{
+	pthread_spin_unlock(&xf->session_lock);
+}
 
 /* The state hung on the SA; NULL if none. */
 static inline struct ipsec_xform *

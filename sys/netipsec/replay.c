@@ -12,8 +12,21 @@
  * bottom.  Without a window (size 0) an ESN SA still needs that guess, so
  * it is made with half the 32-bit space as the window, the widest choice
  * that stays unambiguous.
+ *
+ * Threads: packets of one SA may be checked and committed on several
+ * workers at once.  The check takes no lock: it reads top (acquire) and
+ * the bitmap with atomic loads, and is only a filter before the crypto
+ * work, since what it read may be moving.  The commit takes the window's
+ * spinlock, judges the number again against the window as it now is and
+ * records it only if that still passes, so two copies of one packet that
+ * both passed the check and the ICV are accepted once.  Inside the lock
+ * the blocks a move enters are cleared before top is published
+ * (release), so a check that sees the new top also sees them cleared.
+ * A check racing a move may call a number a duplicate that is, by the
+ * time the move is done, left of the window: both are replay drops.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,11 +36,12 @@
 #define NOWINDOW_INFER	0x80000000u
 
 struct ipsec_replay {
-	uint64_t	top;		/* highest number recorded */
+	uint64_t	top;		/* highest number recorded (atomic) */
 	uint32_t	size;		/* window in packets; 0: none */
 	uint32_t	nblocks;	/* ring length, a power of two */
 	bool		esn;
-	uint64_t	bitmap[];
+	pthread_spinlock_t lock;	/* serialises commits */
+	uint64_t	bitmap[];	/* atomic loads and stores */
 };
 
 static uint32_t
@@ -57,12 +71,20 @@ ipsec_replay_new(uint32_t size, bool esn)
 	rp->size = size;
 	rp->nblocks = nblocks;
 	rp->esn = esn;
+	if ((errno = pthread_spin_init(&rp->lock,
+	    PTHREAD_PROCESS_PRIVATE)) != 0) {
+		free(rp);
+		return NULL;
+	}
 	return rp;
 }
 
 void
 ipsec_replay_free(struct ipsec_replay *rp)
 {
+	if (rp == NULL)
+		return;
+	pthread_spin_destroy(&rp->lock);
 	free(rp);
 }
 
@@ -89,65 +111,102 @@ esn_infer(uint64_t top, uint32_t w, uint32_t seq_lo)
 	return (uint64_t)th << 32 | seq_lo;
 }
 
+static uint64_t
+load_top(const struct ipsec_replay *rp)
+{
+	return __atomic_load_n(&rp->top, __ATOMIC_ACQUIRE);
+}
+
+static uint64_t
+load_block(const struct ipsec_replay *rp, uint64_t i)
+{
+	return __atomic_load_n(&rp->bitmap[i], __ATOMIC_RELAXED);
+}
+
+/* Only the commit, under the lock, writes a block. */
+static void
+store_block(struct ipsec_replay *rp, uint64_t i, uint64_t v)
+{
+	__atomic_store_n(&rp->bitmap[i], v, __ATOMIC_RELAXED);
+}
+
 static bool
 seen(const struct ipsec_replay *rp, uint64_t seq)
 {
 	uint64_t bit = seq & ((uint64_t)rp->nblocks * BLOCK_BITS - 1);
 
-	return (rp->bitmap[bit / BLOCK_BITS] >> (bit % BLOCK_BITS)) & 1;
+	return (load_block(rp, bit / BLOCK_BITS) >> (bit % BLOCK_BITS)) & 1;
+}
+
+/* The verdict on the full number seq against a window whose top is top. */
+static enum ipsec_replay_status
+judge(const struct ipsec_replay *rp, uint64_t top, uint64_t seq)
+{
+	if (seq == 0)
+		return IPSEC_REPLAY_ZERO;
+	if (rp->size == 0 || seq > top)
+		return IPSEC_REPLAY_OK;
+	if (top - seq >= rp->size)
+		return IPSEC_REPLAY_OLD;
+	return seen(rp, seq) ? IPSEC_REPLAY_DUP : IPSEC_REPLAY_OK;
 }
 
 enum ipsec_replay_status
 ipsec_replay_check(const struct ipsec_replay *rp, uint32_t seq_lo,
     uint64_t *seqp)
 {
-	uint64_t seq = seq_lo;
+	uint64_t top = load_top(rp), seq = seq_lo;
 
 	if (rp->esn)
-		seq = esn_infer(rp->top,
+		seq = esn_infer(top,
 		    rp->size != 0 ? rp->size : NOWINDOW_INFER, seq_lo);
 	*seqp = seq;
-	if (rp->size == 0)
-		return seq == 0 ? IPSEC_REPLAY_ZERO : IPSEC_REPLAY_OK;
-	if (seq == 0)
-		return IPSEC_REPLAY_ZERO;
-	if (seq > rp->top)
-		return IPSEC_REPLAY_OK;
-	if (rp->top - seq >= rp->size)
-		return IPSEC_REPLAY_OLD;
-	return seen(rp, seq) ? IPSEC_REPLAY_DUP : IPSEC_REPLAY_OK;
+	return judge(rp, top, seq);
 }
 
-void
-ipsec_replay_commit(struct ipsec_replay *rp, uint64_t seq)
+/* Record seq, which judge() passed; the caller holds the lock. */
+static void
+record(struct ipsec_replay *rp, uint64_t seq)
 {
-	uint64_t bit, oldblk, newblk, n, i;
+	uint64_t top = rp->top, bit, oldblk, newblk, n, i;
 
 	if (rp->size == 0) {
-		if (seq > rp->top)
-			rp->top = seq;
+		if (seq > top)
+			__atomic_store_n(&rp->top, seq, __ATOMIC_RELEASE);
 		return;
 	}
-	if (seq > rp->top) {
-		oldblk = rp->top / BLOCK_BITS;
+	if (seq > top) {
+		oldblk = top / BLOCK_BITS;
 		newblk = seq / BLOCK_BITS;
 		n = newblk - oldblk;
 		if (n > rp->nblocks)
 			n = rp->nblocks;
 		for (i = 1; i <= n; i++)
-			rp->bitmap[(oldblk + i) & (rp->nblocks - 1)] = 0;
-		rp->top = seq;
-	} else if (rp->top - seq >= rp->size) {
-		return;
+			store_block(rp, (oldblk + i) & (rp->nblocks - 1), 0);
+		__atomic_store_n(&rp->top, seq, __ATOMIC_RELEASE);
 	}
 	bit = seq & ((uint64_t)rp->nblocks * BLOCK_BITS - 1);
-	rp->bitmap[bit / BLOCK_BITS] |= (uint64_t)1 << (bit % BLOCK_BITS);
+	store_block(rp, bit / BLOCK_BITS, load_block(rp, bit / BLOCK_BITS) |
+	    (uint64_t)1 << (bit % BLOCK_BITS));
+}
+
+enum ipsec_replay_status
+ipsec_replay_commit(struct ipsec_replay *rp, uint64_t seq)
+{
+	enum ipsec_replay_status st;
+
+	pthread_spin_lock(&rp->lock);
+	st = judge(rp, rp->top, seq);
+	if (st == IPSEC_REPLAY_OK)
+		record(rp, seq);
+	pthread_spin_unlock(&rp->lock);
+	return st;
 }
 
 uint64_t
 ipsec_replay_top(const struct ipsec_replay *rp)
 {
-	return rp->top;
+	return load_top(rp);
 }
 
 uint32_t
@@ -159,8 +218,13 @@ ipsec_replay_size(const struct ipsec_replay *rp)
 void
 ipsec_replay_reset(struct ipsec_replay *rp, uint64_t top)
 {
-	memset(rp->bitmap, 0, rp->nblocks * sizeof(uint64_t));
-	rp->top = 0;
+	uint32_t i;
+
+	pthread_spin_lock(&rp->lock);
+	for (i = 0; i < rp->nblocks; i++)
+		store_block(rp, i, 0);
+	__atomic_store_n(&rp->top, 0, __ATOMIC_RELEASE);
 	if (top != 0)
-		ipsec_replay_commit(rp, top);
+		record(rp, top);
+	pthread_spin_unlock(&rp->lock);
 }

@@ -11,7 +11,9 @@
  * The bitmap is a ring of 64-bit blocks, a power of two of them, one more
  * than the window needs, so that advancing the window clears whole blocks
  * and never shifts bits.  Made once per SA; check and commit allocate
- * nothing.  One SA's window is used by one thread at a time.
+ * nothing.  Several threads may check and commit on one window at once:
+ * the check reads without a lock, the commit takes the window's lock and
+ * judges the number again (replay.c says why that is enough).
  */
 #ifndef SYS_NETIPSEC_REPLAY_H
 #define SYS_NETIPSEC_REPLAY_H
@@ -50,9 +52,13 @@ enum ipsec_replay_status ipsec_replay_check(const struct ipsec_replay *rp,
 
 /*
  * Record seq (from ipsec_replay_check() of the same packet, after its ICV
- * verified).  Recording a number again is harmless.
+ * verified), judging it again first against the window as it is now:
+ * IPSEC_REPLAY_OK when it was recorded, and the packet may be accepted;
+ * otherwise another thread recorded it (DUP) or moved the window past it
+ * (OLD) since the check, nothing changed, and the packet is a replay.
  */
-void	ipsec_replay_commit(struct ipsec_replay *rp, uint64_t seq);
+enum ipsec_replay_status ipsec_replay_commit(struct ipsec_replay *rp,
+	    uint64_t seq);
 
 /* The highest number recorded (0 before any); the window size. */
 uint64_t ipsec_replay_top(const struct ipsec_replay *rp);
