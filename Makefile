@@ -3,6 +3,8 @@
 #   make              build everything into $(BUILD)
 #   make test         build and run every test; last line "N passed, N failed"
 #   make asan         the same tests under AddressSanitizer + UBSan ($(BUILD)-asan)
+#   make tsan         the tests that run threads, under ThreadSanitizer
+#                     ($(BUILD)-tsan; not in CI)
 #   make fuzz         build the libFuzzer targets (clang) and run each briefly
 #   make fuzz-long    every libFuzzer target for FUZZ_RUNS (10 M) executions
 #   make bench        build and run the in-process benchmarks in tests/bench
@@ -92,7 +94,7 @@ PROG_BINS	:= $(PROGS:%=$(BUILD)/sbin/%)
 # would be pulled in to resolve the program's own calls.
 LINK_LIBS	:= $(BUILD)/lib/libipsec.a $(BUILD)/libsys.a
 
-.PHONY: all test asan fuzz fuzz-long bench bench-live install deps demo clean lint \
+.PHONY: all test asan tsan fuzz fuzz-long bench bench-live install deps demo clean lint \
 	peers FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -216,6 +218,15 @@ test:
 asan:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)-asan EXTRA_CFLAGS="$(SAN_FLAGS)" CFLAGS="-O1 -g" \
 	    test
+
+# The unit tests that run worker threads on shared SA state and counters.
+TSAN_TESTS = test_sa_workers test_net_counter
+tsan:
+	$(MAKE) --no-print-directory BUILD=$(BUILD)-tsan \
+	    EXTRA_CFLAGS="-fsanitize=thread" CFLAGS="-O1 -g" \
+	    $(TSAN_TESTS:%=$(BUILD)-tsan/tests/bin/%)
+	@set -e; for t in $(TSAN_TESTS); do \
+	    TSAN_OPTIONS=halt_on_error=1 $(BUILD)-tsan/tests/bin/$$t; done
 
 FUZZ_FLAGS = -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	     -D_GNU_SOURCE -Iinclude -I.
