@@ -219,8 +219,9 @@ asan:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)-asan EXTRA_CFLAGS="$(SAN_FLAGS)" CFLAGS="-O1 -g" \
 	    test
 
-# The unit tests that run worker threads on shared SA state and counters.
-TSAN_TESTS = test_sa_workers test_net_counter
+# The unit tests that run worker threads on shared SA state, counters and
+# tunables.
+TSAN_TESTS = test_sa_workers test_net_counter test_mib
 tsan:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)-tsan \
 	    EXTRA_CFLAGS="-fsanitize=thread" CFLAGS="-O1 -g" \

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sys/net/mib.h"
+#include "sys/net/net_tunable.h"
 
 struct mib_table {
 	const struct mib_node	*nodes;
@@ -127,7 +128,7 @@ mib_set(const struct mib_node *node, int value)
 
 	if ((error = mib_check(node, value)) != 0)
 		return error;
-	*node->var = value;
+	net_tunable_set(node->var, value);
 	return 0;
 }
 
@@ -162,5 +163,5 @@ mib_reset_defaults(const struct mib_node *tab, size_t n)
 
 	for (i = 0; i < n; i++)
 		if (tab[i].kind == MIB_INT)
-			*tab[i].var = tab[i].def;
+			net_tunable_set(tab[i].var, tab[i].def);
 }

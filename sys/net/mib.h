@@ -46,7 +46,7 @@ struct mib_node {
 	const char	*alias;		/* NetBSD/KAME spelling, or NULL */
 	enum mib_kind	 kind;
 	bool		 writable;
-	int		*var;		/* MIB_INT: the variable itself */
+	_Atomic int	*var;		/* MIB_INT: a tunable (net_tunable.h) */
 	int		 min, max;	/* MIB_INT: accepted range */
 	int		 def;		/* MIB_INT: default */
 	const struct mib_stats_ops *stats; /* MIB_STATS */

@@ -12,6 +12,7 @@
 
 #include "sys/net/mib.h"
 #include "sys/net/mib_proto.h"
+#include "sys/net/net_tunable.h"
 
 struct reply {
 	char	*buf;
@@ -63,8 +64,8 @@ put_node(struct reply *r, const struct mib_node *n, const char *spelling)
 		return;
 	}
 	put(r, "%s\tint\t%s\t%d\t%d\t%d\t%d\t%s\n", spelling,
-	    n->writable ? "rw" : "ro", n->min, n->max, n->def, *n->var,
-	    n->descr);
+	    n->writable ? "rw" : "ro", n->min, n->max, n->def,
+	    net_tunable_get(n->var), n->descr);
 }
 
 static int
@@ -130,7 +131,7 @@ do_set(struct request *q, struct reply *r)
 			return fail(r, error, q->word[i]);
 	put(r, "0\n");
 	for (i = 0; i < q->nwords; i++) {
-		old = *node[i]->var;
+		old = net_tunable_get(node[i]->var);
 		mib_set(node[i], value[i]);
 		*strchr(q->word[i], '=') = '\0';
 		put(r, "%s\t%d\t%d\n", q->word[i], old, value[i]);

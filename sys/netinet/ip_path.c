@@ -373,8 +373,8 @@ ip_path_srcroute_refused(struct ip_path *p, struct pbuf *pb,
 
 	if (!(hi->flags & IP_HDR_F_SRCRT))
 		return false;
-	allow = (hi->flags & IP_HDR_F_SRCRT_MORE) ? ipsec_vars.ip_sourceroute :
-	    ipsec_vars.ip_accept_sourceroute;
+	allow = net_tunable_get((hi->flags & IP_HDR_F_SRCRT_MORE) ?
+	    &ipsec_vars.ip_sourceroute : &ipsec_vars.ip_accept_sourceroute);
 	if (allow)
 		return false;
 	count(p, hi->af, IP_PATH_SRCROUTE);

@@ -96,7 +96,7 @@ ah_input(struct ipsec_sa *sa, struct pbuf *pb, size_t skip, size_t protoff,
 	int af;
 
 	/* net.inet.ah.ah_enable=0 refuses AH input (FreeBSD). */
-	if (!ipsec_vars.ah_enable)
+	if (!net_tunable_get(&ipsec_vars.ah_enable))
 		return ah_drop_in(why, AHS_PDROPS);
 	if (skip > pb->len || protoff >= skip ||
 	    pb->len - skip < xf->hdrlen)

@@ -110,10 +110,11 @@ ip4_input(const uint8_t *pkt, size_t skip, size_t len, ah_sink_fn sink,
 	if (hlen < IP4_HDR_MIN || hlen != skip || len > 65535)
 		return -1;
 	memcpy(h, pkt, hlen);
-	if (ipsec_vars.ah_cleartos)
+	if (net_tunable_get(&ipsec_vars.ah_cleartos))
 		h[1] = 0;
 	be_put16(h + 2, (uint16_t)len);
-	off = be_get16(h + 6) & (uint16_t)ipsec_vars.ah_offsetmask;
+	off = be_get16(h + 6) &
+	    (uint16_t)net_tunable_get(&ipsec_vars.ah_offsetmask);
 	be_put16(h + 6, off);
 	h[8] = 0;			/* TTL */
 	h[10] = h[11] = 0;		/* header checksum */

@@ -137,7 +137,7 @@ esp_input(struct ipsec_sa *sa, struct pbuf *pb, size_t skip, size_t protoff,
 	int rc;
 
 	/* net.inet.esp.esp_enable=0 refuses ESP input (FreeBSD). */
-	if (!ipsec_vars.esp_enable)
+	if (!net_tunable_get(&ipsec_vars.esp_enable))
 		return esp_drop_in(why, ESPS_PDROPS);
 	if (skip > pb->len || protoff >= skip ||
 	    pb->len - skip < xf->hdrlen)

@@ -40,7 +40,7 @@ static size_t
 pad_length(const struct ipsec_xform *xf, int af, size_t plen)
 {
 	size_t bound = xf->padbound, pad, room, total;
-	int randpad = ipsec_af_vars(af)->esp_randpad;
+	int randpad = net_tunable_get(&ipsec_af_vars(af)->esp_randpad);
 	uint32_t r;
 
 	pad = (bound - (plen + ESP_TRAILERLEN) % bound) % bound;

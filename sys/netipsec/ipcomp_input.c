@@ -91,7 +91,7 @@ ipcomp_input(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
 	if (xf == NULL || xf->ops != &ipcomp_xform_ops)
 		return ipcomp_drop_in(why, IPCOMPS_NOXFORM);
 	/* net.inet.ipcomp.ipcomp_enable=0 refuses IPComp input (FreeBSD). */
-	if (!ipsec_vars.ipcomp_enable)
+	if (!net_tunable_get(&ipsec_vars.ipcomp_enable))
 		return ipcomp_drop_in(why, IPCOMPS_PDROPS);
 	if (skip > pb->len || protoff >= skip ||
 	    pb->len - skip < IPCOMP_HLENGTH ||

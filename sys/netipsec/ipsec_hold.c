@@ -101,12 +101,13 @@ int
 ipsec_hold_put(struct pbuf *pb, const struct sockaddr *src,
     const struct sockaddr *dst, uint8_t proto)
 {
-	size_t max = (size_t)ipsec_vars.acq_hold;
+	size_t max = (size_t)net_tunable_get(&ipsec_vars.acq_hold);
+	size_t max_bytes = (size_t)net_tunable_get(&ipsec_vars.acq_hold_bytes);
 	struct hold_entry *e;
 
 	if (hold_out == NULL || max == 0)
 		return -1;
-	if (hold_nbytes + pb->len > (size_t)ipsec_vars.acq_hold_bytes) {
+	if (hold_nbytes + pb->len > max_bytes) {
 		net_counter_inc(&ipsec_hold_counters, IPSEC_HOLDS_BYTES);
 		return -1;
 	}
@@ -189,7 +190,8 @@ ipsec_hold_release(const struct ipsec_sa *sa)
 void
 ipsec_hold_timer(void)
 {
-	time_t now = net_time_now(), life = key_vars.blockacq_lifetime;
+	time_t now = net_time_now();
+	time_t life = net_tunable_get(&key_vars.blockacq_lifetime);
 	size_t i;
 
 	for (i = 0; i < HOLD_ENTRIES; i++)

@@ -303,7 +303,8 @@ check_policy(const struct ipsec_in_result *res,
 
 	p = in_policy(hi, loc);
 	if (p == NULL) {
-		if (ipsec_af_vars(hi->af)->def_policy == IPSEC_POLICY_DISCARD)
+		if (net_tunable_get(&ipsec_af_vars(hi->af)->def_policy) ==
+		    IPSEC_POLICY_DISCARD)
 			why = in_fail(hi->af, IPSECS_IN_POLVIO);
 		return why;
 	}

@@ -163,7 +163,8 @@ protect(const struct ipsec_policy *p, const struct ip_hdr_info *hi,
 static enum ipsec_verdict
 no_policy(const struct ip_hdr_info *hi, struct ipsec_out_result *res)
 {
-	if (ipsec_af_vars(hi->af)->def_policy == IPSEC_POLICY_DISCARD)
+	if (net_tunable_get(&ipsec_af_vars(hi->af)->def_policy) ==
+	    IPSEC_POLICY_DISCARD)
 		return out_drop(hi->af, res, IPSECS_OUT_POLVIO);
 	return IPSEC_PASS;
 }

@@ -76,7 +76,8 @@ ipsec_policy_level(int af, const struct ipsec_request *req)
 		d = &deflev_table[i];
 		if (d->proto != req->proto || d->mode != req->mode)
 			continue;
-		memcpy(&lev, (const char *)v + d->offset, sizeof(lev));
+		lev = net_tunable_get((const _Atomic int *)(const void *)
+		    ((const char *)v + d->offset));
 		return lev == IPSEC_LEVEL_REQUIRE ? IPSEC_LEVEL_REQUIRE :
 		    IPSEC_LEVEL_USE;
 	}

@@ -302,7 +302,7 @@ static size_t
 esp_overhead(const struct ipsec_xform *xf, int af, size_t plen)
 {
 	size_t trailer = ESP_TRAILERLEN + xf->padbound - 1;
-	int randpad = ipsec_af_vars(af)->esp_randpad;
+	int randpad = net_tunable_get(&ipsec_af_vars(af)->esp_randpad);
 
 	if (randpad > 0 && plen + trailer < (size_t)randpad) {
 		trailer = (size_t)randpad - plen;

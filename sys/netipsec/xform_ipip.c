@@ -45,7 +45,7 @@ ipip_hdrlen(int af)
 uint8_t
 ipip_ecn_encap(int af, uint8_t inner)
 {
-	if (ipsec_af_vars(af)->ecn != 1)
+	if (net_tunable_get(&ipsec_af_vars(af)->ecn) != 1)
 		return IPIP_ECN_NOTECT;
 	return inner & ECN_MASK;
 }
@@ -54,7 +54,7 @@ int
 ipip_ecn_decap(int af, uint8_t outer, uint8_t inner)
 {
 	inner &= ECN_MASK;
-	if (ipsec_af_vars(af)->ecn != 1)
+	if (net_tunable_get(&ipsec_af_vars(af)->ecn) != 1)
 		return inner;
 	if (decap_table[inner][outer & ECN_MASK] == DROP)
 		return -1;
@@ -113,7 +113,7 @@ inner_view(const struct pbuf *pb, struct inner_view *v)
 int
 ipip_df(int inner_df)
 {
-	switch (ipsec_vars.dfbit) {
+	switch (net_tunable_get(&ipsec_vars.dfbit)) {
 	case 1:
 		return 1;
 	case 2:

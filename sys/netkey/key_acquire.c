@@ -239,7 +239,8 @@ combs_ah(size_t n)
 		    alg->mode == CRYPTO_MODE_NULL ||
 		    alg->mode == CRYPTO_MODE_NONE)
 			continue;
-		min = raised_min(alg, (unsigned int)key_vars.ah_keymin);
+		min = raised_min(alg,
+		    (unsigned int)net_tunable_get(&key_vars.ah_keymin));
 		if (min == 0 || (c = comb_next(&n)) == NULL)
 			continue;
 		c->sadb_comb_auth = alg->sadb_id;
@@ -258,7 +259,7 @@ combs_esp_one(const struct crypto_alg *alg, uint16_t min, size_t n)
 	    alg->mode == CRYPTO_MODE_GMAC;
 	struct sadb_comb *c;
 
-	if (key_vars.esp_auth != 0 && !aead) {
+	if (net_tunable_get(&key_vars.esp_auth) != 0 && !aead) {
 		last = combs_ah(n);
 		for (i = first; i < last; i++) {
 			acq_combs[i].sadb_comb_encrypt = alg->sadb_id;
@@ -287,7 +288,8 @@ combs_esp(void)
 		if (!usable(alg, CRYPTO_KIND_ENC) ||
 		    alg->mode == CRYPTO_MODE_NULL)
 			continue;
-		min = raised_min(alg, (unsigned int)key_vars.esp_keymin);
+		min = raised_min(alg,
+		    (unsigned int)net_tunable_get(&key_vars.esp_keymin));
 		if (min != 0)
 			n = combs_esp_one(alg, min, n);
 	}
@@ -373,7 +375,8 @@ key_acquire(const struct key_acquire_req *r)
 		return EPROTONOSUPPORT;
 	chain = index_chain(r);
 	if ((e = find_index(r, chain)) != NULL) {
-		if (e->count <= (unsigned int)key_vars.blockacq_count) {
+		if (e->count <=
+		    (unsigned int)net_tunable_get(&key_vars.blockacq_count)) {
 			e->count++;
 			return 0;
 		}
@@ -388,7 +391,7 @@ void
 key_acquire_timer(void)
 {
 	uint64_t now = (uint64_t)net_time_now();
-	uint64_t life = (uint64_t)key_vars.blockacq_lifetime;
+	uint64_t life = (uint64_t)net_tunable_get(&key_vars.blockacq_lifetime);
 	struct acq_entry **pp, *e;
 	size_t i;
 

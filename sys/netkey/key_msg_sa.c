@@ -95,7 +95,8 @@ msg_lookup(const struct key_msg *m, const struct sa_index *ix, bool *other)
 static bool
 sad_full(void)
 {
-	if (key_sad_count(SADB_SATYPE_UNSPEC) < (size_t)key_vars.sad_max)
+	if (key_sad_count(SADB_SATYPE_UNSPEC) <
+	    (size_t)net_tunable_get(&key_vars.sad_max))
 		return false;
 	pfkeystat.out_sadfull++;
 	return true;

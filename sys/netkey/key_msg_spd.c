@@ -84,7 +84,8 @@ key_spdadd(struct keysock *from, const struct key_msg *m)
 		key_policy_put(old);
 	}
 	if (error == 0 && old == NULL &&
-	    key_spd_count(IPSEC_DIR_ANY) >= (size_t)key_vars.spd_max) {
+	    key_spd_count(IPSEC_DIR_ANY) >=
+	    (size_t)net_tunable_get(&key_vars.spd_max)) {
 		pfkeystat.out_spdfull++;
 		error = ENOBUFS;
 	}

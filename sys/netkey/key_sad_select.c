@@ -103,15 +103,18 @@ key_sad_select(const struct sockaddr *src, const struct sockaddr *dst,
 	struct ipsec_sa *sa;
 	uint64_t h;
 	size_t i;
+	bool old;
 
 	if (key_sad_head_hash(src, dst, proto, &h) != 0)
 		return NULL;
 	sah = key_sad_head_find(src, dst, proto, h);
 	if (sah == NULL)
 		return NULL;
-	order = key_vars.preferred_oldsa ? order_prefer_old : order_prefer_new;
+	/* One reading of the tunable for the whole choice. */
+	old = net_tunable_get(&key_vars.preferred_oldsa) != 0;
+	order = old ? order_prefer_old : order_prefer_new;
 	for (i = 0; i < sizeof(order_prefer_old); i++) {
-		sa = key_vars.preferred_oldsa ?
+		sa = old ?
 		    pick_oldest(sah, order[i], mode, reqid) :
 		    pick_newest(sah, order[i], mode, reqid);
 		if (sa != NULL)

@@ -76,7 +76,7 @@ reap(struct ipsec_sa *sa, int reason)
 static void
 tick_larval(struct ipsec_sa *sa, uint64_t now)
 {
-	uint64_t larval = (uint64_t)key_vars.larval_lifetime;
+	uint64_t larval = (uint64_t)net_tunable_get(&key_vars.larval_lifetime);
 
 	if (now > sa->cur.addtime && now - sa->cur.addtime > larval)
 		reap(sa, KEY_SAD_RM_LARVAL_REAPED);

@@ -84,7 +84,8 @@ spacq_find(uint32_t id)
 static bool
 spacq_stale(const struct spacq *e, time_t now)
 {
-	return now - e->created > (time_t)key_vars.blockacq_lifetime;
+	return now - e->created >
+	    (time_t)net_tunable_get(&key_vars.blockacq_lifetime);
 }
 
 /*
@@ -148,7 +149,7 @@ key_spdacquire(const struct ipsec_policy *p)
 	} else if (spacq_stale(e, now)) {
 		e->created = now;
 		e->count = 0;
-	} else if (e->count <= key_vars.blockacq_count) {
+	} else if (e->count <= net_tunable_get(&key_vars.blockacq_count)) {
 		e->count++;
 		return 0;
 	} else

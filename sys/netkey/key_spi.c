@@ -41,8 +41,8 @@ spi_range(uint8_t proto, uint32_t *minp, uint32_t *maxp)
 	uint32_t min = *minp, max = *maxp, t;
 
 	if (min == 0 && max == 0) {
-		min = (uint32_t)key_vars.spi_minval;
-		max = (uint32_t)key_vars.spi_maxval;
+		min = (uint32_t)net_tunable_get(&key_vars.spi_minval);
+		max = (uint32_t)net_tunable_get(&key_vars.spi_maxval);
 	}
 	if (proto == IPPROTO_COMP) {
 		if (min > CPI_MAX)
@@ -90,7 +90,8 @@ key_sad_getspi(const struct sockaddr *dst, uint8_t proto, uint32_t min,
 		return 0;
 	}
 	width = (uint64_t)max - min + 1;
-	for (tries = key_vars.spi_trycnt; tries > 0; tries--) {
+	tries = net_tunable_get(&key_vars.spi_trycnt);
+	for (; tries > 0; tries--) {
 		cand = min + (uint32_t)(spi_random() % width);
 		if (key_sad_lookup(dst, proto, htonl(cand)) == NULL) {
 			*spi = htonl(cand);

@@ -137,9 +137,10 @@ logmsg(int prio, const char *fmt, ...)
 size_t
 keysock_queue_soft(void)
 {
+	int recvspace = net_tunable_get(&key_vars.recvspace);
 	size_t space;
 
-	space = key_vars.recvspace > 0 ? (size_t)key_vars.recvspace : 0;
+	space = recvspace > 0 ? (size_t)recvspace : 0;
 	return space > KEYSOCK_QUEUE_MIN ? space : KEYSOCK_QUEUE_MIN;
 }
 

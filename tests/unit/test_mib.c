@@ -2,12 +2,17 @@
  * The MIB registry and the control protocol's server side: both tables
  * registered as sockmgr registers them, their defaults against the
  * variables' initial values, both spellings, ranges, all-or-nothing
- * writes, root-only writes and zeroing, statistics walks.
+ * writes, root-only writes and zeroing, statistics walks, and a write
+ * seen by a thread that is polling the variable.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "sys/net/mib.h"
 #include "sys/net/mib_client.h"
@@ -267,6 +272,50 @@ test_proto_bad_requests(void)
 	CU_ASSERT_STRING_EQUAL(serve("set =1", 0), "2 =1\n");
 }
 
+static atomic_bool poll_give_up;
+
+/*
+ * A worker's view: poll net.inet.ipsec.dfbit until it reads 2.  A plain
+ * int read here could be hoisted out of the loop by the compiler and the
+ * write never seen; the relaxed atomic load is made on every turn.
+ */
+static void *
+poll_dfbit(void *arg)
+{
+	unsigned long *turns = arg;
+
+	while (!atomic_load_explicit(&poll_give_up, memory_order_relaxed)) {
+		(*turns)++;
+		if (net_tunable_get(&ipsec_vars.dfbit) == 2)
+			return (void *)1;
+	}
+	return NULL;
+}
+
+static void
+test_write_seen_by_other_thread(void)
+{
+	struct timespec deadline;
+	unsigned long turns = 0;
+	pthread_t t;
+	void *seen = NULL;
+
+	ipsec_vars_reset();
+	atomic_store(&poll_give_up, false);
+	CU_ASSERT_FATAL(pthread_create(&t, NULL, poll_dfbit, &turns) == 0);
+	usleep(10000);
+	CU_ASSERT_EQUAL(mib_set_string("net.inet.ipsec.dfbit", "2"), 0);
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 5;
+	if (pthread_timedjoin_np(t, &seen, &deadline) != 0) {
+		atomic_store(&poll_give_up, true);
+		pthread_join(t, &seen);
+	}
+	CU_ASSERT(seen == (void *)1);
+	CU_ASSERT(turns > 0);
+	ipsec_vars_reset();
+}
+
 static const struct test_case mib_cases[] = {
 	{ "defaults are the initial values", test_defaults_are_initial_values },
 	{ "both spellings", test_lookup_spellings },
@@ -277,6 +326,8 @@ static const struct test_case mib_cases[] = {
 	{ "stats and zero", test_proto_stats_and_zero },
 	{ "malformed counter lines", test_counters_parse_rejects },
 	{ "malformed requests", test_proto_bad_requests },
+	{ "a write is seen by another thread",
+	    test_write_seen_by_other_thread },
 	{ NULL, NULL },
 };
 
