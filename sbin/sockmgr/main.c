@@ -39,6 +39,7 @@ static bool	 log_stderr = true;
 static char	 sock_path[SOCKMGR_PATH_MAX];
 static char	 ctl_path[SOCKMGR_PATH_MAX];
 static char	 pid_path[SOCKMGR_PATH_MAX + 16];
+static struct mib_sock *ctl_sock;	/* DIR/ctl while it is served */
 
 static void
 vlogmsg(int prio, const char *fmt, va_list ap)
@@ -394,14 +395,14 @@ start(const struct sockmgr_options *o, struct net_event_loop *loop)
 		sockmgr_log(LOG_ERR, "%s: %s", sock_path, strerror(errno));
 		exit(EX_UNAVAILABLE);
 	}
-	if (mib_sock_listen(loop, ctl_path) != 0) {
+	if ((ctl_sock = mib_sock_listen(loop, ctl_path)) == NULL) {
 		sockmgr_log(LOG_ERR, "%s: %s", ctl_path, strerror(errno));
 		keysock_shutdown();
 		exit(EX_UNAVAILABLE);
 	}
 	if (sockmgr_sockpol_start(loop, o->dir) != 0) {
 		sockmgr_log(LOG_ERR, "%s/sockpol: %s", o->dir, strerror(errno));
-		mib_sock_shutdown();
+		mib_sock_close(ctl_sock);
 		keysock_shutdown();
 		exit(EX_UNAVAILABLE);
 	}
@@ -409,7 +410,7 @@ start(const struct sockmgr_options *o, struct net_event_loop *loop)
 		if (daemon(0, 0) != 0) {
 			sockmgr_log(LOG_ERR, "daemon: %s", strerror(errno));
 			sockmgr_sockpol_stop();
-			mib_sock_shutdown();
+			mib_sock_close(ctl_sock);
 			keysock_shutdown();
 			exit(EX_OSERR);
 		}
@@ -424,7 +425,7 @@ start(const struct sockmgr_options *o, struct net_event_loop *loop)
 	if (setup_signals(loop) != 0) {
 		sockmgr_log(LOG_ERR, "signals: %s", strerror(errno));
 		sockmgr_sockpol_stop();
-		mib_sock_shutdown();
+		mib_sock_close(ctl_sock);
 		keysock_shutdown();
 		exit(EX_OSERR);
 	}
@@ -448,7 +449,8 @@ keep_serving(const struct sockmgr_options *o, struct net_event_loop *loop)
 		return EX_OSERR;
 	}
 	if (keysock_listen(loop, sock_path) != 0 ||
-	    mib_sock_listen(loop, ctl_path) != 0 || setup_signals(loop) != 0) {
+	    (ctl_sock = mib_sock_listen(loop, ctl_path)) == NULL ||
+	    setup_signals(loop) != 0) {
 		sockmgr_log(LOG_ERR, "%s: %s", o->dir, strerror(errno));
 		rc = EX_UNAVAILABLE;
 	} else {
@@ -457,7 +459,7 @@ keep_serving(const struct sockmgr_options *o, struct net_event_loop *loop)
 		if (net_event_run(loop) != 0)
 			rc = EX_OSERR;
 	}
-	mib_sock_shutdown();
+	mib_sock_close(ctl_sock);
 	keysock_shutdown();
 	return rc;
 }
@@ -523,7 +525,7 @@ main(int argc, char **argv)
 	}
 	sockmgr_live_stop();
 	sockmgr_sockpol_stop();
-	mib_sock_shutdown();
+	mib_sock_close(ctl_sock);
 	keysock_shutdown();
 	unlink(pid_path);
 	sockmgr_spd_stop(loop);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -20,27 +21,30 @@
 #include "sys/net/net_unix.h"
 
 struct ctl_conn {
-	int	fd;			/* -1: slot free */
-	uid_t	uid;
+	struct mib_sock	*ms;
+	int		 fd;		/* -1: slot free */
+	uid_t		 uid;
 };
 
 /*
- * The endpoint's state, one per process today; the loop is the one
- * mib_sock_listen() was handed, on which the listener and every
- * connection are registered.
+ * One endpoint: the loop it was handed, on which the listener and every
+ * connection are registered, the descriptor kept for running out of
+ * them (net_unix_accept()) and the request and reply buffers.
  */
-static struct net_event_loop *ctl_loop;
-static struct ctl_conn	conns[MIB_SOCK_CONNS];
-static int		listen_fd = -1;
-static int		spare_fd = -1;	/* see net_unix_accept() */
-static char		listen_path[108];	/* sun_path */
-static char		reqbuf[MIB_PROTO_MAX];
-static char		replybuf[MIB_PROTO_MAX];
+struct mib_sock {
+	struct net_event_loop *loop;
+	int		 listen_fd;
+	int		 spare_fd;
+	char		 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct ctl_conn	 conns[MIB_SOCK_CONNS];
+	char		 reqbuf[MIB_PROTO_MAX];
+	char		 replybuf[MIB_PROTO_MAX];
+};
 
 static void
 conn_close(struct ctl_conn *c)
 {
-	net_event_remove(ctl_loop, c->fd);
+	net_event_remove(c->ms->loop, c->fd);
 	close(c->fd);
 	c->fd = -1;
 }
@@ -49,12 +53,14 @@ static void
 conn_event(int fd, uint32_t events, void *arg)
 {
 	struct ctl_conn *c = arg;
+	struct mib_sock *ms = c->ms;
 	size_t rlen;
 	ssize_t n;
 
 	(void)fd;
 	(void)events;
-	n = recv(c->fd, reqbuf, sizeof(reqbuf), MSG_DONTWAIT | MSG_TRUNC);
+	n = recv(c->fd, ms->reqbuf, sizeof(ms->reqbuf),
+	    MSG_DONTWAIT | MSG_TRUNC);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
@@ -62,28 +68,29 @@ conn_event(int fd, uint32_t events, void *arg)
 		return;
 	}
 	/* A truncated request is refused whole, never half read. */
-	rlen = mib_proto_serve(reqbuf, (size_t)n > sizeof(reqbuf) ?
-	    sizeof(reqbuf) + 1 : (size_t)n, c->uid, replybuf,
-	    sizeof(replybuf));
-	if (send(c->fd, replybuf, rlen, MSG_DONTWAIT | MSG_NOSIGNAL) !=
+	rlen = mib_proto_serve(ms->reqbuf, (size_t)n > sizeof(ms->reqbuf) ?
+	    sizeof(ms->reqbuf) + 1 : (size_t)n, c->uid, ms->replybuf,
+	    sizeof(ms->replybuf));
+	if (send(c->fd, ms->replybuf, rlen, MSG_DONTWAIT | MSG_NOSIGNAL) !=
 	    (ssize_t)rlen)
 		conn_close(c);
 }
 
 static struct ctl_conn *
-free_slot(void)
+free_slot(struct mib_sock *ms)
 {
 	size_t i;
 
 	for (i = 0; i < MIB_SOCK_CONNS; i++)
-		if (conns[i].fd < 0)
-			return &conns[i];
+		if (ms->conns[i].fd < 0)
+			return &ms->conns[i];
 	return NULL;
 }
 
 static void
 listen_event(int lfd, uint32_t events, void *arg)
 {
+	struct mib_sock *ms = arg;
 	struct ucred cred;
 	socklen_t clen = sizeof(cred);
 	struct ctl_conn *c;
@@ -91,14 +98,13 @@ listen_event(int lfd, uint32_t events, void *arg)
 	int fd;
 
 	(void)events;
-	(void)arg;
-	fd = net_unix_accept(lfd, SOCK_NONBLOCK | SOCK_CLOEXEC, &spare_fd,
+	fd = net_unix_accept(lfd, SOCK_NONBLOCK | SOCK_CLOEXEC, &ms->spare_fd,
 	    &shed);
 	if (fd < 0)
 		return;
-	if ((c = free_slot()) == NULL ||
+	if ((c = free_slot(ms)) == NULL ||
 	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) != 0 ||
-	    net_event_add(ctl_loop, fd, EPOLLIN, conn_event, c) != 0) {
+	    net_event_add(ms->loop, fd, EPOLLIN, conn_event, c) != 0) {
 		close(fd);
 		return;
 	}
@@ -106,43 +112,48 @@ listen_event(int lfd, uint32_t events, void *arg)
 	c->uid = cred.uid;
 }
 
-int
+struct mib_sock *
 mib_sock_listen(struct net_event_loop *loop, const char *path)
 {
+	struct mib_sock *ms;
 	size_t i;
-	int fd;
 
-	if (listen_fd >= 0 || strlen(path) >= sizeof(listen_path)) {
-		errno = listen_fd >= 0 ? EBUSY : ENAMETOOLONG;
-		return -1;
+	if (strlen(path) >= sizeof(ms->path)) {
+		errno = ENAMETOOLONG;
+		return NULL;
 	}
-	for (i = 0; i < MIB_SOCK_CONNS; i++)
-		conns[i].fd = -1;
-	if ((fd = net_unix_listen(loop, path, listen_event, NULL)) < 0)
-		return -1;
-	ctl_loop = loop;
-	listen_fd = fd;
-	strcpy(listen_path, path);
-	net_unix_spare(&spare_fd);
-	return 0;
+	if ((ms = calloc(1, sizeof(*ms))) == NULL)
+		return NULL;
+	ms->loop = loop;
+	ms->spare_fd = -1;
+	for (i = 0; i < MIB_SOCK_CONNS; i++) {
+		ms->conns[i].ms = ms;
+		ms->conns[i].fd = -1;
+	}
+	if ((ms->listen_fd = net_unix_listen(loop, path, listen_event,
+	    ms)) < 0) {
+		free(ms);
+		return NULL;
+	}
+	strcpy(ms->path, path);
+	net_unix_spare(&ms->spare_fd);
+	return ms;
 }
 
 void
-mib_sock_shutdown(void)
+mib_sock_close(struct mib_sock *ms)
 {
 	size_t i;
 
-	if (listen_fd < 0)
+	if (ms == NULL)
 		return;
 	for (i = 0; i < MIB_SOCK_CONNS; i++)
-		if (conns[i].fd >= 0)
-			conn_close(&conns[i]);
-	net_event_remove(ctl_loop, listen_fd);
-	close(listen_fd);
-	unlink(listen_path);
-	listen_fd = -1;
-	ctl_loop = NULL;
-	if (spare_fd >= 0)
-		close(spare_fd);
-	spare_fd = -1;
+		if (ms->conns[i].fd >= 0)
+			conn_close(&ms->conns[i]);
+	net_event_remove(ms->loop, ms->listen_fd);
+	close(ms->listen_fd);
+	unlink(ms->path);
+	if (ms->spare_fd >= 0)
+		close(ms->spare_fd);
+	free(ms);
 }

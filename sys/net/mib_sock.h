@@ -13,11 +13,16 @@
 
 #define MIB_SOCK_CONNS	32	/* connections served at once */
 
+struct mib_sock;
 struct net_event_loop;
 
-/* Listen at path, served on loop: 0, or -1 with errno set. */
-int	mib_sock_listen(struct net_event_loop *loop, const char *path);
-/* Close every connection and the listener, and unlink the path. */
-void	mib_sock_shutdown(void);
+/*
+ * Listen at path, served on loop (the control thread's): the endpoint,
+ * or NULL with errno set.
+ */
+struct mib_sock *mib_sock_listen(struct net_event_loop *loop,
+	    const char *path);
+/* Close every connection and the listener, unlink the path, free ms. */
+void	mib_sock_close(struct mib_sock *ms);
 
 #endif
