@@ -130,6 +130,11 @@ udpencap_init(const struct ipsec_sa *sa, struct udpencap_sa *u)
 		port_release(u->sport);
 		return ENOMEM;
 	}
+	if (pthread_spin_init(&u->lock, PTHREAD_PROCESS_PRIVATE) != 0) {
+		port_release(u->dport);
+		port_release(u->sport);
+		return ENOMEM;
+	}
 	u->type = t.sadb_x_nat_t_type_type;
 	return 0;
 }
@@ -141,6 +146,7 @@ udpencap_fini(struct udpencap_sa *u)
 		return;
 	port_release(u->sport);
 	port_release(u->dport);
+	pthread_spin_destroy(&u->lock);
 	u->type = 0;
 }
 
@@ -223,6 +229,23 @@ udpencap_check(const struct udpencap_sa *u, const struct udpencap_in *in)
 	return false;
 }
 
+/* Record in's source as the mapping reported; false if it already was. */
+static bool
+claim_mapping(struct udpencap_sa *u, const struct udpencap_in *in)
+{
+	bool fresh;
+
+	pthread_spin_lock(&u->lock);
+	fresh = !u->reported || in->sport != u->mapped.sin.sin_port ||
+	    !key_sockaddr_equal(&in->src.sa, &u->mapped);
+	if (fresh) {
+		memcpy(&u->mapped, &in->src, sizeof(u->mapped));
+		u->reported = true;
+	}
+	pthread_spin_unlock(&u->lock);
+	return fresh;
+}
+
 void
 udpencap_mapping(const struct ipsec_sa *sa, struct udpencap_sa *u,
     const struct udpencap_in *in)
@@ -233,11 +256,8 @@ udpencap_mapping(const struct ipsec_sa *sa, struct udpencap_sa *u,
 		return;
 	if (in->sport == u->sport && key_sockaddr_equal(src, &sa->src))
 		return;
-	if (u->reported && in->sport == u->mapped.sin.sin_port &&
-	    key_sockaddr_equal(src, &u->mapped))
+	if (!claim_mapping(u, in))
 		return;
-	memcpy(&u->mapped, &in->src, sizeof(u->mapped));
-	u->reported = true;
 	if (key_natt_new_mapping(sa, src, in->sport, u->dport) == 0)
 		net_counter_inc(&udpencap_counters, UDPENCAPS_MAPPING);
 }

@@ -26,6 +26,7 @@
 #ifndef SYS_NETIPSEC_UDPENCAP_H
 #define SYS_NETIPSEC_UDPENCAP_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,12 +42,17 @@ struct pbuf;
 #define UDPENCAP_PORT		4500	/* RFC 3948 section 2.1 */
 #define UDPENCAP_HDRLEN		8
 
-/* An SA's encapsulation, kept in its transform state. */
+/*
+ * An SA's encapsulation, kept in its transform state.  Workers on one SA
+ * may see a new mapping at once: reported and mapped are read and
+ * written only under lock, which exists while type is not 0.
+ */
 struct udpencap_sa {
 	uint8_t			 type;	/* 0: plain ESP; UDP_ENCAP_* */
 	bool			 reported; /* mapped holds a report */
 	uint16_t		 sport;	/* network order */
 	uint16_t		 dport;	/* network order */
+	pthread_spinlock_t	 lock;	/* reported, mapped */
 	union key_sockaddr	 mapped; /* last NEW_MAPPING sent */
 };
 
@@ -112,7 +118,9 @@ bool	udpencap_check(const struct udpencap_sa *u,
 
 /*
  * After the packet authenticated: if its outer source (in->src)
- * is not the SA's, tell the registered sockets once per new mapping.
+ * is not the SA's, tell the registered sockets once per new mapping (of
+ * workers that see one at once, one tells).  The message is sent on the
+ * calling thread; a worker thread must post it to the control thread.
  */
 void	udpencap_mapping(const struct ipsec_sa *sa, struct udpencap_sa *u,
 	    const struct udpencap_in *in);

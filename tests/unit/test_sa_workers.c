@@ -9,7 +9,8 @@
  *    each sequence number is accepted exactly once and every copy is an
  *    esps_replay drop, with the counters summed over the workers' rows;
  *  - a hard allocation limit crossed by several threads lets exactly the
- *    limit through and fires one soft and one hard expire.
+ *    limit through and fires one soft and one hard expire;
+ *  - a new NAT mapping seen by several threads at once is reported once.
  * The reference for each is a plain count kept per thread and added up
  * after the join, not the SA's own counters.
  */
@@ -25,8 +26,11 @@
 #include "sys/netipsec/esp_var.h"
 #include "sys/netipsec/ipsec_xform.h"
 #include "sys/netipsec/replay.h"
+#include "sys/netipsec/udpencap.h"
 #include "sys/netkey/key_sad.h"
 #include "esp_sa_util.h"
+#include "ipsec_test_util.h"
+#include "key_sa_client.h"
 #include "testlib.h"
 
 #define THREADS		4
@@ -391,6 +395,83 @@ test_hard_limit_once(void)
 	key_sa_put(sa);
 }
 
+/* Every worker sees the peer at one new address and port. */
+struct mapping_job {
+	unsigned int		 worker;
+	struct ipsec_sa		*sa;
+	const struct udpencap_in *in;
+};
+
+static void *
+mapping_run(void *arg)
+{
+	struct mapping_job *j = arg;
+	struct ipsec_xform *xf = ipsec_xform_of(j->sa);
+	int i, ok = net_worker_set(j->worker) == 0;
+
+	pthread_barrier_wait(&start_line);
+	for (i = 0; ok && i < 2000; i++)
+		udpencap_mapping(j->sa, &xf->encap, j->in);
+	return NULL;
+}
+
+static uint64_t msgbuf[SA_MSGBUF_WORDS];
+
+/* NEW_MAPPING messages the registered client got since the last call. */
+static int
+mapping_msgs(void)
+{
+	const struct sadb_msg *m = (const void *)msgbuf;
+	int n = 0;
+
+	while (sa_client_recv(&ipt_client, msgbuf) > 0)
+		n += m->sadb_msg_type == SADB_X_NAT_T_NEW_MAPPING;
+	return n;
+}
+
+/* Workers see the peer at port; the NEW_MAPPING messages that made. */
+static int
+mappings_at(struct ipsec_sa *sa, uint16_t port)
+{
+	struct udpencap_in in = { .encap = true, .sport = htons(port),
+	    .dport = htons(UDPENCAP_PORT) };
+	struct mapping_job jobs[THREADS];
+	int i;
+
+	in.src.sin.sin_family = AF_INET;
+	in.src.sin.sin_port = in.sport;
+	inet_pton(AF_INET, "198.51.100.7", &in.src.sin.sin_addr);
+	for (i = 0; i < THREADS; i++)
+		jobs[i] = (struct mapping_job){ (unsigned int)i + 1, sa, &in };
+	run_threads(mapping_run, jobs, sizeof(jobs[0]), THREADS);
+	return mapping_msgs();
+}
+
+static void
+test_mapping_once(void)
+{
+	struct sadb_x_nat_t_type t = {
+	    .sadb_x_nat_t_type_len = sizeof(t) / 8,
+	    .sadb_x_nat_t_type_exttype = SADB_X_EXT_NAT_T_TYPE,
+	    .sadb_x_nat_t_type_type = UDP_ENCAP_ESPINUDP };
+	struct ipsec_sa *sa;
+	uint64_t m0;
+
+	ipt_reset();		/* a client registered for ESP */
+	m0 = net_counter_sum(&udpencap_counters, UDPENCAPS_MAPPING);
+	sa = gcm_sa(0, 64);
+	CU_ASSERT_FATAL(key_sa_set_ext(sa, KEY_SA_EXT_NAT_T_TYPE, &t,
+	    sizeof(t)) == 0 && ipsec_xform_install(sa) == 0);
+	CU_ASSERT_FATAL(ipsec_xform_of(sa)->encap.type == UDP_ENCAP_ESPINUDP);
+	mapping_msgs();
+	CU_ASSERT_EQUAL(mappings_at(sa, 40000), 1);
+	CU_ASSERT_EQUAL(mappings_at(sa, 40000), 0);	/* already told */
+	CU_ASSERT_EQUAL(mappings_at(sa, 40001), 1);
+	CU_ASSERT_EQUAL(net_counter_sum(&udpencap_counters,
+	    UDPENCAPS_MAPPING) - m0, 2);
+	key_sa_put(sa);
+}
+
 static const struct test_case worker_cases[] = {
 	{ "workers encapsulating on one SA: numbers unique, contiguous",
 	    test_encap_unique },
@@ -403,7 +484,15 @@ static const struct test_case worker_cases[] = {
 	{ NULL, NULL },
 };
 
+/* With the key engine and a PF_KEY client registered for ESP. */
+static const struct test_case natt_cases[] = {
+	{ "workers seeing a new NAT mapping: reported once",
+	    test_mapping_once },
+	{ NULL, NULL },
+};
+
 const struct test_suite test_suites[] = {
 	{ "sa_workers", suite_init, esp_suite_fini, worker_cases },
+	{ "sa_workers_natt", ipt_suite_init, ipt_suite_fini, natt_cases },
 	{ NULL, NULL, NULL, NULL },
 };
