@@ -40,6 +40,7 @@ static char	 sock_path[SOCKMGR_PATH_MAX];
 static char	 ctl_path[SOCKMGR_PATH_MAX];
 static char	 pid_path[SOCKMGR_PATH_MAX + 16];
 static struct mib_sock *ctl_sock;	/* DIR/ctl while it is served */
+static struct sockmgr_sockpol *sockpol;	/* DIR/sockpol, likewise */
 
 static void
 vlogmsg(int prio, const char *fmt, va_list ap)
@@ -400,7 +401,7 @@ start(const struct sockmgr_options *o, struct net_event_loop *loop)
 		keysock_shutdown();
 		exit(EX_UNAVAILABLE);
 	}
-	if (sockmgr_sockpol_start(loop, o->dir) != 0) {
+	if ((sockpol = sockmgr_sockpol_start(loop, o->dir)) == NULL) {
 		sockmgr_log(LOG_ERR, "%s/sockpol: %s", o->dir, strerror(errno));
 		mib_sock_close(ctl_sock);
 		keysock_shutdown();
@@ -409,7 +410,7 @@ start(const struct sockmgr_options *o, struct net_event_loop *loop)
 	if (!o->foreground) {
 		if (daemon(0, 0) != 0) {
 			sockmgr_log(LOG_ERR, "daemon: %s", strerror(errno));
-			sockmgr_sockpol_stop();
+			sockmgr_sockpol_stop(sockpol);
 			mib_sock_close(ctl_sock);
 			keysock_shutdown();
 			exit(EX_OSERR);
@@ -424,7 +425,7 @@ start(const struct sockmgr_options *o, struct net_event_loop *loop)
 	 */
 	if (setup_signals(loop) != 0) {
 		sockmgr_log(LOG_ERR, "signals: %s", strerror(errno));
-		sockmgr_sockpol_stop();
+		sockmgr_sockpol_stop(sockpol);
 		mib_sock_close(ctl_sock);
 		keysock_shutdown();
 		exit(EX_OSERR);
@@ -524,7 +525,7 @@ main(int argc, char **argv)
 		}
 	}
 	sockmgr_live_stop();
-	sockmgr_sockpol_stop();
+	sockmgr_sockpol_stop(sockpol);
 	mib_sock_close(ctl_sock);
 	keysock_shutdown();
 	unlink(pid_path);

@@ -55,15 +55,28 @@
 #define SOCKPOL_IDLE_S		5
 
 struct conn {
-	int	fd;		/* -1: free */
-	time_t	since;
+	struct sockmgr_sockpol *sp;
+	int		 fd;		/* -1: free */
+	time_t		 since;
 };
 
-/* The loop start() was handed: the listener, connections and sweep. */
-static struct net_event_loop *sockpol_loop;
-static int listen_fd = -1;
-static char listen_path[108];
-static struct conn conns[SOCKPOL_CONNS_MAX];
+/*
+ * The endpoint: the loop it was handed (its listener, connections and
+ * sweep run there), the descriptor kept for running out of them
+ * (net_unix_accept()), the request and reply of the connection being
+ * served, and the sweep's scratch arrays.
+ */
+struct sockmgr_sockpol {
+	struct net_event_loop *loop;
+	int		 listen_fd;
+	int		 spare_fd;
+	char		 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct conn	 conns[SOCKPOL_CONNS_MAX];
+	struct sockpol_req rq;
+	struct sockpol_reply rp;
+	uint64_t	 inos[IPSEC_PCB_MAX];
+	bool		 found[IPSEC_PCB_MAX];
+};
 
 struct request {
 	const struct sockpol_req *rq;
@@ -334,76 +347,74 @@ handle(struct request *r, size_t n)
 static void
 conn_close(struct conn *c)
 {
-	net_event_remove(sockpol_loop, c->fd);
+	net_event_remove(c->sp->loop, c->fd);
 	close(c->fd);
 	c->fd = -1;
 }
 
 static struct conn *
-conn_slot(void)
+conn_slot(struct sockmgr_sockpol *sp)
 {
 	size_t i;
 
 	for (i = 0; i < SOCKPOL_CONNS_MAX; i++)
-		if (conns[i].fd < 0)
-			return &conns[i];
+		if (sp->conns[i].fd < 0)
+			return &sp->conns[i];
 	return NULL;
 }
 
 static void
-close_idle(void)
+close_idle(struct sockmgr_sockpol *sp)
 {
 	time_t now = net_time_now();
 	size_t i;
 
 	for (i = 0; i < SOCKPOL_CONNS_MAX; i++)
-		if (conns[i].fd >= 0 && now - conns[i].since >= SOCKPOL_IDLE_S)
-			conn_close(&conns[i]);
+		if (sp->conns[i].fd >= 0 &&
+		    now - sp->conns[i].since >= SOCKPOL_IDLE_S)
+			conn_close(&sp->conns[i]);
 }
 
 static void
 conn_event(int fd, uint32_t events, void *arg)
 {
-	static struct sockpol_req rq;
-	static struct sockpol_reply rp;
-	struct request r = { .rq = &rq, .rp = &rp };
+	struct conn *c = arg;
+	struct sockpol_req *rq = &c->sp->rq;
+	struct sockpol_reply *rp = &c->sp->rp;
+	struct request r = { .rq = rq, .rp = rp };
 	socklen_t clen = sizeof(r.cred);
 	ssize_t n;
 
 	(void)events;
-	n = recv(fd, &rq, sizeof(rq), MSG_DONTWAIT);
+	n = recv(fd, rq, sizeof(*rq), MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0 || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &r.cred,
 	    &clen) != 0) {
-		conn_close(arg);
+		conn_close(c);
 		return;
 	}
-	memset(&rp, 0, offsetof(struct sockpol_reply, policy));
-	rp.error = handle(&r, (size_t)n);
-	(void)send(fd, &rp, offsetof(struct sockpol_reply, policy) +
-	    (rp.error == 0 ? rp.policy_len : 0), MSG_DONTWAIT | MSG_NOSIGNAL);
+	memset(rp, 0, offsetof(struct sockpol_reply, policy));
+	rp->error = handle(&r, (size_t)n);
+	(void)send(fd, rp, offsetof(struct sockpol_reply, policy) +
+	    (rp->error == 0 ? rp->policy_len : 0), MSG_DONTWAIT | MSG_NOSIGNAL);
 }
-
-/* Out of descriptors, net_unix_accept() sheds with this spare one. */
-static int spare_fd = -1;
 
 static void
 listen_event(int fd, uint32_t events, void *arg)
 {
+	struct sockmgr_sockpol *sp = arg;
 	struct conn *slot;
 	bool shed;
 	int c;
 
 	(void)events;
-	(void)arg;
-	c = net_unix_accept(fd, SOCK_NONBLOCK | SOCK_CLOEXEC, &spare_fd,
+	c = net_unix_accept(fd, SOCK_NONBLOCK | SOCK_CLOEXEC, &sp->spare_fd,
 	    &shed);
 	if (c < 0)
 		return;
-	if ((slot = conn_slot()) == NULL ||
-	    net_event_add(sockpol_loop, c, EPOLLIN, conn_event,
-	    slot) != 0) {
+	if ((slot = conn_slot(sp)) == NULL ||
+	    net_event_add(sp->loop, c, EPOLLIN, conn_event, slot) != 0) {
 		close(c);
 		return;
 	}
@@ -439,22 +450,20 @@ ino_order(const void *a, const void *b)
  * Linux 6.8) bound but idle: keep those some process holds.
  */
 static void
-keep_held(struct sweep *sw)
+keep_held(struct sockmgr_sockpol *sp, struct sweep *sw)
 {
-	static uint64_t inos[IPSEC_PCB_MAX];
-	static bool found[IPSEC_PCB_MAX];
 	size_t i;
 
-	sw->unseen = inos;
+	sw->unseen = sp->inos;
 	sw->nunseen = 0;
 	ipsec_pcb_walk(collect_unseen, sw);
 	if (sw->nunseen == 0)
 		return;
-	qsort(inos, sw->nunseen, sizeof(inos[0]), ino_order);
-	sockpol_proc_scan(inos, found, sw->nunseen);
+	qsort(sp->inos, sw->nunseen, sizeof(sp->inos[0]), ino_order);
+	sockpol_proc_scan(sp->inos, sp->found, sw->nunseen);
 	for (i = 0; i < sw->nunseen; i++)
-		if (found[i])
-			(void)ipsec_pcb_seen(inos[i], NULL);
+		if (sp->found[i])
+			(void)ipsec_pcb_seen(sp->inos[i], NULL);
 }
 
 static bool
@@ -478,12 +487,12 @@ sweep_timer(void *arg)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
 	static const int protos[] = { IPPROTO_TCP, IPPROTO_UDP };
+	struct sockmgr_sockpol *sp = arg;
 	struct sweep sw = { 0 };
 	size_t i, j, gone;
 	int error;
 
-	(void)arg;
-	close_idle();
+	close_idle(sp);
 	if (ipsec_pcb_count() == 0)
 		return;
 	ipsec_pcb_mark();
@@ -497,62 +506,65 @@ sweep_timer(void *arg)
 				return;
 			}
 		}
-	keep_held(&sw);
+	keep_held(sp, &sw);
 	gone = ipsec_pcb_sweep();
 	if (gone != 0 || sw.inherited != 0)
 		sockmgr_log(LOG_DEBUG, "per-socket policies: %zu inherited, "
 		    "%zu gone", sw.inherited, gone);
 }
 
-int
+struct sockmgr_sockpol *
 sockmgr_sockpol_start(struct net_event_loop *loop, const char *dir)
 {
-	struct sockaddr_un sun;
+	struct sockmgr_sockpol *sp;
 	size_t i;
-	int saved;
+	int n;
 
-	for (i = 0; i < SOCKPOL_CONNS_MAX; i++)
-		conns[i].fd = -1;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if ((size_t)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/%s",
-	    dir, SOCKPOL_NAME) >= sizeof(sun.sun_path)) {
+	if ((sp = calloc(1, sizeof(*sp))) == NULL)
+		return NULL;
+	sp->loop = loop;
+	sp->spare_fd = -1;
+	for (i = 0; i < SOCKPOL_CONNS_MAX; i++) {
+		sp->conns[i].sp = sp;
+		sp->conns[i].fd = -1;
+	}
+	n = snprintf(sp->path, sizeof(sp->path), "%s/%s", dir, SOCKPOL_NAME);
+	if (n < 0 || (size_t)n >= sizeof(sp->path)) {
+		free(sp);
 		errno = ENAMETOOLONG;
-		return -1;
+		return NULL;
 	}
-	memcpy(listen_path, sun.sun_path, sizeof(listen_path));
-	sockpol_loop = loop;
-	if ((listen_fd = net_unix_listen(loop, listen_path, listen_event,
-	    NULL)) < 0)
-		return -1;
-	if (net_event_timer_add(loop, sweep_timer, NULL) != 0) {
-		saved = errno;
-		sockmgr_sockpol_stop();
-		errno = saved;
-		return -1;
+	if ((sp->listen_fd = net_unix_listen(loop, sp->path, listen_event,
+	    sp)) < 0) {
+		free(sp);
+		return NULL;
 	}
-	net_unix_spare(&spare_fd);
-	return 0;
+	if (net_event_timer_add(loop, sweep_timer, sp) != 0) {
+		n = errno;
+		sockmgr_sockpol_stop(sp);
+		errno = n;
+		return NULL;
+	}
+	net_unix_spare(&sp->spare_fd);
+	return sp;
 }
 
 void
-sockmgr_sockpol_stop(void)
+sockmgr_sockpol_stop(struct sockmgr_sockpol *sp)
 {
 	size_t i;
 
-	for (i = 0; i < SOCKPOL_CONNS_MAX; i++)
-		if (conns[i].fd >= 0)
-			conn_close(&conns[i]);
-	if (listen_fd >= 0) {
-		net_event_remove(sockpol_loop, listen_fd);
-		net_event_timer_remove(sockpol_loop, sweep_timer, NULL);
-		close(listen_fd);
-		unlink(listen_path);
-		listen_fd = -1;
-	}
-	if (spare_fd >= 0) {
-		close(spare_fd);
-		spare_fd = -1;
-	}
 	ipsec_pcb_flush();
+	if (sp == NULL)
+		return;
+	for (i = 0; i < SOCKPOL_CONNS_MAX; i++)
+		if (sp->conns[i].fd >= 0)
+			conn_close(&sp->conns[i]);
+	net_event_remove(sp->loop, sp->listen_fd);
+	net_event_timer_remove(sp->loop, sweep_timer, sp);
+	close(sp->listen_fd);
+	unlink(sp->path);
+	if (sp->spare_fd >= 0)
+		close(sp->spare_fd);
+	free(sp);
 }

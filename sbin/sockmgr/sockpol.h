@@ -15,13 +15,15 @@
 
 /*
  * Serve DIR/sockpol (mode 0666: any user may set a policy on its own
- * sockets) and sweep the table once a second, on loop.  0, or -1 with
- * errno set.
- * stop() closes everything and empties the table.
+ * sockets) and sweep the table once a second, on loop: the endpoint, or
+ * NULL with errno set.  stop() closes everything, frees sp and empties
+ * the table (also with sp NULL).
  */
 struct net_event_loop;
-int	sockmgr_sockpol_start(struct net_event_loop *loop, const char *dir);
-void	sockmgr_sockpol_stop(void);
+struct sockmgr_sockpol;
+struct sockmgr_sockpol *sockmgr_sockpol_start(struct net_event_loop *loop,
+	    const char *dir);
+void	sockmgr_sockpol_stop(struct sockmgr_sockpol *sp);
 
 /* One host socket as NETLINK_SOCK_DIAG reports it. */
 struct sockpol_sock {
