@@ -8,6 +8,19 @@
 __thread unsigned int net_worker_index
     __attribute__((tls_model("initial-exec")));
 
+unsigned int net_workers = 1;
+
+int
+net_workers_set(unsigned int n)
+{
+	if (n == 0 || n > NET_WORKERS_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	net_workers = n;
+	return 0;
+}
+
 int
 net_worker_set(unsigned int i)
 {

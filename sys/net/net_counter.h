@@ -53,6 +53,18 @@ extern __thread unsigned int net_worker_index
 /* Make the calling thread worker i: 0, or -1 (EINVAL) out of range. */
 int	net_worker_set(unsigned int i);
 
+/*
+ * How many threads run the packet path: 1 (the control thread, offline
+ * mode, every single-threaded test) until net_workers_set() says more.
+ * With one, the packet path takes no per-SA lock, since nobody shares
+ * its SAs (ipsec_xform_lock()).  Set it before any worker thread starts
+ * and leave it while they run: a thread created afterwards sees it.
+ */
+extern unsigned int net_workers;
+
+/* 0, or -1 (EINVAL) unless 1 <= n <= NET_WORKERS_MAX. */
+int	net_workers_set(unsigned int n);
+
 /* The calling thread's row of s. */
 static inline uint64_t *
 net_counter_row(const struct net_counter_set *s)

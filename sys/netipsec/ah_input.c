@@ -83,6 +83,29 @@ verify(struct ipsec_xform *xf, const struct pbuf *pb, size_t skip,
 	}
 }
 
+/*
+ * Everything input writes in the SA (the authenticator's session, the
+ * replay window, judged again for a copy another worker accepted since
+ * the check, the lifetime), under the SA's session lock.
+ */
+static bool
+verify_and_commit(struct ipsec_sa *sa, struct ipsec_xform *xf,
+    struct pbuf *pb, size_t skip, uint64_t seq, size_t plen,
+    enum ahstat_counter *bad)
+{
+	bool ok;
+
+	*bad = verify(xf, pb, skip, seq, &ok);
+	if (!ok)
+		return false;
+	*bad = AHS_REPLAY;
+	if (xf->replay != NULL &&
+	    ipsec_replay_commit(xf->replay, seq) != IPSEC_REPLAY_OK)
+		return false;
+	*bad = AHS_INVALID;
+	return key_sa_account(sa, plen) == 0;
+}
+
 enum ipsec_verdict
 ah_input(struct ipsec_sa *sa, struct pbuf *pb, size_t skip, size_t protoff,
     uint8_t *nxt, int *why)
@@ -113,17 +136,12 @@ ah_input(struct ipsec_sa *sa, struct pbuf *pb, size_t skip, size_t protoff,
 	if (xf->replay != NULL && ipsec_replay_check(xf->replay,
 	    be_get32(ah + 8), &seq) != IPSEC_REPLAY_OK)
 		return ah_drop_in(why, AHS_REPLAY);
+	plen = pb->len - skip - hlen;
 	ipsec_xform_lock(xf);
-	bad = verify(xf, pb, skip, seq, &ok);
+	ok = verify_and_commit(sa, xf, pb, skip, seq, plen, &bad);
 	ipsec_xform_unlock(xf);
 	if (!ok)
 		return ah_drop_in(why, bad);
-	if (xf->replay != NULL &&
-	    ipsec_replay_commit(xf->replay, seq) != IPSEC_REPLAY_OK)
-		return ah_drop_in(why, AHS_REPLAY);
-	plen = pb->len - skip - hlen;
-	if (key_sa_account(sa, plen) < 0)
-		return ah_drop_in(why, AHS_INVALID);
 	*nxt = ah[0];
 	pbuf_remove(pb, skip, hlen);
 	pb->data[protoff] = *nxt;

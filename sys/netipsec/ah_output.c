@@ -72,15 +72,40 @@ put_header(const struct ipsec_sa *sa, const struct ipsec_xform *xf,
 		be_put32(ah + 8, (uint32_t)seq);
 }
 
+/*
+ * Everything output writes in the SA (lifetime, sequence number, the
+ * authenticator's session), under the SA's session lock.
+ */
+static enum ipsec_verdict
+encapsulate(struct ipsec_sa *sa, struct ipsec_xform *xf, struct pbuf *pb,
+    size_t skip, size_t protoff, size_t hlen, int *why)
+{
+	uint64_t seq = 0;
+	uint8_t *ah, nxt;
+	int rc;
+
+	if (key_sa_account(sa, pb->len - skip) < 0)
+		return ah_drop_out(why, AHS_INVALID);
+	if (!(xf->flags & IPSEC_XF_OLD) && ipsec_seq_next(sa, xf, &seq) < 0)
+		return ah_drop_out(why, AHS_WRAP);
+	nxt = pb->data[protoff];
+	ah = pbuf_insert(pb, skip, hlen);
+	put_header(sa, xf, ah, hlen, nxt, seq);
+	pb->data[protoff] = IPPROTO_AH;
+	if ((rc = sign(xf, pb, skip, seq)) != 0)
+		return ah_drop_out(why, rc == AH_SIGN_HDR ? AHS_HDROPS :
+		    AHS_CRYPTO);
+	return IPSEC_PASS;
+}
+
 enum ipsec_verdict
 ah_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
     size_t protoff, int *why)
 {
 	struct ipsec_xform *xf = ipsec_xform_of(sa);
 	size_t plen, hlen, iplen;
-	uint64_t seq = 0;
-	uint8_t *ah, nxt;
-	int af, rc;
+	enum ipsec_verdict v;
+	int af;
 
 	if (skip > pb->len || protoff >= skip)
 		return ah_drop_out(why, AHS_HDROPS);
@@ -93,20 +118,11 @@ ah_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
 	iplen = pb->len + hlen - (af == AF_INET6 ? 40 : 0);
 	if (pbuf_headroom(pb) < hlen || iplen > 65535)
 		return ah_drop_out(why, AHS_TOOBIG);
-	if (key_sa_account(sa, plen) < 0)
-		return ah_drop_out(why, AHS_INVALID);
-	if (!(xf->flags & IPSEC_XF_OLD) && ipsec_seq_next(sa, xf, &seq) < 0)
-		return ah_drop_out(why, AHS_WRAP);
-	nxt = pb->data[protoff];
-	ah = pbuf_insert(pb, skip, hlen);
-	put_header(sa, xf, ah, hlen, nxt, seq);
-	pb->data[protoff] = IPPROTO_AH;
 	ipsec_xform_lock(xf);
-	rc = sign(xf, pb, skip, seq);
+	v = encapsulate(sa, xf, pb, skip, protoff, hlen, why);
 	ipsec_xform_unlock(xf);
-	if (rc != 0)
-		return ah_drop_out(why, rc == AH_SIGN_HDR ? AHS_HDROPS :
-		    AHS_CRYPTO);
+	if (v != IPSEC_PASS)
+		return v;
 	net_counter_inc(&ahstat_counters, AHS_OUTPUT);
 	net_counter_add(&ahstat_counters, AHS_OBYTES, plen);
 	net_counter_inc(&ahstat_hist, xf->alg);

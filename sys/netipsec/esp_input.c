@@ -14,9 +14,11 @@
  * a wrong key on SAs without an ICV; RFC 1827 leaves the padding to the
  * sender's transform, so old-ESP padding is not judged.
  *
- * Workers may decapsulate packets of one SA at once: the crypto sessions
- * are used under the SA's session lock, and the replay commit judges the
- * number again, so of two copies that both verified one is accepted.
+ * Workers may decapsulate packets of one SA at once: the replay check
+ * needs no lock, and everything that writes the SA (ICV and decryption,
+ * replay commit, lifetime) runs under its session lock, one lock per
+ * packet; the commit judges the number again, so of two copies that both
+ * verified one is accepted.
  */
 #include <string.h>
 
@@ -88,6 +90,31 @@ crypto_reason(int rc)
 }
 
 /*
+ * Everything input writes in the SA (crypto sessions, replay window,
+ * lifetime), done under the SA's session lock: the ICV, then the window
+ * (judged again: another worker may have accepted a copy since the
+ * check), then the lifetime.  ESPS_NCOUNTERS when the packet passed,
+ * else the counter of its drop.
+ */
+static enum espstat_counter
+verify_and_commit(struct ipsec_sa *sa, struct ipsec_xform *xf,
+    uint8_t *esp, size_t len, uint64_t seq)
+{
+	int rc;
+
+	rc = open_payload(sa, xf, esp, len, seq, esp + xf->hdrlen +
+	    xf->ivlen + len);
+	if (rc != CRYPTO_OK)
+		return crypto_reason(rc);
+	if (xf->replay != NULL &&
+	    ipsec_replay_commit(xf->replay, seq) != IPSEC_REPLAY_OK)
+		return ESPS_REPLAY;
+	if (key_sa_account(sa, len) < 0)
+		return ESPS_INVALID;
+	return ESPS_NCOUNTERS;
+}
+
+/*
  * Payload length (ciphertext with padding and trailer) of the ESP packet
  * at skip, or 0 with *why set when it cannot be one.
  */
@@ -134,7 +161,6 @@ esp_input(struct ipsec_sa *sa, struct pbuf *pb, size_t skip, size_t protoff,
 	uint8_t *esp;
 	uint64_t seq;
 	size_t len;
-	int rc;
 
 	/* net.inet.esp.esp_enable=0 refuses ESP input (FreeBSD). */
 	if (!net_tunable_get(&ipsec_vars.esp_enable))
@@ -153,17 +179,10 @@ esp_input(struct ipsec_sa *sa, struct pbuf *pb, size_t skip, size_t protoff,
 	    (uint32_t)seq, &seq) != IPSEC_REPLAY_OK)
 		return esp_drop_in(why, ESPS_REPLAY);
 	ipsec_xform_lock(xf);
-	rc = open_payload(sa, xf, esp, len, seq, esp + xf->hdrlen +
-	    xf->ivlen + len);
+	bad = verify_and_commit(sa, xf, esp, len, seq);
 	ipsec_xform_unlock(xf);
-	if (rc != CRYPTO_OK)
-		return esp_drop_in(why, crypto_reason(rc));
-	/* Another worker may have accepted a copy since the check. */
-	if (xf->replay != NULL &&
-	    ipsec_replay_commit(xf->replay, seq) != IPSEC_REPLAY_OK)
-		return esp_drop_in(why, ESPS_REPLAY);
-	if (key_sa_account(sa, len) < 0)
-		return esp_drop_in(why, ESPS_INVALID);
+	if (bad != ESPS_NCOUNTERS)
+		return esp_drop_in(why, bad);
 	if (strip(xf, pb, skip, protoff, len, nxt, why) != IPSEC_PASS)
 		return IPSEC_DROP;
 	net_counter_inc(&espstat_counters, ESPS_INPUT);

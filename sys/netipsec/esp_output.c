@@ -13,9 +13,9 @@
  * wire and, unless the SA allows cycling (SADB_X_EXT_CYCSEQ, as KAME's
  * setkey sets by default), stops at 2^32 - 1 (esps_wrap).  A cycling SA
  * skips the numbers whose low half is zero: receivers reject sequence
- * number 0.  Workers sending on one SA at once each take their own
- * number (ipsec_seq_next()); the crypto sessions are used under the SA's
- * session lock.
+ * number 0.  Workers sending on one SA take turns under the SA's session
+ * lock for everything output writes in it: lifetime, sequence number,
+ * crypto; one lock per packet, taken after the checks that need none.
  */
 #include <string.h>
 
@@ -135,15 +135,46 @@ seal(struct ipsec_sa *sa, struct ipsec_xform *xf, uint8_t *esp, size_t len,
 	return crypto_auth_final(xf->auth, icv);
 }
 
+/*
+ * Everything output writes in the SA (its lifetime, its sequence number,
+ * its crypto sessions), done under the SA's session lock.
+ */
+static enum ipsec_verdict
+encapsulate(struct ipsec_sa *sa, struct ipsec_xform *xf, struct pbuf *pb,
+    size_t skip, size_t protoff, size_t padlen, int *why)
+{
+	size_t plen = pb->len - skip;
+	uint8_t *esp, *tail, nxt;
+	uint64_t seq = 0;
+
+	if (key_sa_account(sa, plen) < 0)
+		return esp_drop_out(why, ESPS_INVALID);
+	/* RFC 1827 ESP has no sequence number to run out of. */
+	if (!(xf->flags & IPSEC_XF_OLD) && ipsec_seq_next(sa, xf, &seq) < 0)
+		return esp_drop_out(why, ESPS_WRAP);
+	nxt = pb->data[protoff];
+	tail = pbuf_put(pb, padlen + ESP_TRAILERLEN);
+	pad_fill(xf, tail, padlen);
+	tail[padlen] = (uint8_t)padlen;
+	tail[padlen + 1] = nxt;
+	esp = pbuf_insert(pb, skip, xf->hdrlen + xf->ivlen);
+	memcpy(esp, &sa->spi, 4);
+	if (!(xf->flags & IPSEC_XF_OLD))
+		be_put32(esp + 4, (uint32_t)seq);
+	if (make_iv(xf, seq, esp + xf->hdrlen) != 0 ||
+	    seal(sa, xf, esp, plen + padlen + ESP_TRAILERLEN, seq,
+	    pbuf_put(pb, xf->icvlen)) != CRYPTO_OK)
+		return esp_drop_out(why, ESPS_CRYPTO);
+	return IPSEC_PASS;
+}
+
 enum ipsec_verdict
 esp_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
     size_t protoff, int *why)
 {
 	struct ipsec_xform *xf = ipsec_xform_of(sa);
 	size_t plen, padlen, hdrlen;
-	uint8_t *esp, *tail, nxt;
-	uint64_t seq;
-	int rc;
+	enum ipsec_verdict v;
 
 	if (skip > pb->len || protoff >= skip)
 		return esp_drop_out(why, ESPS_HDROPS);
@@ -154,28 +185,11 @@ esp_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
 	    padlen + ESP_TRAILERLEN + xf->icvlen ||
 	    pb->len + hdrlen + padlen + ESP_TRAILERLEN + xf->icvlen > 65535)
 		return esp_drop_out(why, ESPS_TOOBIG);
-	if (key_sa_account(sa, plen) < 0)
-		return esp_drop_out(why, ESPS_INVALID);
-	/* RFC 1827 ESP has no sequence number to run out of. */
-	seq = 0;
-	if (!(xf->flags & IPSEC_XF_OLD) && ipsec_seq_next(sa, xf, &seq) < 0)
-		return esp_drop_out(why, ESPS_WRAP);
-	nxt = pb->data[protoff];
-	tail = pbuf_put(pb, padlen + ESP_TRAILERLEN);
-	pad_fill(xf, tail, padlen);
-	tail[padlen] = (uint8_t)padlen;
-	tail[padlen + 1] = nxt;
-	esp = pbuf_insert(pb, skip, hdrlen);
-	memcpy(esp, &sa->spi, 4);
-	if (!(xf->flags & IPSEC_XF_OLD))
-		be_put32(esp + 4, (uint32_t)seq);
 	ipsec_xform_lock(xf);
-	rc = make_iv(xf, seq, esp + xf->hdrlen) != 0 ? CRYPTO_ERR_INTERNAL :
-	    seal(sa, xf, esp, plen + padlen + ESP_TRAILERLEN, seq,
-	    pbuf_put(pb, xf->icvlen));
+	v = encapsulate(sa, xf, pb, skip, protoff, padlen, why);
 	ipsec_xform_unlock(xf);
-	if (rc != CRYPTO_OK)
-		return esp_drop_out(why, ESPS_CRYPTO);
+	if (v != IPSEC_PASS)
+		return v;
 	pb->data[protoff] = IPPROTO_ESP;
 	net_counter_inc(&espstat_counters, ESPS_OUTPUT);
 	net_counter_add(&espstat_counters, ESPS_OBYTES, plen);

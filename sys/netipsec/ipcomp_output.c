@@ -38,14 +38,20 @@ ipcomp_output(struct ipsec_sa *sa, struct pbuf *pb, size_t skip,
 	if (skip > pb->len || protoff >= skip)
 		return ipcomp_drop_out(why, IPCOMPS_HDROPS);
 	plen = pb->len - skip;
-	if (key_sa_account(sa, plen) < 0)
+	/*
+	 * The lifetime and the session are the SA's; the session's buffer
+	 * holds the result until it is copied back.
+	 */
+	ipsec_xform_lock(xf);
+	if (key_sa_account(sa, plen) < 0) {
+		ipsec_xform_unlock(xf);
 		return ipcomp_drop_out(why, IPCOMPS_INVALID);
+	}
 	if (plen < CRYPTO_DEFLATE_MINLEN) {
+		ipsec_xform_unlock(xf);
 		net_counter_inc(&ipcompstat_counters, IPCOMPS_THRESHOLD);
 		return IPSEC_PASS;
 	}
-	/* The session's buffer holds the result until it is copied back. */
-	ipsec_xform_lock(xf);
 	buf = crypto_comp_buffer(xf->comp);
 	rc = crypto_compress(xf->comp, pb->data + skip, plen, buf,
 	    plen - IPCOMP_HLENGTH - 1, &clen);

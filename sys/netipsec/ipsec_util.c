@@ -82,23 +82,21 @@ seq_after(const struct ipsec_xform *xf, uint64_t last)
 }
 
 /*
- * A compare-and-swap rather than a fetch-and-add: workers sending on one
- * SA at once each get a number of their own, and the counter never moves
- * past the last number the rules allow, so a used-up SA stays used up
- * and the SA2 sequence a dump shows stays true.
+ * Senders on one SA take turns (the SA's session lock), so taking a
+ * number is a load and a store, with no lock prefix; the store is atomic
+ * for dumps on the control thread.  The counter never moves past the
+ * last number the rules allow, so a used-up SA stays used up and the SA2
+ * sequence a dump shows stays true.
  */
 int
 ipsec_seq_next(struct ipsec_sa *sa, const struct ipsec_xform *xf,
     uint64_t *seqp)
 {
-	uint64_t last = key_sa_seq_out(sa), seq;
+	uint64_t seq = seq_after(xf, key_sa_seq_out(sa));
 
-	do {
-		seq = seq_after(xf, last);
-		if (seq == 0)
-			return -1;
-	} while (!__atomic_compare_exchange_n(&sa->seq_out, &last, seq, true,
-	    __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	if (seq == 0)
+		return -1;
+	__atomic_store_n(&sa->seq_out, seq, __ATOMIC_RELAXED);
 	*seqp = seq;
 	return 0;
 }

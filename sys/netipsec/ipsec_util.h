@@ -28,7 +28,8 @@ int	ipsec_ip_family(const uint8_t *p, size_t len);
  * 64 bits with ESN; otherwise 32 bits that stop at 2^32 - 1 (-1: the SA
  * is used up) unless the SA may cycle (IPSEC_XF_CYCSEQ), in which case
  * numbers whose low half is 0 are skipped, since receivers reject 0.
- * Safe on several threads sending on one SA: each number is taken once.
+ * Callers on one SA must take turns (the SA's session lock): each number
+ * is then taken once.
  */
 int	ipsec_seq_next(struct ipsec_sa *sa, const struct ipsec_xform *xf,
 	    uint64_t *seqp);

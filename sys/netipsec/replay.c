@@ -16,17 +16,17 @@
  * Threads: packets of one SA may be checked and committed on several
  * workers at once.  The check takes no lock: it reads top (acquire) and
  * the bitmap with atomic loads, and is only a filter before the crypto
- * work, since what it read may be moving.  The commit takes the window's
- * spinlock, judges the number again against the window as it now is and
- * records it only if that still passes, so two copies of one packet that
- * both passed the check and the ICV are accepted once.  Inside the lock
- * the blocks a move enters are cleared before top is published
- * (release), so a check that sees the new top also sees them cleared.
+ * work, since what it read may be moving.  Commits are serialised by the
+ * caller (the SA's session lock, ipsec_xform_lock()); a commit judges the
+ * number again against the window as it now is and records it only if
+ * that still passes, so two copies of one packet that both passed the
+ * check and the ICV are accepted once.  A commit clears the blocks a
+ * move enters before it publishes top (release), so a check that sees
+ * the new top also sees them cleared.
  * A check racing a move may call a number a duplicate that is, by the
  * time the move is done, left of the window: both are replay drops.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,7 +40,6 @@ struct ipsec_replay {
 	uint32_t	size;		/* window in packets; 0: none */
 	uint32_t	nblocks;	/* ring length, a power of two */
 	bool		esn;
-	pthread_spinlock_t lock;	/* serialises commits */
 	uint64_t	bitmap[];	/* atomic loads and stores */
 };
 
@@ -71,20 +70,12 @@ ipsec_replay_new(uint32_t size, bool esn)
 	rp->size = size;
 	rp->nblocks = nblocks;
 	rp->esn = esn;
-	if ((errno = pthread_spin_init(&rp->lock,
-	    PTHREAD_PROCESS_PRIVATE)) != 0) {
-		free(rp);
-		return NULL;
-	}
 	return rp;
 }
 
 void
 ipsec_replay_free(struct ipsec_replay *rp)
 {
-	if (rp == NULL)
-		return;
-	pthread_spin_destroy(&rp->lock);
 	free(rp);
 }
 
@@ -123,7 +114,7 @@ load_block(const struct ipsec_replay *rp, uint64_t i)
 	return __atomic_load_n(&rp->bitmap[i], __ATOMIC_RELAXED);
 }
 
-/* Only the commit, under the lock, writes a block. */
+/* Only a commit, serialised by the caller, writes a block. */
 static void
 store_block(struct ipsec_replay *rp, uint64_t i, uint64_t v)
 {
@@ -164,7 +155,7 @@ ipsec_replay_check(const struct ipsec_replay *rp, uint32_t seq_lo,
 	return judge(rp, top, seq);
 }
 
-/* Record seq, which judge() passed; the caller holds the lock. */
+/* Record seq, which judge() passed. */
 static void
 record(struct ipsec_replay *rp, uint64_t seq)
 {
@@ -193,13 +184,10 @@ record(struct ipsec_replay *rp, uint64_t seq)
 enum ipsec_replay_status
 ipsec_replay_commit(struct ipsec_replay *rp, uint64_t seq)
 {
-	enum ipsec_replay_status st;
+	enum ipsec_replay_status st = judge(rp, rp->top, seq);
 
-	pthread_spin_lock(&rp->lock);
-	st = judge(rp, rp->top, seq);
 	if (st == IPSEC_REPLAY_OK)
 		record(rp, seq);
-	pthread_spin_unlock(&rp->lock);
 	return st;
 }
 
@@ -220,11 +208,9 @@ ipsec_replay_reset(struct ipsec_replay *rp, uint64_t top)
 {
 	uint32_t i;
 
-	pthread_spin_lock(&rp->lock);
 	for (i = 0; i < rp->nblocks; i++)
 		store_block(rp, i, 0);
 	__atomic_store_n(&rp->top, 0, __ATOMIC_RELEASE);
 	if (top != 0)
 		record(rp, top);
-	pthread_spin_unlock(&rp->lock);
 }

@@ -11,8 +11,9 @@
  * The bitmap is a ring of 64-bit blocks, a power of two of them, one more
  * than the window needs, so that advancing the window clears whole blocks
  * and never shifts bits.  Made once per SA; check and commit allocate
- * nothing.  Several threads may check and commit on one window at once:
- * the check reads without a lock, the commit takes the window's lock and
+ * nothing.  Several threads may check one window at once, without a
+ * lock; commits (and resets) on one window must be serialised by the
+ * caller, as the packet path does with the SA's session lock.  A commit
  * judges the number again (replay.c says why that is enough).
  */
 #ifndef SYS_NETIPSEC_REPLAY_H

@@ -27,11 +27,12 @@
  *  - The socket manager's control path is single-threaded: the SAD is not
  *    locked, and a packet path on other threads must take its SAs through
  *    a layer that serialises with the control path.  What packets write
- *    in an SA is safe on several threads at once, with no lock: refcnt
- *    (atomic get/put), seq_out (ipsec_seq_next(), a compare-and-swap),
- *    cur.bytes, cur.allocations and cur.usetime (key_sa_account(), atomic
- *    adds and a first-use swap) and the MATURE -> DYING -> DEAD moves of
- *    state (key_sad_claim_state(): exactly one thread makes each move and
+ *    in an SA is safe with several threads on one SA: refcnt (atomic
+ *    get/put); seq_out (ipsec_seq_next()) and cur.bytes, cur.allocations
+ *    and cur.usetime (key_sa_account()), written only under the SA's
+ *    session lock (ipsec_xform_lock(), which the crypto needs anyway) as
+ *    atomic stores; and the MATURE -> DYING -> DEAD moves of state
+ *    (key_sad_claim_state(): exactly one thread makes each move and
  *    fires its expire).  Other threads read these with key_sa_state(),
  *    key_sa_seq_out() and key_sa_cur().
  *
@@ -234,10 +235,11 @@ uint8_t	key_proto_to_satype(uint8_t proto);
  * -1 if the SA is DEAD (this packet crossed a hard limit, or an earlier
  * one did): drop the packet.
  *
- * Several threads may account packets of one SA at once: the counts are
- * atomic adds, so each packet is counted once and every packet past a
- * hard limit is refused, and each expire fires exactly once (the thread
- * that moves the state sends it).  Sending it is the key engine's work
+ * Several threads may account packets of one SA, one at a time: the
+ * packet path calls this under the SA's session lock (ipsec_xform.h),
+ * so a count is a load and a store, stored atomically for readers on
+ * other threads; each expire fires exactly once (the thread that moves
+ * the state sends it, and the timer moves it through the same claim).  Sending it is the key engine's work
  * and runs on the calling thread, which is right while the packet path
  * runs on the control thread; a worker thread must post it to the
  * control thread instead (docs/architecture.md, "Process-wide state").

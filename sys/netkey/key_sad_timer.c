@@ -20,10 +20,11 @@
  *  - Byte and allocation limits are checked as packets are accounted,
  *    so a hard count limit stops the packet path at once; the timer
  *    checks them too, for limits lowered by an UPDATE.
- *  - Packets of one SA may be accounted on several threads at once, and
- *    beside the timer: the counts are atomic adds, first use is a swap
- *    from 0, and every state move is a key_sad_claim_state(), so each
- *    expire fires once, from whichever thread made the move.
+ *  - Packets of one SA may be accounted on several threads, one at a
+ *    time (the packet path holds the SA's session lock), beside the
+ *    timer: the counts are stored whole (atomic stores, no lock prefix),
+ *    and every state move is a key_sad_claim_state(), so each expire
+ *    fires once, from whichever thread made the move.
  */
 #include "sys/net/net_clock.h"
 #include "sys/netkey/key_sad_impl.h"
@@ -128,18 +129,11 @@ key_sad_timer(void)
 	}
 }
 
-/* The first use is whichever thread's swap from 0 wins. */
-static void
-mark_first_use(struct ipsec_sa *sa)
-{
-	uint64_t unused = 0;
-
-	if (__atomic_load_n(&sa->cur.usetime, __ATOMIC_RELAXED) == 0)
-		__atomic_compare_exchange_n(&sa->cur.usetime, &unused,
-		    (uint64_t)net_time_now(), false, __ATOMIC_RELAXED,
-		    __ATOMIC_RELAXED);
-}
-
+/*
+ * Callers of one SA take turns, so an add is a load and a store; they
+ * are atomic so that the timer and dumps on the control thread read
+ * whole values.
+ */
 int
 key_sa_account(struct ipsec_sa *sa, size_t n)
 {
@@ -148,10 +142,14 @@ key_sa_account(struct ipsec_sa *sa, size_t n)
 
 	if (key_sa_state(sa) == SADB_SASTATE_DEAD)
 		return -1;
-	bytes = __atomic_add_fetch(&sa->cur.bytes, n, __ATOMIC_RELAXED);
-	allocations = __atomic_add_fetch(&sa->cur.allocations, 1,
-	    __ATOMIC_RELAXED);
-	mark_first_use(sa);
+	bytes = __atomic_load_n(&sa->cur.bytes, __ATOMIC_RELAXED) + n;
+	__atomic_store_n(&sa->cur.bytes, bytes, __ATOMIC_RELAXED);
+	allocations = __atomic_load_n(&sa->cur.allocations,
+	    __ATOMIC_RELAXED) + 1;
+	__atomic_store_n(&sa->cur.allocations, allocations, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&sa->cur.usetime, __ATOMIC_RELAXED) == 0)
+		__atomic_store_n(&sa->cur.usetime, (uint64_t)net_time_now(),
+		    __ATOMIC_RELAXED);
 	if (counts_over(&sa->hard, bytes, allocations)) {
 		expire_hard(sa);
 		return -1;

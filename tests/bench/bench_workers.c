@@ -10,9 +10,11 @@
  * window), counting the packets that came back.  First row: every worker
  * has its own SA pair, as workers fed by a multi-queue TUN and a wire
  * fanout mostly will, so nothing is shared but the code.  Second row:
- * both workers on one SA pair, for the cost of sharing one (the crypto
- * sessions are used under the SA's lock, so the crypto takes turns;
- * there is no target for it).
+ * both workers on one SA pair, for the cost of sharing one (what a packet
+ * writes in an SA is written under the SA's lock, so the crypto takes
+ * turns; there is no target for it).  Each run tells the packet path how
+ * many workers there are (net_workers_set()), as the daemon will: one
+ * worker takes no SA lock.
  *
  * Throughput is wall-clock time, since two threads run at once: the
  * workers start together at a barrier, the main thread sleeps for a run
@@ -175,6 +177,9 @@ run(int n, size_t size, struct ipsec_sa *pairs[][2], unsigned long *lost)
 	int i;
 
 	memset(w, 0, sizeof(w));
+	/* As sockmgr would run: one worker takes no SA locks, two do. */
+	if (net_workers_set((unsigned int)n) != 0)
+		exit(1);
 	__atomic_store_n(&stop, 0, __ATOMIC_RELAXED);
 	if (pthread_barrier_init(&start_line, NULL, (unsigned int)n + 1))
 		exit(1);

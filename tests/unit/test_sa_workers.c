@@ -42,11 +42,32 @@
 
 static uint8_t key[20];
 
+/* Tell the packet path that THREADS workers share SAs: it locks them. */
 static int
 suite_init(void)
 {
 	esp_fill(key, sizeof(key), 13);
-	return esp_suite_init();
+	return net_workers_set(THREADS) != 0 || esp_suite_init();
+}
+
+static int
+suite_fini(void)
+{
+	net_workers_set(1);
+	return esp_suite_fini();
+}
+
+static int
+natt_suite_init(void)
+{
+	return net_workers_set(THREADS) != 0 || ipt_suite_init();
+}
+
+static int
+natt_suite_fini(void)
+{
+	net_workers_set(1);
+	return ipt_suite_fini();
 }
 
 static struct ipsec_sa *
@@ -492,7 +513,7 @@ static const struct test_case natt_cases[] = {
 };
 
 const struct test_suite test_suites[] = {
-	{ "sa_workers", suite_init, esp_suite_fini, worker_cases },
-	{ "sa_workers_natt", ipt_suite_init, ipt_suite_fini, natt_cases },
+	{ "sa_workers", suite_init, suite_fini, worker_cases },
+	{ "sa_workers_natt", natt_suite_init, natt_suite_fini, natt_cases },
 	{ NULL, NULL, NULL, NULL },
 };
