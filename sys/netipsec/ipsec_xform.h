@@ -46,6 +46,7 @@
 #define SYS_NETIPSEC_IPSEC_XFORM_H
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -202,13 +203,21 @@ enum ipsec_verdict ipsec_xform_input(struct ipsec_sa *sa, struct pbuf *pb,
  * for one packet's crypto, and uncontended (one worker per SA) it costs
  * one atomic exchange, which is still 6 % of a 64-byte packet; a mutex
  * costs twice that.  With one packet thread (net_workers) nothing is
- * shared and no lock is taken.
+ * shared and no lock is taken.  A waiter yields now and then, so that on
+ * a host with more runnable threads than cores a holder that lost its
+ * core gets it back rather than the waiter spinning its slice away.
  */
+#define IPSEC_XFORM_SPINS	64
+
 static inline void
 ipsec_xform_lock(struct ipsec_xform *xf)
 {
+	unsigned int n = 0;
+
 	if (net_workers > 1)
-		pthread_spin_lock(&xf->session_lock);
+		while (pthread_spin_trylock(&xf->session_lock) != 0)
+			if (++n % IPSEC_XFORM_SPINS == 0)
+				sched_yield();
 }
 
 static inline void
