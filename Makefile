@@ -219,9 +219,9 @@ asan:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)-asan EXTRA_CFLAGS="$(SAN_FLAGS)" CFLAGS="-O1 -g" \
 	    test
 
-# The unit tests that run worker threads on shared SA state, counters and
-# tunables.
-TSAN_TESTS = test_sa_workers test_net_counter test_mib
+# The unit tests that run threads on shared SA state, counters, tunables
+# and an event loop.
+TSAN_TESTS = test_sa_workers test_net_counter test_mib test_keysock_stream
 tsan:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)-tsan \
 	    EXTRA_CFLAGS="-fsanitize=thread" CFLAGS="-O1 -g" \

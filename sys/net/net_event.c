@@ -8,7 +8,7 @@
  * slot carries a generation number that the epoll data word repeats.
  */
 #include <errno.h>
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +33,10 @@ struct event_timer {
 	void		*arg;
 };
 
-/* One loop; one thread touches it (stop() may come from anywhere). */
+/*
+ * One loop; one thread runs it.  Only stopping may be written from
+ * elsewhere (another thread, a signal handler), so it is atomic.
+ */
 struct net_event_loop {
 	int		 epfd;
 	struct event_slot *slots;	/* indexed by descriptor */
@@ -44,7 +47,7 @@ struct net_event_loop {
 	struct event_timer flushes[NET_EVENT_FLUSHES];
 	size_t		 nflushes;
 	time_t		 last_tick;
-	volatile sig_atomic_t stopping;
+	atomic_bool	 stopping;
 };
 
 struct net_event_loop *
@@ -295,8 +298,8 @@ net_event_run_once(struct net_event_loop *loop, int timeout_ms)
 int
 net_event_run(struct net_event_loop *loop)
 {
-	loop->stopping = 0;
-	while (!loop->stopping)
+	atomic_store(&loop->stopping, false);
+	while (!atomic_load(&loop->stopping))
 		if (net_event_run_once(loop, -1) != 0)
 			return -1;
 	return 0;
@@ -305,5 +308,5 @@ net_event_run(struct net_event_loop *loop)
 void
 net_event_stop(struct net_event_loop *loop)
 {
-	loop->stopping = 1;
+	atomic_store(&loop->stopping, true);
 }

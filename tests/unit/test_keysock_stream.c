@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -549,6 +550,62 @@ test_loops_apart(void)
 	close(sv[1]);
 }
 
+struct stopper {
+	struct net_event_loop *loop;
+	int		 wake;		/* written after each stop */
+	atomic_bool	 done;		/* the loop returned */
+};
+
+/*
+ * Stop, then wake the loop, until it has returned: a stop made before
+ * net_event_run() started (which clears it) is simply made again.
+ */
+static void *
+stop_from_thread(void *arg)
+{
+	struct stopper *st = arg;
+
+	while (!atomic_load(&st->done)) {
+		usleep(10000);
+		net_event_stop(st->loop);
+		if (write(st->wake, "x", 1) != 1)
+			return NULL;
+	}
+	return arg;
+}
+
+/*
+ * Another thread stops a loop blocked in epoll_wait(): the loop returns
+ * after the wakeup that follows.  Should the stop be lost, SIGALRM ends
+ * the program, which the runner counts as a failure.
+ */
+static void
+test_stop_from_thread(void)
+{
+	struct stopper st = { .loop = loop };
+	pthread_t t;
+	void *ret = NULL;
+	int sv[2];
+
+	CU_ASSERT_FATAL(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	st.wake = sv[1];
+	atomic_init(&st.done, false);
+	CU_ASSERT_FATAL(net_event_add(loop, sv[0], EPOLLIN, count_fd,
+	    NULL) == 0);
+	fd_events = 0;
+	alarm(10);
+	CU_ASSERT_FATAL(pthread_create(&t, NULL, stop_from_thread, &st) ==
+	    0);
+	CU_ASSERT_EQUAL(net_event_run(loop), 0);
+	atomic_store(&st.done, true);
+	alarm(0);
+	CU_ASSERT(pthread_join(t, &ret) == 0 && ret == &st);
+	CU_ASSERT(fd_events >= 1);
+	CU_ASSERT_EQUAL(net_event_remove(loop, sv[0]), 0);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 static int
 suite_init(void)
 {
@@ -575,6 +632,7 @@ static const struct test_case stream_cases[] = {
 	{ "timer hook follows the injectable clock", test_timer },
 	{ "descriptor callbacks", test_fd_callbacks },
 	{ "two loops share nothing", test_loops_apart },
+	{ "another thread stops a loop", test_stop_from_thread },
 	{ NULL, NULL }
 };
 
