@@ -182,7 +182,17 @@ const struct ipsec_xform_ops *ipsec_xform_at(size_t i);
  */
 int	ipsec_xform_install(struct ipsec_sa *sa);
 
-/* Register ipsec_xform_install() with the key engine (start-up). */
+/*
+ * Rebuild only the ESP-in-UDP state of an installed SA from its NAT-T
+ * extension copies (the encapsulation updater the packet layer
+ * registers).  0, or EINVAL or ENOMEM with the old state kept.
+ */
+int	ipsec_xform_update_encap(struct ipsec_sa *sa);
+
+/*
+ * Register ipsec_xform_install() and ipsec_xform_update_encap() with the
+ * key engine (start-up).
+ */
 void	ipsec_xform_attach(void);
 
 /* The one free path of a state (sa->xform_free). */

@@ -28,6 +28,9 @@
  *    left out; in an SA it is shown as LX_ALG_UNPAIRED.
  * The missing-policy ENOENT and the forward direction need nothing here:
  * they are the engine's own behaviour, which the FreeBSD dialect adapts.
+ * Nor does UPDATE of a mature SA (af_key's rules: keys ignored, NAT-T
+ * ports moved), which depends on the SA's state: key_msg_sa.c asks the
+ * socket's dialect.
  */
 #include <errno.h>
 #include <stdbool.h>

@@ -17,6 +17,12 @@
  *    the SA's, and keys or a different mode or reqid are EINVAL.  NAT-T
  *    extensions (type, ports, original addresses) must be the ones the
  *    SA keeps, byte for byte.
+ *  - From a Linux-dialect socket the same UPDATE follows af_key's
+ *    xfrm_state_update() instead: keys and algorithms are ignored, the
+ *    lifetimes replaced, and an esp-udp SA moves to the NAT-T ports and
+ *    original addresses the request names (charon follows a NAT's new
+ *    mapping so); the request must carry the SA's NAT-T type if and only
+ *    if the SA has one, and SA2 must still repeat the mode and reqid.
  *  - UPDATE never moves an SA: NEW_ADDRESS_SRC/DST naming another
  *    address than the SA's is EINVAL, whatever the state (FreeBSD moves
  *    the SA; here it would change the SAD's index under the packet
@@ -282,14 +288,40 @@ moves_sa(const struct key_msg *m, const struct ipsec_sa *sa)
 	    &sa->dst);
 }
 
+/*
+ * UPDATE of a MATURE or DYING SA from a Linux client: lifetimes and
+ * NAT-T encapsulation (see the top).
+ */
+static int
+update_mature_linux(const struct key_msg *m, struct ipsec_sa *sa)
+{
+	bool encap = key_sa_ext(sa, KEY_SA_EXT_NAT_T_TYPE) != NULL;
+	uint8_t mode;
+	uint32_t reqid = sa2_reqid(m, &mode);
+	int error;
+
+	if (m->ext[SADB_X_EXT_SA2] != NULL &&
+	    (mode != sa->mode || reqid != sa->reqid))
+		return EINVAL;
+	if (encap != (m->ext[SADB_X_EXT_NAT_T_TYPE] != NULL))
+		return EINVAL;
+	if (encap && (error = key_sa_natt_move(sa, m)) != 0)
+		return error;
+	key_sa_set_lifetimes(sa, m);
+	return 0;
+}
+
 /* UPDATE of a MATURE or DYING SA: lifetimes only (see the top). */
 static int
-update_mature(const struct key_msg *m, struct ipsec_sa *sa)
+update_mature(const struct keysock *from, const struct key_msg *m,
+    struct ipsec_sa *sa)
 {
 	const struct sadb_sa *s = KEY_MSG_EXT(m, SADB_EXT_SA, sadb_sa);
 	uint8_t mode;
 	uint32_t reqid = sa2_reqid(m, &mode);
 
+	if (keysock_dialect(from) == KEY_DIALECT_LINUX)
+		return update_mature_linux(m, sa);
 	if (s->sadb_sa_auth != sa->alg_auth ||
 	    s->sadb_sa_encrypt != sa->alg_enc ||
 	    m->ext[SADB_EXT_KEY_AUTH] != NULL ||
@@ -319,7 +351,7 @@ key_update(struct keysock *from, const struct key_msg *m)
 		error = update_larval(m, &ix, sa);
 	else if (sa->state == SADB_SASTATE_DEAD)
 		error = ESRCH;
-	else if ((error = update_mature(m, sa)) == 0)
+	else if ((error = update_mature(from, m, sa)) == 0)
 		key_sa_ready(sa);
 	if (error != 0)
 		return error;

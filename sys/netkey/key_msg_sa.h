@@ -7,6 +7,7 @@
  *	key_msg_sa.c	the request handlers (plugged into key_dispatch.c)
  *	key_sa_setval.c	KAME's key_mature/key_setsaval: checking an ADD or
  *			UPDATE and filling an SA from it
+ *	key_sa_natt.c	a Linux-dialect UPDATE moving an SA's NAT-T ports
  *	key_sa_record.c	the SA record message
  *	key_dump_sa.c	SADB_DUMP streamed through keysock_stream()
  *	key_expire.c	SAD events -> SADB_EXPIRE, superseded -> SADB_DELETE
@@ -72,5 +73,14 @@ int	key_sa_setval(struct ipsec_sa *sa, const struct key_msg *m);
  * left as it is); UPDATE of a MATURE SA uses it alone.
  */
 void	key_sa_set_lifetimes(struct ipsec_sa *sa, const struct key_msg *m);
+
+/*
+ * Move a mature esp-udp SA to the NAT-T ports and original addresses the
+ * request carries (the others kept), and have the packet layer rebuild
+ * its encapsulation: 0; EINVAL when the request's NAT-T type is absent or
+ * not the SA's, or the packet layer refuses; ENOMEM.  On error the SA is
+ * as it was.
+ */
+int	key_sa_natt_move(struct ipsec_sa *sa, const struct key_msg *m);
 
 #endif

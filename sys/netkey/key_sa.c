@@ -157,6 +157,25 @@ key_sa_set_installer(key_sa_installer_fn fn)
 	installer = fn;
 }
 
+static key_sa_encap_fn encap_updater;
+
+void
+key_sa_set_encap_updater(key_sa_encap_fn fn)
+{
+	encap_updater = fn;
+}
+
+int
+key_sa_update_encap(struct ipsec_sa *sa)
+{
+	int error;
+
+	if (encap_updater == NULL)
+		return 0;
+	error = encap_updater(sa);
+	return error == 0 || error == ENOMEM ? error : EINVAL;
+}
+
 static key_sa_ready_fn ready_hook;
 
 void

@@ -263,6 +263,17 @@ void	key_sa_set_installer(key_sa_installer_fn fn);
 int	key_sa_install(struct ipsec_sa *sa);
 
 /*
+ * The packet layer's encapsulation updater: rebuilds the ESP-in-UDP
+ * state in sa->xform from sa's NAT-T extension copies, which have just
+ * changed, and keeps the rest of the transform state (crypto sessions,
+ * sequence numbers, replay window).  0, or EINVAL or ENOMEM with the old
+ * state kept.  With none registered, 0.
+ */
+typedef int (*key_sa_encap_fn)(struct ipsec_sa *sa);
+void	key_sa_set_encap_updater(key_sa_encap_fn fn);
+int	key_sa_update_encap(struct ipsec_sa *sa);
+
+/*
  * The packet layer's ready hook: called once an SADB_ADD or SADB_UPDATE
  * has made sa usable and linked it (the ACQUIRE hold queue sends what
  * waited for it).  It may run the output path, and so the SAD lookups

@@ -6,14 +6,26 @@
  * or move the SA to another address is refused with EINVAL (before the
  * fix it answered 0 and silently kept the old values).  GET shows the SA
  * unchanged afterwards.  A larval SA cannot be moved either.
+ *
+ * From a Linux-dialect socket (issue 11: charon follows a NAT's new
+ * mapping with SADB_GET and then an UPDATE repeating the keys with the
+ * new port, which af_key applies): the keys are ignored, the SA moves
+ * to the new NAT-T port in its copies (GET), in its ESP-in-UDP state
+ * and in the header the packet path puts on, and keeps its output
+ * sequence; the NAT-T type must stay, and an SA cannot gain or lose
+ * encapsulation.
  */
 #include <arpa/inet.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "net/pfkeyv2.h"
+#include "sys/net/pbuf.h"
+#include "sys/netipsec/ipsec_xform.h"
+#include "sys/netipsec/udpencap.h"
 #include "sys/netkey/key_build.h"
 #include "sys/netkey/key_sad.h"
+#include "sys/netkey/keysock.h"
 #include "tests/unit/key_sa_client.h"
 #include "tests/unit/pfkey_msg.h"
 #include "tests/unit/testlib.h"
@@ -23,7 +35,7 @@
 #define DST	"192.0.2.2"
 
 enum change { NONE, NATT_SAME, NATT_SPORT, NATT_TYPE, NEWDST_SAME,
-	NEWDST_OTHER, NEWSRC_OTHER };
+	NEWDST_OTHER, NEWSRC_OTHER, PLAIN };
 
 static struct sa_client client;
 static bool with_key;		/* UPDATE carries a key too */
@@ -54,8 +66,8 @@ request(uint8_t type, uint8_t state, enum change c)
 	addr(&b, SADB_EXT_ADDRESS_DST, DST);
 	if (type == SADB_ADD || with_key)
 		key_build_key(&b, SADB_EXT_KEY_ENCRYPT, ekey, 128);
-	if (type == SADB_ADD || c == NATT_SAME || c == NATT_SPORT ||
-	    c == NATT_TYPE) {
+	if ((type == SADB_ADD && c != PLAIN) || c == NATT_SAME ||
+	    c == NATT_SPORT || c == NATT_TYPE) {
 		key_build_nat_t_type(&b, c == NATT_TYPE ? 1 :
 		    UDP_ENCAP_ESPINUDP);
 		key_build_nat_t_port(&b, SADB_X_EXT_NAT_T_SPORT,
@@ -73,18 +85,25 @@ request(uint8_t type, uint8_t state, enum change c)
 	return error;
 }
 
-static uint16_t
-kept_sport(void)
+static struct ipsec_sa *
+the_sa(void)
 {
 	struct sockaddr_in d;
 	struct ipsec_sa *sa;
-	const struct key_blob *k;
-	const struct sadb_x_nat_t_port *p;
 
 	pfkey_msg_sin(&d, DST, 0);
 	sa = key_sad_lookup((void *)&d, IPPROTO_ESP, htonl(SPI));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sa);
-	k = key_sa_ext(sa, KEY_SA_EXT_NAT_T_SPORT);
+	return sa;
+}
+
+static uint16_t
+kept_sport(void)
+{
+	const struct key_blob *k;
+	const struct sadb_x_nat_t_port *p;
+
+	k = key_sa_ext(the_sa(), KEY_SA_EXT_NAT_T_SPORT);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
 	p = k->data;
 	return ntohs(p->sadb_x_nat_t_port_port);
@@ -150,9 +169,83 @@ test_larval_move(void)
 	key_sad_flush(0);
 }
 
+/* The UDP source port the packet path puts in front of the SA's ESP. */
+static uint16_t
+wire_sport(void)
+{
+	const struct ipsec_xform *xf = the_sa()->xform;
+	static const uint8_t esp[48] = { 0x45 };	/* IPv4, then ESP */
+	struct pbuf_pool *pool;
+	struct pbuf *pb;
+	uint16_t port = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(xf);
+	pool = pbuf_pool_create(1, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pool);
+	pb = pbuf_alloc(pool, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pb);
+	CU_ASSERT_FATAL(pbuf_append(pb, esp, sizeof(esp)) == 0);
+	CU_ASSERT(udpencap_output(&xf->encap, pb, 20, 9) == 0);
+	CU_ASSERT_EQUAL(pb->data[9], IPPROTO_UDP);
+	memcpy(&port, pb->data + 20, 2);
+	pbuf_free(pb);
+	pbuf_pool_destroy(pool);
+	return ntohs(port);
+}
+
+static void
+test_mature_linux(void)
+{
+	struct ipsec_sa *sa;
+
+	sa_client_open(&client);
+	keysock_set_dialect(client.so, KEY_DIALECT_LINUX);
+	key_sad_flush(0);
+	CU_ASSERT_EQUAL_FATAL(request(SADB_ADD, SADB_SASTATE_MATURE, NONE),
+	    0);
+	the_sa()->seq_out = 77;
+	CU_ASSERT_EQUAL(wire_sport(), 4500);
+	with_key = true;
+	CU_ASSERT_EQUAL(request(SADB_UPDATE, SADB_SASTATE_MATURE,
+	    NATT_SPORT), 0);
+	sa = the_sa();
+	CU_ASSERT_EQUAL(kept_sport(), 4501);
+	CU_ASSERT_EQUAL(((const struct ipsec_xform *)sa->xform)->encap.sport,
+	    htons(4501));
+	CU_ASSERT_EQUAL(wire_sport(), 4501);
+	CU_ASSERT_EQUAL(sa->seq_out, 77);
+	CU_ASSERT_EQUAL(sa->state, SADB_SASTATE_MATURE);
+	/* Back, with the type repeated; a new type or none is refused. */
+	CU_ASSERT_EQUAL(request(SADB_UPDATE, SADB_SASTATE_MATURE, NATT_SAME),
+	    0);
+	CU_ASSERT_EQUAL(kept_sport(), 4500);
+	CU_ASSERT_EQUAL(request(SADB_UPDATE, SADB_SASTATE_MATURE, NATT_TYPE),
+	    EINVAL);
+	CU_ASSERT_EQUAL(request(SADB_UPDATE, SADB_SASTATE_MATURE, NONE),
+	    EINVAL);
+	CU_ASSERT_EQUAL(request(SADB_UPDATE, SADB_SASTATE_MATURE,
+	    NEWDST_OTHER), EINVAL);
+	CU_ASSERT_EQUAL(kept_sport(), 4500);
+	CU_ASSERT_EQUAL(wire_sport(), 4500);
+	/* A plain ESP SA does not become esp-udp by an UPDATE. */
+	key_sad_flush(0);
+	CU_ASSERT_EQUAL_FATAL(request(SADB_ADD, SADB_SASTATE_MATURE, PLAIN),
+	    0);
+	CU_ASSERT_EQUAL(request(SADB_UPDATE, SADB_SASTATE_MATURE,
+	    NATT_SPORT), EINVAL);
+	CU_ASSERT_PTR_NULL(key_sa_ext(the_sa(), KEY_SA_EXT_NAT_T_TYPE));
+	CU_ASSERT_EQUAL(request(SADB_UPDATE, SADB_SASTATE_MATURE, PLAIN), 0);
+	with_key = false;
+	sa_client_drain(&client);
+	sa_client_close(&client);
+	key_sad_flush(0);
+}
+
 static const struct test_case update_cases[] = {
 	{ "UPDATE of a mature SA: NAT-T and NEW_ADDRESS", test_mature },
 	{ "UPDATE does not move a larval SA", test_larval_move },
+	{ "Linux UPDATE of a mature SA moves its NAT-T port",
+	    test_mature_linux },
 	{ NULL, NULL }
 };
 
