@@ -21,7 +21,9 @@
  *  - SA types stop at 9 (IPComp): FreeBSD's TCP-MD5 (11) is EINVAL.
  *  - af_key reads no SA extension in GETSPI and takes a 0-bit key as no
  *    key; ipsec-tools sends both, which the engine (as KAME) refuses, so
- *    they are dropped from Linux requests.
+ *    they are dropped from Linux requests.  Likewise the addresses that
+ *    charon sends with SPDGET (af_key's SPDGET and SPDDELETE2 read only
+ *    the policy id).
  *  - Algorithm numbers: the pairs below.  An id that exists on one side
  *    only has no pair: in a request it is ENOSYS (af_key's answer for an
  *    algorithm it lacks); in a REGISTER reply or a proposal the entry is
@@ -172,6 +174,21 @@ rule_drop(struct lx_ctx *c, const uint8_t *ext, size_t len)
 	(void)ext;
 	(void)len;
 	return 0;
+}
+
+/*
+ * af_key's SPDGET and SPDDELETE2 read the policy id alone; charon sends
+ * the selector's addresses with it, which our SPDGET refuses.
+ */
+static int
+rule_address(struct lx_ctx *c, const uint8_t *ext, size_t len)
+{
+	uint8_t t = c->hdr->sadb_msg_type;
+
+	if (c->way == TO_OURS &&
+	    (t == SADB_X_SPDGET || t == SADB_X_SPDDELETE2))
+		return 0;
+	return put(c, ext, len);
 }
 
 static bool
@@ -426,6 +443,8 @@ rule_proposal(struct lx_ctx *c, const uint8_t *ext, size_t len)
 /* Rules by extension type; NULL copies; types past the end are dropped. */
 static const ext_rule rules_to_ours[LX_EXT_MAX + 1] = {
 	[SADB_EXT_SA] = rule_sa,
+	[SADB_EXT_ADDRESS_SRC] = rule_address,
+	[SADB_EXT_ADDRESS_DST] = rule_address,
 	[SADB_EXT_KEY_AUTH] = rule_key,
 	[SADB_EXT_KEY_ENCRYPT] = rule_key,
 	[SADB_EXT_PROPOSAL] = rule_proposal,

@@ -245,6 +245,20 @@ def spd_checks(t, lx, bsd):
                       seq=5))
     t.check("linux SPDGET by its id", g.errno == 0 and
             g.policy_id() == fid and pol_dir(g) == LX_DIR_FWD, g)
+    # charon's query_policy(): the id with its direction, type and the
+    # selector's addresses, which af_key's SPDGET ignores.
+    g = lx.call(w.msg(w.X_SPDGET, 0, [
+        w.policy(w.POLICY_IPSEC, LX_DIR_FWD, fid),
+        w.address(w.A_SRC, "10.9.0.0", 16),
+        w.address(w.A_DST, "10.8.0.0", 16)], seq=5))
+    t.check("linux SPDGET with the selector's addresses (charon)",
+            g.errno == 0 and g.policy_id() == fid, g)
+    g = bsd.call(w.msg(w.X_SPDGET, 0, [
+        w.policy(w.POLICY_IPSEC, 0, fid >> 3),
+        w.address(w.A_SRC, "10.9.0.0", 16),
+        w.address(w.A_DST, "10.8.0.0", 16)], seq=5))
+    t.check("freebsd SPDGET with addresses is still EINVAL",
+            g.errno == errno.EINVAL, g)
     recs = dump(lx, w.msg(w.X_SPDDUMP, 0, seq=6))
     t.check("linux SPDDUMP: every request 16 bytes, ids with dirs",
             len(recs) >= 2 and all(
