@@ -22,6 +22,8 @@ struct hold_entry {
 	uint8_t			 proto;
 	unsigned int		 n;		/* 0: entry free */
 	time_t			 created;
+	unsigned int		 ticks;		/* 0: no SA yet; else timer
+						   ticks left until sent */
 	struct pbuf		*head, *tail;
 };
 
@@ -144,6 +146,7 @@ entry_take(struct hold_entry *e)
 	}
 	e->head = e->tail = NULL;
 	e->n = 0;
+	e->ticks = 0;
 	return list;
 }
 
@@ -161,29 +164,48 @@ free_list(struct pbuf *pb, enum ipsec_hold_counter c)
 }
 
 /*
- * Entries are taken off the table before their packets are sent, so a
+ * The entry is taken off the table before its packets are sent, so a
  * packet that still finds no SA (another request of its bundle is
  * missing) may be held again, in a fresh entry, without being met twice.
+ */
+static void
+entry_send(struct hold_entry *e)
+{
+	struct pbuf *pb, *next;
+
+	for (pb = entry_take(e); pb != NULL; pb = next) {
+		next = pb->next;
+		pb->next = NULL;
+		net_counter_inc(&ipsec_hold_counters, IPSEC_HOLDS_SENT);
+		if (hold_out != NULL)
+			hold_out(hold_arg, pb);
+		else
+			pbuf_free(pb);
+	}
+}
+
+/*
+ * The SA came.  The peer may not have its own yet: in IKEv1 quick mode
+ * the responder installs its inbound SA after the initiator's last
+ * message, which the initiator sends before adding the SA that
+ * released us; a packet sent at once arrives first and is lost there.
+ * So the packets wait net.inet.ipsec.acq_hold_delay seconds (counted in
+ * whole timer ticks, one more than the delay) unless that is 0.
  */
 void
 ipsec_hold_release(const struct ipsec_sa *sa)
 {
-	struct pbuf *pb, *next;
+	int delay = net_tunable_get(&ipsec_vars.acq_hold_delay);
 	size_t i;
 
 	for (i = 0; i < HOLD_ENTRIES; i++) {
 		if (!entry_is(&hold_tab[i], &sa->src.sa, &sa->dst.sa,
 		    sa->proto))
 			continue;
-		for (pb = entry_take(&hold_tab[i]); pb != NULL; pb = next) {
-			next = pb->next;
-			pb->next = NULL;
-			net_counter_inc(&ipsec_hold_counters, IPSEC_HOLDS_SENT);
-			if (hold_out != NULL)
-				hold_out(hold_arg, pb);
-			else
-				pbuf_free(pb);
-		}
+		if (delay <= 0)
+			entry_send(&hold_tab[i]);
+		else if (hold_tab[i].ticks == 0)
+			hold_tab[i].ticks = (unsigned int)delay + 1;
 	}
 }
 
@@ -192,12 +214,20 @@ ipsec_hold_timer(void)
 {
 	time_t now = net_time_now();
 	time_t life = net_tunable_get(&key_vars.blockacq_lifetime);
+	struct hold_entry *e;
 	size_t i;
 
-	for (i = 0; i < HOLD_ENTRIES; i++)
-		if (hold_tab[i].n != 0 && now - hold_tab[i].created >= life)
-			free_list(entry_take(&hold_tab[i]),
-			    IPSEC_HOLDS_EXPIRED);
+	for (i = 0; i < HOLD_ENTRIES; i++) {
+		e = &hold_tab[i];
+		if (e->n == 0)
+			continue;
+		if (e->ticks != 0) {
+			if (--e->ticks == 0)
+				entry_send(e);
+		} else if (now - e->created >= life) {
+			free_list(entry_take(e), IPSEC_HOLDS_EXPIRED);
+		}
+	}
 }
 
 void

@@ -15,10 +15,13 @@
  * allocated: the queue links the pool buffers themselves.
  *
  * When an SA becomes usable (SADB_ADD, SADB_UPDATE: the key engine's
- * ready hook) every packet of the entries with its index is handed to
- * the output function the IP path registered, which runs the whole
- * output path again (policy, bundle, transforms).  Without an output
- * function (the policy engine driven alone) nothing is held.
+ * ready hook) the entries with its index are released: after
+ * net.inet.ipsec.acq_hold_delay seconds (the timer's ticks; 0: at once),
+ * time for the peer to install its own SA, every packet of them is
+ * handed to the output function the IP path registered, which runs the
+ * whole output path again (policy, bundle, transforms).  Packets sent
+ * meanwhile find the SA and go at once.  Without an output function (the
+ * policy engine driven alone) nothing is held.
  *
  * Counters: net.inet.ipsec.hold.stats.
  */
@@ -62,10 +65,13 @@ void	ipsec_hold_set_output(ipsec_hold_output_fn fn, void *arg);
 int	ipsec_hold_put(struct pbuf *pb, const struct sockaddr *src,
 	    const struct sockaddr *dst, uint8_t proto);
 
-/* The key engine's ready hook: send what waits for sa's index. */
+/* The key engine's ready hook: release what waits for sa's index. */
 void	ipsec_hold_release(const struct ipsec_sa *sa);
 
-/* Once a second: drop entries older than net.key.blockacq_lifetime. */
+/*
+ * Once a second: send released entries whose delay is over, drop the
+ * others older than net.key.blockacq_lifetime.
+ */
 void	ipsec_hold_timer(void);
 
 /* Drop every held packet. */

@@ -49,6 +49,7 @@ struct ipsec_vars ipsec_vars = {
 	.ah_enable = 1,
 	.acq_hold = 3,
 	.acq_hold_bytes = 65536,
+	.acq_hold_delay = 1,
 };
 
 static void
@@ -133,6 +134,8 @@ const struct mib_node ipsec_var_mib[] = {
 	    "Packets held per SA being acquired, sent when it comes; 0 off"),
 	VAR("net.inet.ipsec.acq_hold_bytes", NULL, acq_hold_bytes, 0,
 	    16777216, 65536, "Bytes held for SAs being acquired, in all"),
+	VAR("net.inet.ipsec.acq_hold_delay", NULL, acq_hold_delay, 0, 60, 1,
+	    "Seconds held packets wait after their SA came, for the peer's"),
 	STATS("net.inet.ipsec.hold.stats", NULL, &hold_ops,
 	    "ACQUIRE hold queue statistics"),
 	STATS("net.inet6.ipsec6.stats", "net.inet6.ipsec6.ipsecstats",

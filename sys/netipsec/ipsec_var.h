@@ -43,6 +43,7 @@ struct ipsec_vars {
 	_Atomic int	ah_enable;	/* net.inet.ah.ah_enable */
 	_Atomic int	acq_hold;	/* packets held per ACQUIRE (hold.h) */
 	_Atomic int	acq_hold_bytes;	/* bytes held in all */
+	_Atomic int	acq_hold_delay;	/* seconds before held go out */
 };
 
 extern struct ipsec_vars ipsec_vars;

@@ -1,7 +1,8 @@
 /*
  * The ACQUIRE hold queue: a packet that needs an SA being negotiated is
- * held, the ACQUIRE goes out, and the packet leaves protected once
- * SADB_ADD (or UPDATE) brings the SA; the bounds in packets per entry
+ * held, the ACQUIRE goes out, and the packet leaves protected
+ * net.inet.ipsec.acq_hold_delay after SADB_ADD (or UPDATE) brought the
+ * SA (at once with 0); the bounds in packets per entry
  * and bytes in all, the lifetime, the counters, and no holding without
  * an output to send to.
  */
@@ -96,6 +97,14 @@ t_held_then_sent(void)
 	CU_ASSERT(ncap == 0);
 	ipt_add_sa(&(struct ipt_sa){ 0x8001, X4, Y4, IPSEC_MODE_TRANSPORT,
 	    0, 0 });
+	/*
+	 * Released, not sent yet: the peer gets net.inet.ipsec.acq_hold_delay
+	 * (1 s: the second timer tick) to install its SA.
+	 */
+	CU_ASSERT(ncap == 0 && ipsec_hold_packets() == 3);
+	ipsec_hold_timer();
+	CU_ASSERT(ncap == 0 && ipsec_hold_packets() == 3);
+	ipsec_hold_timer();
 	CU_ASSERT_FATAL(ncap == 3);
 	CU_ASSERT(ipsec_hold_packets() == 0 && ipsec_hold_bytes() == 0);
 	CU_ASSERT(net_counter_sum(&ipsec_hold_counters, IPSEC_HOLDS_SENT) == 3);
@@ -112,6 +121,22 @@ t_held_then_sent(void)
 	cap_clear();
 	/* Once the SA is there nothing is held. */
 	CU_ASSERT(send_one(100, &out) == IPSEC_PASS && out.protected);
+}
+
+/* With acq_hold_delay 0 the SA's arrival sends at once. */
+static void
+t_no_delay(void)
+{
+	struct ipsec_out_result out;
+
+	setup();
+	ipsec_vars.acq_hold_delay = 0;
+	CU_ASSERT(send_one(100, &out) == IPSEC_CONSUMED);
+	ipt_add_sa(&(struct ipt_sa){ 0x8004, X4, Y4, IPSEC_MODE_TRANSPORT,
+	    0, 0 });
+	CU_ASSERT(ncap == 1 && ipsec_hold_packets() == 0);
+	CU_ASSERT(net_counter_sum(&ipsec_hold_counters, IPSEC_HOLDS_SENT) == 1);
+	cap_clear();
 }
 
 static void
@@ -185,7 +210,8 @@ t_other_sa_flush(void)
 }
 
 static const struct test_case hold_cases[] = {
-	{ "held, ACQUIRE, sent protected on ADD", t_held_then_sent },
+	{ "held, ACQUIRE, sent protected after ADD", t_held_then_sent },
+	{ "acq_hold_delay 0: sent on ADD", t_no_delay },
 	{ "byte bound and acq_hold 0", t_byte_bound },
 	{ "lifetime", t_lifetime },
 	{ "no output function: dropped", t_no_output },

@@ -104,10 +104,10 @@ test_walk_prefix(void)
 
 	/*
 	 * net.inet.ipsec: stats + 8 per family + 3 IPv4-only, the udpencap
-	 * stats, the hold queue's two variables and its stats.
+	 * stats, the hold queue's three variables and its stats.
 	 */
-	CU_ASSERT_EQUAL(mib_walk("net.inet.ipsec", count_node, &n), 16);
-	CU_ASSERT_EQUAL(n, 16);
+	CU_ASSERT_EQUAL(mib_walk("net.inet.ipsec", count_node, &n), 17);
+	CU_ASSERT_EQUAL(n, 17);
 	CU_ASSERT_EQUAL(mib_walk("net.inet6.ipsec6", count_node, &n), 9);
 	CU_ASSERT_EQUAL(mib_walk("net.inet.ipse", count_node, &n), 0);
 	CU_ASSERT_EQUAL(mib_walk("", count_node, &n),
