@@ -51,7 +51,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 DEB_PKGS = build-essential pkg-config libssl-dev zlib1g-dev libpcap-dev \
 	   libcunit1-dev libjansson-dev clang libclang-rt-14-dev mandoc \
 	   python3 python3-scapy python3-cryptography tshark iproute2 nftables ethtool netbase \
-	   iputils-ping iperf3 bsdutils procps \
+	   iputils-ping iperf3 bsdutils procps conntrack \
 	   autoconf automake libtool gperf bison flex libfl-dev libgmp-dev \
 	   gettext
 

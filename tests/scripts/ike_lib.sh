@@ -46,6 +46,26 @@ ike_run() {
 	eval "IKE_PID_$name=$!"
 }
 
+# ike_charon_start SIDE: charon from SW (set by the caller) in that
+# side's namespace with LIVE_DIR/SIDE's strongswan.conf (ike_sw_conf),
+# its compiled-in pid directory PIDDIR bound over by LIVE_DIR/SIDE/run
+# in its own mount namespace, so that two charons can run.
+ike_charon_start() {
+	local d=$LIVE_DIR/$1
+	ike_run "$1" "charon$1" 150 env STRONGSWAN_CONF="$d/strongswan.conf" \
+	    sh -c 'mount --bind "$1" "$2" && exec env LD_PRELOAD="$4" "$3"' \
+	    sh "$d/run" "$PIDDIR" "$SW/libexec/ipsec/charon" "$IKE_PRELOAD"
+}
+
+# ike_swanctl SIDE ARGS...: swanctl against that side's charon.
+ike_swanctl() {
+	local side=$1
+	shift
+	ip netns exec "sml$side$$" env \
+	    STRONGSWAN_CONF="$LIVE_DIR/$side/strongswan.conf" timeout 20 \
+	    "$SW/sbin/swanctl" "$@" --uri "unix://$LIVE_DIR/$side/charon.vici"
+}
+
 # ike_stop: every daemon ike_run started, before their socket managers
 # stop: charon that finds its PF_KEY connection closed spins reading it
 # and then may not finish on SIGTERM, hence SIGKILL after 5 s.
@@ -89,27 +109,42 @@ ike_ready() {
 	return 1
 }
 
-# ike_ping SIDE ADDR SECONDS: pings once a second until one is answered
-# (the first ones trigger the negotiation); true if one was.
+# ike_ping SIDE ADDR: one echo request, no retry, that triggers the
+# negotiation: true if answered within 8 s, i.e. the socket manager held
+# it while the daemons negotiated and sent it on the new SA.  The time
+# it took is left in IKE_PING_SECS.
 ike_ping() {
-	ip netns exec "sml$1$$" ping -c 1 -w "$3" -i 0.5 "$2" >/dev/null 2>&1
+	local t0 rc
+	t0=$(date +%s%N)
+	ip netns exec "sml$1$$" ping -c 1 -W 8 "$2" >/dev/null 2>&1
+	rc=$?
+	IKE_PING_SECS=$(awk -v d=$(($(date +%s%N) - t0)) \
+	    'BEGIN { printf "%.2f", d / 1e9 }')
+	return $rc
 }
 
-# ike_capture IF FILE: tshark on that side A interface, returning once it
-# says it is capturing (a loaded machine may take seconds, and the IKE
-# exchange must not pass before); its pid is left in IKE_CAP.
+# ike_capture IF FILE [NS]: tshark on that interface of namespace NS
+# (side A's by default), returning once it says it is capturing (a
+# loaded machine may take seconds, and the IKE exchange must not pass
+# before); several may run, ike_capture_stop ends them all.
+IKE_CAPS=()
 ike_capture() {
-	inA tshark -a duration:240 -q -i "$1" -w "$2" 2>"$2.err" &
-	IKE_CAP=$!
-	LIVE_PIDS+=($IKE_CAP)
+	ip netns exec "${3:-$LIVE_NS_A}" tshark -a duration:240 -q -i "$1" \
+	    -w "$2" 2>"$2.err" &
+	IKE_CAPS+=($!)
+	LIVE_PIDS+=($!)
 	ike_wait_log "$2.err" 'Capturing on' 30
 	sleep 0.5
 }
 
 ike_capture_stop() {
+	local p
 	sleep 0.5
-	kill -INT "$IKE_CAP" 2>/dev/null
-	timeout 10 tail --pid="$IKE_CAP" -f /dev/null
+	for p in "${IKE_CAPS[@]}"; do
+		kill -INT "$p" 2>/dev/null
+		timeout 10 tail --pid="$p" -f /dev/null
+	done
+	IKE_CAPS=()
 }
 
 # ike_wire_check PCAP LABEL: between 10.99.0.1 and .2 only IKE (UDP 500
@@ -124,6 +159,29 @@ ike_wire_check() {
 	ike=$(tshark -r "$f" -Y isakmp 2>/dev/null | wc -l)
 	[ "$clear" = 0 ] && [ "$esp" -gt 0 ] && [ "$ike" -gt 0 ] && ok ||
 	    ko "$2: wire shows $clear clear, $ike IKE, $esp ESP packets"
+}
+
+# ike_nat_wire_check PCAP HOST1 HOST2 LABEL: between the two addresses
+# (one side of a NAT) only UDP 500 and 4500, with some IKE on each and
+# some ESP in UDP on 4500; no raw ESP, nothing else, and nothing of the
+# inner prefixes or of the other side's addresses (10.99.0.1 must not
+# be seen where the NAT hides it, HOST1 names what is expected).
+ike_nat_wire_check() {
+	local f=$1 pair="ip.addr==$2 && ip.addr==$3" other raw ike500 ike4500 encap
+	other=$(tshark -r "$f" -Y "(($pair) && !(udp.port==500 ||
+	    udp.port==4500)) || ip.addr==10.98.0.0/16 ||
+	    (ip && !($pair) && !arp)" 2>/dev/null | wc -l)
+	raw=$(tshark -r "$f" -Y "$pair && esp && !udp" 2>/dev/null | wc -l)
+	ike500=$(tshark -r "$f" -Y "$pair && isakmp && udp.port==500" \
+	    2>/dev/null | wc -l)
+	ike4500=$(tshark -r "$f" -Y "$pair && isakmp && udp.port==4500" \
+	    2>/dev/null | wc -l)
+	encap=$(tshark -r "$f" -Y "$pair && udp.port==4500 && esp" \
+	    2>/dev/null | wc -l)
+	[ "$other" = 0 ] && [ "$raw" = 0 ] && [ "$ike500" -gt 0 ] &&
+	    [ "$ike4500" -gt 0 ] && [ "$encap" -gt 0 ] && ok ||
+	    ko "$4: wire $2-$3 shows $other other, $raw raw ESP, IKE" \
+	    "$ike500 on 500 and $ike4500 on 4500, $encap ESP in UDP"
 }
 
 # ike_sa_count SIDE: the mature ESP SAs that side's socket manager holds.

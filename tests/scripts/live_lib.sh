@@ -8,6 +8,7 @@
 
 LIVE_NS_A=smlA$$
 LIVE_NS_B=smlB$$
+LIVE_NS_N=smlN$$
 LIVE_PIDS=()
 
 # Every step may find its object gone already (a daemon stopped by the
@@ -24,10 +25,12 @@ live_cleanup() {
 	LIVE_PIDS=()
 	ip netns del "$LIVE_NS_A" 2>/dev/null || true
 	ip netns del "$LIVE_NS_B" 2>/dev/null || true
+	ip netns del "$LIVE_NS_N" 2>/dev/null || true
 }
 
 inA() { ip netns exec "$LIVE_NS_A" "$@"; }
 inB() { ip netns exec "$LIVE_NS_B" "$@"; }
+inN() { ip netns exec "$LIVE_NS_N" "$@"; }
 
 # The wire: va in A, vb in B, up, with no kernel IPv6 on either (the
 # kernel's own router solicitations would only be noise there).
@@ -42,6 +45,50 @@ live_wire() {
 	inA sysctl -qw net.ipv6.conf.va.disable_ipv6=1
 	inB sysctl -qw net.ipv6.conf.vb.disable_ipv6=1
 	inA ip link set va up && inB ip link set vb up
+}
+
+# The wire through a NAT: va in A to na in N (10.99.0.254/24), nb in N
+# (10.97.0.254/24) to vb in B.  N is a plain Linux router that
+# masquerades what leaves toward B (live_nat_ports); the socket managers
+# reach each other through it with -g.
+live_nat_wire() {
+	local ns
+	ip netns add "$LIVE_NS_A" && ip netns add "$LIVE_NS_B" &&
+	    ip netns add "$LIVE_NS_N" || return 1
+	ip link add va netns "$LIVE_NS_A" type veth peer name na \
+	    netns "$LIVE_NS_N" &&
+	    ip link add vb netns "$LIVE_NS_B" type veth peer name nb \
+	    netns "$LIVE_NS_N" || return 1
+	for ns in "$LIVE_NS_A" "$LIVE_NS_B" "$LIVE_NS_N"; do
+		ip netns exec "$ns" ip link set lo up
+	done
+	inA sysctl -qw net.ipv6.conf.va.disable_ipv6=1
+	inB sysctl -qw net.ipv6.conf.vb.disable_ipv6=1
+	inN sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	inN sysctl -qw net.ipv4.ip_forward=1
+	inN ip addr add 10.99.0.254/24 dev na &&
+	    inN ip addr add 10.97.0.254/24 dev nb || return 1
+	inA ip link set va up && inB ip link set vb up &&
+	    inN ip link set na up && inN ip link set nb up &&
+	    live_nat_ports "$1"
+}
+
+# live_nat_ports PORTS: N masquerades toward B to source ports PORTS
+# (LOW-HIGH) and forgets its mappings, so that the next packet of every
+# flow gets a new one (a NAT that rebooted or timed the flow out).
+live_nat_ports() {
+	inN nft -f - <<NFT || return 1
+table ip livenat
+delete table ip livenat
+table ip livenat {
+	chain post {
+		type nat hook postrouting priority srcnat;
+		oifname "nb" meta l4proto { tcp, udp } masquerade to :$1
+		oifname "nb" masquerade
+	}
+}
+NFT
+	inN conntrack -F >/dev/null 2>&1
 }
 
 # live_start SIDE(A|B) IF ARGS...: sockmgr -d in that namespace, output

@@ -28,7 +28,8 @@ fi
 LIVE_DIR=$(mktemp -d /tmp/test_charon.XXXXXX)
 . tests/scripts/live_lib.sh
 . tests/scripts/ike_lib.sh
-trap 'ike_stop; live_cleanup; rm -rf "$LIVE_DIR"' EXIT
+. tests/scripts/ike_conf.sh
+trap 'ike_stop; live_cleanup; [ -n "${KEEP:-}" ] || rm -rf "$LIVE_DIR"' EXIT
 ike_need strongswan
 SW=$PWD/$PEERS_OUT/strongswan
 # The pid directory compiled into charon.
@@ -36,9 +37,10 @@ PIDDIR=$(strings "$SW/libexec/ipsec/charon" | sed -n 's|/charon\.pid$||p' |
     head -n 1)
 REKEY=12
 
-# sw_conf SIDE MODE: that side's strongswan.conf and swanctl.conf.
+# sw_conf SIDE MODE: that side's strongswan.conf and swanctl.conf, the
+# child trapped and rekeyed every REKEY seconds.
 sw_conf() {
-	local side=$1 mode=$2 d=$LIVE_DIR/$1 me=10.99.0.1 peer=10.99.0.2
+	local side=$1 mode=$2 me=10.99.0.1 peer=10.99.0.2
 	local lts=10.99.0.1/32 rts=10.99.0.2/32 lid=a rid=b
 	[ "$side" = B ] && me=10.99.0.2 peer=10.99.0.1 lts=10.99.0.2/32 \
 	    rts=10.99.0.1/32 lid=b rid=a
@@ -46,86 +48,11 @@ sw_conf() {
 		lts=10.98.1.0/24 rts=10.98.2.0/24
 		[ "$side" = B ] && lts=10.98.2.0/24 rts=10.98.1.0/24
 	fi
-	rm -rf "$d" && mkdir -p "$d/run"
-	cat >"$d/strongswan.conf" <<CONF
-charon {
-	load_modular = no
-	load = random nonce openssl kdf kernel-pfkey kernel-netlink socket-default vici
-	install_routes = no
-	plugins {
-		vici {
-			socket = unix://$d/charon.vici
-		}
-	}
-	filelog {
-		log {
-			path = $d/charon.log
-			flush_line = yes
-			default = 1
-			knl = 2
-			ike = 2
-			cfg = 2
-		}
-	}
-}
-swanctl {
-	socket = unix://$d/charon.vici
-}
-CONF
-	cat >"$d/swanctl.conf" <<CONF
-connections {
-	c {
-		version = 2
-		local_addrs = $me
-		remote_addrs = $peer
-		proposals = aes128-sha256-modp2048
-		local {
-			auth = psk
-			id = $lid
-		}
-		remote {
-			auth = psk
-			id = $rid
-		}
-		children {
-			k {
-				mode = $mode
-				local_ts = $lts
-				remote_ts = $rts
-				esp_proposals = aes128gcm16-modp2048
-				start_action = trap
+	ike_sw_conf "$LIVE_DIR/$side" $me $peer $lid $rid "ike-psk-$$" \
+	    "$mode" $lts $rts "start_action = trap
 				rekey_time = ${REKEY}s
 				life_time = $((REKEY * 4))s
-				rand_time = 0
-			}
-		}
-	}
-}
-secrets {
-	ike-ab {
-		id-a = a
-		id-b = b
-		secret = "ike-psk-$$"
-	}
-}
-CONF
-}
-
-# charon_start SIDE: charon in that side's namespace, its pid directory
-# private to it.
-charon_start() {
-	local d=$LIVE_DIR/$1
-	ike_run "$1" "charon$1" 150 env STRONGSWAN_CONF="$d/strongswan.conf" \
-	    sh -c 'mount --bind "$1" "$2" && exec env LD_PRELOAD="$4" "$3"' \
-	    sh "$d/run" "$PIDDIR" "$SW/libexec/ipsec/charon" "$IKE_PRELOAD"
-}
-
-swanctl() {
-	local side=$1
-	shift
-	ip netns exec "sml$side$$" env \
-	    STRONGSWAN_CONF="$LIVE_DIR/$side/strongswan.conf" timeout 20 \
-	    "$SW/sbin/swanctl" "$@" --uri "unix://$LIVE_DIR/$side/charon.vici"
+				rand_time = 0"
 }
 
 # spis SIDE: the SPIs of that side's SAs, sorted.
@@ -150,7 +77,7 @@ run_mode() {
 	ike_capture va "$LIVE_DIR/$mode.pcap"
 	for s in A B; do
 		sw_conf $s "$mode"
-		charon_start $s
+		ike_charon_start $s
 	done
 	# A charon that could not start ends this mode (its complaints are
 	# the failure).
@@ -165,8 +92,8 @@ run_mode() {
 			[ -S "$LIVE_DIR/$s/charon.vici" ] && break
 			sleep 0.2
 		done
-		out=$(swanctl $s --load-all --file "$LIVE_DIR/$s/swanctl.conf" \
-		    2>&1) && ok ||
+		out=$(ike_swanctl $s --load-all \
+		    --file "$LIVE_DIR/$s/swanctl.conf" 2>&1) && ok ||
 		    ko "$mode: $s: swanctl --load-all: $(echo "$out" | tail -3)"
 	done
 	# The trap policies are in the socket manager's SPD.
@@ -174,7 +101,10 @@ run_mode() {
 		n=$(live_setkey $s -DP 2>/dev/null | grep -c 'esp/')
 		[ "$n" -ge 2 ] && ok || ko "$mode: $s: $n trap policies"
 	done
-	ike_ping A "$dst" 30 && ok || ko "$mode: no answer to ping $dst"
+	# The first echo request waits in the hold queue for the SAs.
+	ike_ping A "$dst" && ok ||
+	    ko "$mode: first ping $dst (held) not answered in 8 s"
+	echo "$mode: first ping answered after $IKE_PING_SECS s"
 	grep -q 'creating acquire job\|received an SADB_ACQUIRE' \
 	    "$LIVE_DIR/A/charon.log" && ok || ko "$mode: A: no ACQUIRE"
 	grep -q "CHILD_SA k{[0-9]*} established" "$LIVE_DIR/A/charon.log" &&
