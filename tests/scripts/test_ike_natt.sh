@@ -159,7 +159,7 @@ esp_udp_check() {
 	    grep -E '^[0-9]' | tr '\n' ' ')"
 }
 
-# peer_port SIDE: the NAT-T port of B's SA from the NAT (the mapping).
+# nat_port: the NAT-T port of B's SA from the NAT (the mapping).
 nat_port() {
 	live_setkey B -D 2>/dev/null |
 	    sed -n "s/^$NAT\[\([0-9]*\)\] 10.97.0.2\[4500\].*/\1/p" | head -n 1
@@ -168,7 +168,7 @@ nat_port() {
 # run_daemon racoon|charon
 run_daemon() {
 	D=$1
-	local s n out log port1 port2 t0
+	local s n out log port1 port2
 	live_nat_wire 40000-40999 || { ko "$D: namespaces"; return; }
 	if [ "$D" = racoon ]; then
 		racoon_spd A >"$LIVE_DIR/A.conf"
@@ -228,7 +228,7 @@ run_daemon() {
 	# The NAT loses its mappings and moves to other ports.
 	live_nat_ports 41000-41999 || ko "$D: NAT port change"
 	inA ping -c 3 -i 0.3 -W 1 10.98.2.1 >/dev/null 2>&1
-	grep -q 'X_NAT_T_NEW_MAPPING\|SADB_X_NAT_T_NEW_MAPPING' "$log" && ok ||
+	ike_wait_log "$log" 'X_NAT_T_NEW_MAPPING' 10 && ok ||
 	    ko "$D: B's daemon logged no NEW_MAPPING"
 	if [ "$D" = racoon ]; then
 		grep -q 'unsupported PF_KEY message X_NAT_T_NEW_MAPPING' "$log" &&
