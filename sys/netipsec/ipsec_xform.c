@@ -91,25 +91,15 @@ ipsec_xform_install(struct ipsec_sa *sa)
 	return 0;
 }
 
-/*
- * A mature SA's NAT-T ports moved (a Linux-dialect UPDATE): the new
- * encapsulation is built before the old one is let go, so that the port
- * table keeps the ports both name and a failure changes nothing.
- */
+/* A mature SA's NAT-T ports moved (a Linux-dialect UPDATE). */
 int
 ipsec_xform_update_encap(struct ipsec_sa *sa)
 {
 	struct ipsec_xform *xf = sa->xform;
-	struct udpencap_sa u;
-	int error;
 
 	if (xf == NULL || sa->xform_free != ipsec_xform_free)
 		return 0;
-	if ((error = udpencap_init(sa, &u)) != 0)
-		return error;
-	udpencap_fini(&xf->encap);
-	xf->encap = u;
-	return 0;
+	return udpencap_move(sa, &xf->encap);
 }
 
 void

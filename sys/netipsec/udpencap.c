@@ -151,6 +151,30 @@ udpencap_fini(struct udpencap_sa *u)
 }
 
 int
+udpencap_move(const struct ipsec_sa *sa, struct udpencap_sa *u)
+{
+	uint16_t sport = sa_port(sa, KEY_SA_EXT_NAT_T_SPORT);
+	uint16_t dport = sa_port(sa, KEY_SA_EXT_NAT_T_DPORT);
+
+	if (u->type == 0)
+		return EINVAL;
+	if (port_hold(sport) != 0)
+		return ENOMEM;
+	if (port_hold(dport) != 0) {
+		port_release(sport);
+		return ENOMEM;
+	}
+	port_release(u->sport);
+	port_release(u->dport);
+	pthread_spin_lock(&u->lock);
+	u->sport = sport;
+	u->dport = dport;
+	u->reported = false;
+	pthread_spin_unlock(&u->lock);
+	return 0;
+}
+
+int
 udpencap_output(const struct udpencap_sa *u, struct pbuf *pb, size_t skip,
     size_t protoff)
 {

@@ -90,6 +90,15 @@ extern const struct net_counter_set udpencap_counters;
 int	udpencap_init(const struct ipsec_sa *sa, struct udpencap_sa *u);
 void	udpencap_fini(struct udpencap_sa *u);
 
+/*
+ * Move u (installed, esp-udp) to the ports sa's NAT-T copies now name (a
+ * Linux-dialect UPDATE of a mature SA).  The new ports are held before
+ * the old ones are let go, and the mapping reported is forgotten: the
+ * SA's ports now say where the peer is.  0; EINVAL if u is plain ESP;
+ * ENOMEM (port table full) with u unchanged.
+ */
+int	udpencap_move(const struct ipsec_sa *sa, struct udpencap_sa *u);
+
 /* Bytes output adds: the UDP header, or 0 for a plain ESP SA. */
 static inline size_t
 udpencap_overhead(const struct udpencap_sa *u)

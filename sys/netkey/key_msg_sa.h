@@ -76,8 +76,8 @@ void	key_sa_set_lifetimes(struct ipsec_sa *sa, const struct key_msg *m);
 
 /*
  * Move a mature esp-udp SA to the NAT-T ports and original addresses the
- * request carries (the others kept), and have the packet layer rebuild
- * its encapsulation: 0; EINVAL when the request's NAT-T type is absent or
+ * request carries (the others kept), and have the packet layer move its
+ * encapsulation: 0; EINVAL when the request's NAT-T type is absent or
  * not the SA's, or the packet layer refuses; ENOMEM.  On error the SA is
  * as it was.
  */

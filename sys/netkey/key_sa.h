@@ -263,9 +263,9 @@ void	key_sa_set_installer(key_sa_installer_fn fn);
 int	key_sa_install(struct ipsec_sa *sa);
 
 /*
- * The packet layer's encapsulation updater: rebuilds the ESP-in-UDP
- * state in sa->xform from sa's NAT-T extension copies, which have just
- * changed, and keeps the rest of the transform state (crypto sessions,
+ * The packet layer's encapsulation updater: moves the ESP-in-UDP state
+ * in sa->xform to the ports of sa's NAT-T extension copies, which have
+ * just changed, and keeps the rest of the transform state (crypto sessions,
  * sequence numbers, replay window).  0, or EINVAL or ENOMEM with the old
  * state kept.  With none registered, 0.
  */

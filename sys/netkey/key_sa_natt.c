@@ -4,7 +4,7 @@
  * which af_key applies with xfrm_state_update() so that a key manager
  * can follow a NAT's new mapping without losing the SA's sequence
  * numbers.  The SA's copies are swapped for the request's, the packet
- * layer rebuilds its encapsulation from them, and any failure puts the
+ * layer moves its encapsulation to them, and any failure puts the
  * old copies back.
  */
 #include <errno.h>
