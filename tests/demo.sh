@@ -59,7 +59,8 @@ inA ip route show dev tun0
 echo "A's wire interface carries no address; the kernel is kept off it:"
 inA nft list ruleset | sed 's/^/    /'
 
-inA tshark -a duration:60 -q -n -i va -w "$LIVE_DIR/wire.pcap" 2>/dev/null &
+ip netns exec "$LIVE_NS_A" tshark -a duration:60 -q -n -i va \
+    -w "$LIVE_DIR/wire.pcap" 2>/dev/null &
 LIVE_PIDS+=($!)
 cap=$!
 sleep 1.5

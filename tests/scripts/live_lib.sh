@@ -28,6 +28,9 @@ live_cleanup() {
 	ip netns del "$LIVE_NS_N" 2>/dev/null || true
 }
 
+# Only for commands waited for: "inA cmd &" leaves $! naming a subshell,
+# whose death leaves cmd running (and holding the namespace); a job to be
+# killed later is started with ip netns exec itself.
 inA() { ip netns exec "$LIVE_NS_A" "$@"; }
 inB() { ip netns exec "$LIVE_NS_B" "$@"; }
 inN() { ip netns exec "$LIVE_NS_N" "$@"; }

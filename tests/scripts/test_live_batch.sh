@@ -74,11 +74,14 @@ run() {
 	local name=$1
 	shift
 	local filter="ether src 02:00:00:00:13:aa"
-	in_ns tshark -q -i tb -w "$DIR/$name.rx.pcap" -f "$filter" \
-	    >/dev/null 2>&1 &
+	# Not through in_ns: $! must be tshark itself (ip netns exec execs
+	# it), not a subshell whose death leaves tshark holding the
+	# namespace, and its veths, after ip netns del.
+	ip netns exec "$NS" tshark -a duration:60 -q -i tb \
+	    -w "$DIR/$name.rx.pcap" -f "$filter" >/dev/null 2>&1 &
 	CAPS=$!
-	in_ns tshark -q -i ta -w "$DIR/$name.tx.pcap" -f "$filter" \
-	    >/dev/null 2>&1 &
+	ip netns exec "$NS" tshark -a duration:60 -q -i ta \
+	    -w "$DIR/$name.tx.pcap" -f "$filter" >/dev/null 2>&1 &
 	CAPS="$CAPS $!"
 	local _
 	for _ in $(seq 100); do

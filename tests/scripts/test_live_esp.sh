@@ -83,8 +83,8 @@ run_mode() {
 	inA nft list tables | grep -q sockmgr_va && ok ||
 	    ko "$mode: nft ingress table on va"
 
-	inA tshark -a duration:60 -q -i va -w "$LIVE_DIR/$mode.pcap" \
-	    2>/dev/null &
+	ip netns exec "$LIVE_NS_A" tshark -a duration:60 -q -i va \
+	    -w "$LIVE_DIR/$mode.pcap" 2>/dev/null &
 	local cap=$!
 	LIVE_PIDS+=($cap)
 	sleep 1.5

@@ -60,7 +60,8 @@ run() {
 	live_start A va -a 10.99.0.1/24 -a fd99::1/64 $fa &&
 	    live_start B vb -a 10.99.0.2/24 -a fd99::2/64 $fb ||
 	    { ko "$label: sockmgr start"; live_cleanup; return; }
-	inB tshark -q -i tun0 -w "$LIVE_DIR/$label.pcap" >/dev/null 2>&1 &
+	ip netns exec "$LIVE_NS_B" tshark -a duration:120 -q -i tun0 \
+	    -w "$LIVE_DIR/$label.pcap" >/dev/null 2>&1 &
 	local cap=$!
 	sleep 1.5
 	live_tcp A B 10.99.0.2 "$LIVE_DIR/data" && ok ||

@@ -54,7 +54,8 @@ live_start A va -a 10.99.0.1/24 -a fd99::1/64 -f "$LIVE_DIR/A.conf" &&
     live_start B vb -a 10.99.0.2/24 -a fd99::2/64 -f "$LIVE_DIR/B.conf" &&
     ok || { ko "sockmgr start"; echo "$pass passed, $fail failed"; exit 1; }
 
-inA tshark -a duration:60 -q -i va -w "$LIVE_DIR/wire.pcap" 2>/dev/null &
+ip netns exec "$LIVE_NS_A" tshark -a duration:60 -q -i va \
+    -w "$LIVE_DIR/wire.pcap" 2>/dev/null &
 cap=$!
 LIVE_PIDS+=($cap)
 sleep 1.5

@@ -49,7 +49,8 @@ live_start A va -a 10.99.0.1/24 -f "$LIVE_DIR/A.conf" &&
     live_start B vb -a 10.99.0.2/24 -f "$LIVE_DIR/B.conf" && ok ||
     ko "sockmgr start"
 
-inA tshark -a duration:60 -q -i va -w "$LIVE_DIR/natt.pcap" 2>/dev/null &
+ip netns exec "$LIVE_NS_A" tshark -a duration:60 -q -i va \
+    -w "$LIVE_DIR/natt.pcap" 2>/dev/null &
 cap=$!
 LIVE_PIDS+=($cap)
 inA env PYTHONPATH=tests/interop timeout 40 /usr/bin/python3 \
