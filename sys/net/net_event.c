@@ -6,13 +6,22 @@
  * cleared since the batch was fetched is skipped.  A descriptor closed and
  * reopened within one batch could be mistaken for the old one, so each
  * slot carries a generation number that the epoll data word repeats.
+ *
+ * Each loop has an inbox: a ring of posts under a mutex and an eventfd in
+ * the loop's own epoll set, written by a post and by net_event_stop() so
+ * that a loop asleep in epoll_wait() wakes for either.  The mutex is taken
+ * only by posts (workers' rare requests) and the drain, never by the
+ * descriptors' callbacks.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "sys/net/net_clock.h"
@@ -33,9 +42,23 @@ struct event_timer {
 	void		*arg;
 };
 
+struct event_post {
+	net_event_post_fn fn;
+	size_t		 len;
+	_Alignas(max_align_t) unsigned char data[NET_EVENT_POST_MAX];
+};
+
+struct event_inbox {
+	pthread_mutex_t	 mu;
+	struct event_post *ring;	/* NET_EVENT_POSTS */
+	size_t		 head, n;
+	int		 efd;		/* eventfd, in the loop's epoll set */
+};
+
 /*
- * One loop; one thread runs it.  Only stopping may be written from
- * elsewhere (another thread, a signal handler), so it is atomic.
+ * One loop; one thread (owner) runs it.  Only stopping may be written
+ * from elsewhere (another thread, a signal handler), so it is atomic;
+ * the inbox has its own lock.
  */
 struct net_event_loop {
 	int		 epfd;
@@ -48,7 +71,27 @@ struct net_event_loop {
 	size_t		 nflushes;
 	time_t		 last_tick;
 	atomic_bool	 stopping;
+	pthread_t	 owner;
+	struct event_inbox inbox;
+	net_event_section_fn enter, leave;
+	void		*section_arg;
 };
+
+static void inbox_drain(int fd, uint32_t events, void *arg);
+
+static int
+inbox_init(struct net_event_loop *loop)
+{
+	struct event_inbox *in = &loop->inbox;
+
+	in->efd = -1;
+	if ((in->ring = calloc(NET_EVENT_POSTS, sizeof(*in->ring))) == NULL)
+		return -1;
+	if ((in->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
+		return -1;
+	pthread_mutex_init(&in->mu, NULL);
+	return net_event_add(loop, in->efd, EPOLLIN, inbox_drain, loop);
+}
 
 struct net_event_loop *
 net_event_loop_create(void)
@@ -64,6 +107,14 @@ net_event_loop_create(void)
 	}
 	loop->next_gen = 1;
 	loop->last_tick = net_time_now();
+	loop->owner = pthread_self();
+	if (inbox_init(loop) != 0) {
+		int error = errno;
+
+		net_event_loop_destroy(loop);
+		errno = error;
+		return NULL;
+	}
 	return loop;
 }
 
@@ -72,9 +123,112 @@ net_event_loop_destroy(struct net_event_loop *loop)
 {
 	if (loop == NULL)
 		return;
+	if (loop->inbox.efd >= 0) {
+		close(loop->inbox.efd);
+		pthread_mutex_destroy(&loop->inbox.mu);
+	}
+	free(loop->inbox.ring);
 	close(loop->epfd);
 	free(loop->slots);
 	free(loop);
+}
+
+void
+net_event_adopt(struct net_event_loop *loop)
+{
+	loop->owner = pthread_self();
+}
+
+bool
+net_event_on_thread(const struct net_event_loop *loop)
+{
+	return pthread_equal(loop->owner, pthread_self()) != 0;
+}
+
+/* Wake the loop from epoll_wait(); async-signal-safe. */
+static void
+inbox_kick(struct net_event_loop *loop)
+{
+	uint64_t one = 1;
+	ssize_t n;
+
+	n = write(loop->inbox.efd, &one, sizeof(one));
+	(void)n;	/* full counter: the loop is awake anyway */
+}
+
+int
+net_event_post(struct net_event_loop *loop, net_event_post_fn fn,
+    const void *data, size_t len)
+{
+	struct event_inbox *in = &loop->inbox;
+	struct event_post *p;
+
+	if (len > NET_EVENT_POST_MAX) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (net_event_on_thread(loop)) {
+		struct event_post now;
+
+		memcpy(now.data, data, len);
+		fn(now.data);
+		return 0;
+	}
+	pthread_mutex_lock(&in->mu);
+	if (in->n == NET_EVENT_POSTS) {
+		pthread_mutex_unlock(&in->mu);
+		errno = ENOBUFS;
+		return -1;
+	}
+	p = &in->ring[(in->head + in->n++) % NET_EVENT_POSTS];
+	p->fn = fn;
+	p->len = len;
+	memcpy(p->data, data, len);
+	pthread_mutex_unlock(&in->mu);
+	inbox_kick(loop);
+	return 0;
+}
+
+/*
+ * The posts waiting when the wakeup began, each copied out and run with
+ * the lock released (a post may itself post); later ones wait for the
+ * next wakeup, which the eventfd guarantees.
+ */
+static void
+inbox_drain(int fd, uint32_t events, void *arg)
+{
+	struct net_event_loop *loop = arg;
+	struct event_inbox *in = &loop->inbox;
+	struct event_post p;
+	uint64_t v;
+	size_t todo;
+	ssize_t n;
+
+	(void)events;
+	n = read(fd, &v, sizeof(v));
+	(void)n;
+	pthread_mutex_lock(&in->mu);
+	todo = in->n;
+	pthread_mutex_unlock(&in->mu);
+	while (todo-- > 0) {
+		pthread_mutex_lock(&in->mu);
+		p.fn = in->ring[in->head].fn;
+		p.len = in->ring[in->head].len;
+		memcpy(p.data, in->ring[in->head].data, p.len);
+		in->head = (in->head + 1) % NET_EVENT_POSTS;
+		in->n--;
+		pthread_mutex_unlock(&in->mu);
+		p.fn(p.data);
+	}
+}
+
+void
+net_event_set_section(struct net_event_loop *loop, net_event_section_fn enter,
+    net_event_section_fn leave, void *arg)
+{
+	loop->enter = enter;
+	loop->leave = leave;
+	loop->section_arg = arg;
 }
 
 /* Grow the slot table so that fd indexes it. */
@@ -287,11 +441,15 @@ net_event_run_once(struct net_event_loop *loop, int timeout_ms)
 			return -1;
 		n = 0;
 	}
+	if (loop->enter != NULL)
+		loop->enter(loop->section_arg);
 	for (i = 0; i < n; i++)
 		dispatch(loop, &evs[i]);
 	timers_run(loop);
 	for (j = 0; j < loop->nflushes; j++)
 		loop->flushes[j].cb(loop->flushes[j].arg);
+	if (loop->leave != NULL)
+		loop->leave(loop->section_arg);
 	return 0;
 }
 
@@ -309,4 +467,5 @@ void
 net_event_stop(struct net_event_loop *loop)
 {
 	atomic_store(&loop->stopping, true);
+	inbox_kick(loop);
 }

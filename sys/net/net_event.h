@@ -7,16 +7,23 @@
  * the control loop and hands it to what registers on it (the PF_KEY and
  * control sockets, the key engine's timers, the drivers); whoever must
  * later unregister keeps the pointer in its own context.  Callbacks must
- * not block.  Loops share nothing, so each thread may run its own.
+ * not block.  Loops share nothing, so each thread may run its own; what
+ * one thread asks of another's loop goes through net_event_post(), and
+ * net_event_stop() may be called from anywhere.
  */
 #ifndef SYS_NET_NET_EVENT_H
 #define SYS_NET_NET_EVENT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct net_event_loop;
 
-/* A new loop with nothing registered: NULL with errno set on failure. */
+/*
+ * A new loop with nothing registered, run by the calling thread: NULL
+ * with errno set on failure.
+ */
 struct net_event_loop *net_event_loop_create(void);
 /*
  * Close the loop's epoll descriptor and free it (NULL is a no-op).  What
@@ -72,5 +79,40 @@ int	net_event_flush_remove(struct net_event_loop *loop,
 int	net_event_run(struct net_event_loop *loop);
 int	net_event_run_once(struct net_event_loop *loop, int timeout_ms);
 void	net_event_stop(struct net_event_loop *loop);
+
+/*
+ * The calling thread runs loop from now on (a worker adopts the loop
+ * the daemon made for it); net_event_on_thread() says whether the caller
+ * is the loop's thread.
+ */
+void	net_event_adopt(struct net_event_loop *loop);
+bool	net_event_on_thread(const struct net_event_loop *loop);
+
+/*
+ * Have the loop's thread call fn(copy of the len bytes at data), from
+ * any thread: at once when the caller is that thread, else in the
+ * loop's next wakeup, posts from one thread in the order made.  This is
+ * how a worker hands the control thread what only the control thread
+ * may do (a PF_KEY message to send).  0, or -1 with errno EMSGSIZE
+ * (len > NET_EVENT_POST_MAX) or ENOBUFS (NET_EVENT_POSTS already
+ * waiting: the caller counts the loss).
+ */
+#define NET_EVENT_POST_MAX	128
+#define NET_EVENT_POSTS		256
+typedef void (*net_event_post_fn)(void *data);
+int	net_event_post(struct net_event_loop *loop, net_event_post_fn fn,
+	    const void *data, size_t len);
+
+/*
+ * Call enter(arg) before the first callback of every wakeup and
+ * leave(arg) after its flush hooks: the daemon wraps each wakeup of a
+ * worker in its read side of the stack lock and each of the control
+ * thread's in the write side (sys/net/net_stack_lock.h), so that the
+ * control thread changes the databases only while no worker is between
+ * the two.  NULL enter and leave: none (the default).
+ */
+typedef void (*net_event_section_fn)(void *arg);
+void	net_event_set_section(struct net_event_loop *loop,
+	    net_event_section_fn enter, net_event_section_fn leave, void *arg);
 
 #endif

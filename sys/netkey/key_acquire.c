@@ -44,6 +44,7 @@
 #include "sys/net/siphash.h"
 #include "sys/netkey/key_acquire.h"
 #include "sys/netkey/key_build.h"
+#include "sys/netkey/key_defer.h"
 #include "sys/netkey/key_parse.h"
 #include "sys/netkey/key_sad.h"
 #include "sys/netkey/key_sockaddr.h"
@@ -361,8 +362,8 @@ check_req(const struct key_acquire_req *r, uint8_t *satype)
 	return 0;
 }
 
-int
-key_acquire(const struct key_acquire_req *r)
+static int
+acquire_now(const struct key_acquire_req *r)
 {
 	struct acq_entry *e;
 	uint8_t satype;
@@ -385,6 +386,50 @@ key_acquire(const struct key_acquire_req *r)
 		return ENOMEM;
 	send_acquire(e, r, satype);
 	return 0;
+}
+
+/* A request with its addresses, as a worker posts it. */
+struct acquire_post {
+	struct key_acquire_req	req;
+	union key_sockaddr	src, dst;
+};
+
+static void
+acquire_run(void *data)
+{
+	struct acquire_post *p = data;
+
+	p->req.src = &p->src.sa;
+	p->req.dst = &p->dst.sa;
+	(void)acquire_now(&p->req);
+}
+
+static void
+copy_sockaddr(union key_sockaddr *to, const struct sockaddr *from)
+{
+	memset(to, 0, sizeof(*to));
+	if (from != NULL)
+		memcpy(to, from, from->sa_family == AF_INET6 ?
+		    sizeof(to->sin6) : sizeof(to->sin));
+}
+
+/*
+ * From a worker the request runs later on the control thread, so its
+ * refusals (nobody registered, a bad request) are not reported back: a
+ * packet held for it times out of the hold queue.
+ */
+int
+key_acquire(const struct key_acquire_req *r)
+{
+	struct acquire_post p;
+
+	if (key_defer_inline() || r->src == NULL || r->dst == NULL)
+		return acquire_now(r);
+	memset(&p, 0, sizeof(p));
+	p.req = *r;
+	copy_sockaddr(&p.src, r->src);
+	copy_sockaddr(&p.dst, r->dst);
+	return key_defer(acquire_run, &p, sizeof(p)) == 0 ? 0 : ENOBUFS;
 }
 
 void

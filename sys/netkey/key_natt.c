@@ -8,6 +8,7 @@
 #include "net/pfkeyv2.h"
 #include "netipsec/ipsec.h"
 #include "sys/netkey/key_build.h"
+#include "sys/netkey/key_defer.h"
 #include "sys/netkey/key_natt.h"
 #include "sys/netkey/key_sa.h"
 #include "sys/netkey/keysock.h"
@@ -26,8 +27,8 @@ with_port(union key_sockaddr *out, const struct sockaddr *a, uint16_t port)
 	out->sin.sin_port = port;	/* sin6_port: same offset */
 }
 
-int
-key_natt_new_mapping(const struct ipsec_sa *sa, const struct sockaddr *src,
+static int
+new_mapping_now(const struct ipsec_sa *sa, const struct sockaddr *src,
     uint16_t sport, uint16_t dport)
 {
 	uint8_t plen = sa->dst.sa.sa_family == AF_INET6 ? 128 : 32;
@@ -53,4 +54,41 @@ key_natt_new_mapping(const struct ipsec_sa *sa, const struct sockaddr *src,
 		return error;
 	return keysock_sendup(NULL, key_buf_data(&b), key_buf_len(&b),
 	    KEY_SENDUP_REGISTERED);
+}
+
+struct new_mapping_post {
+	struct ipsec_sa		*sa;	/* a reference */
+	union key_sockaddr	 src;
+	uint16_t		 sport, dport;
+};
+
+static void
+new_mapping_run(void *data)
+{
+	struct new_mapping_post *p = data;
+
+	(void)new_mapping_now(p->sa, &p->src.sa, p->sport, p->dport);
+	key_sa_put(p->sa);
+}
+
+int
+key_natt_new_mapping(const struct ipsec_sa *sa, const struct sockaddr *src,
+    uint16_t sport, uint16_t dport)
+{
+	struct new_mapping_post p;
+
+	if (key_defer_inline())
+		return new_mapping_now(sa, src, sport, dport);
+	memset(&p, 0, sizeof(p));
+	/* The reference is taken on an SA the caller already holds. */
+	p.sa = key_sa_get((struct ipsec_sa *)(uintptr_t)sa);
+	memcpy(&p.src, src, src->sa_family == AF_INET6 ?
+	    sizeof(p.src.sin6) : sizeof(p.src.sin));
+	p.sport = sport;
+	p.dport = dport;
+	if (key_defer(new_mapping_run, &p, sizeof(p)) != 0) {
+		key_sa_put(p.sa);
+		return ENOBUFS;
+	}
+	return 0;
 }

@@ -27,6 +27,7 @@
 #include <net/pfkeyv2.h>
 
 #include "sys/net/siphash.h"
+#include "sys/netkey/key_defer.h"
 #include "sys/netkey/key_sad_impl.h"
 
 #define SAD_MIN_BUCKETS	256
@@ -141,11 +142,36 @@ key_sad_set_events(const struct key_sad_events *ev)
 		key_sad.ev = *ev;
 }
 
+struct expire_req {
+	struct ipsec_sa	*sa;	/* a reference */
+	int		 hard;
+};
+
+static void
+expire_run(void *data)
+{
+	struct expire_req *r = data;
+
+	if (key_sad.ev.expire != NULL)
+		key_sad.ev.expire(r->sa, r->hard);
+	key_sa_put(r->sa);
+}
+
+/* A worker's account crossed a lifetime: the message goes from control. */
 void
 key_sad_event_expire(struct ipsec_sa *sa, int hard)
 {
-	if (key_sad.ev.expire != NULL)
-		key_sad.ev.expire(sa, hard);
+	struct expire_req r;
+
+	if (key_defer_inline()) {
+		if (key_sad.ev.expire != NULL)
+			key_sad.ev.expire(sa, hard);
+		return;
+	}
+	r.sa = key_sa_get(sa);
+	r.hard = hard;
+	if (key_defer(expire_run, &r, sizeof(r)) != 0)
+		key_sa_put(sa);
 }
 
 void

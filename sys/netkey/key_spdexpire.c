@@ -21,6 +21,7 @@
 
 #include "sys/net/net_clock.h"
 #include "sys/netkey/key_build.h"
+#include "sys/netkey/key_defer.h"
 #include "sys/netkey/key_msg_spd.h"
 #include "sys/netkey/key_spd.h"
 #include "sys/netkey/key_var.h"
@@ -134,14 +135,12 @@ spacq_new(uint32_t id, time_t now)
  * because the block ran out does not renew the entry's age; a stale entry
  * starts over as if new.
  */
-int
-key_spdacquire(const struct ipsec_policy *p)
+static int
+spdacquire_now(const struct ipsec_policy *p)
 {
 	time_t now = net_time_now();
 	struct spacq *e;
 
-	if (p == NULL || p->action != IPSEC_POLICY_IPSEC || p->nreq != 0)
-		return EINVAL;
 	e = spacq_find(p->id);
 	if (e == NULL) {
 		if (spacq_new(p->id, now) == NULL)
@@ -155,6 +154,33 @@ key_spdacquire(const struct ipsec_policy *p)
 	} else
 		e->count = 0;
 	return spdacquire_send(p);
+}
+
+static void
+spdacquire_run(void *data)
+{
+	struct ipsec_policy *p = *(struct ipsec_policy **)data;
+
+	(void)spdacquire_now(p);
+	key_policy_put(p);
+}
+
+int
+key_spdacquire(const struct ipsec_policy *p)
+{
+	struct ipsec_policy *ref;
+
+	if (p == NULL || p->action != IPSEC_POLICY_IPSEC || p->nreq != 0)
+		return EINVAL;
+	if (key_defer_inline())
+		return spdacquire_now(p);
+	/* The reference is taken on a policy the caller already holds. */
+	ref = key_policy_get((struct ipsec_policy *)(uintptr_t)p);
+	if (key_defer(spdacquire_run, &ref, sizeof(ref)) != 0) {
+		key_policy_put(ref);
+		return ENOBUFS;
+	}
+	return 0;
 }
 
 /* Drop entries; all of them, or only stale ones. */
