@@ -173,12 +173,16 @@ ip6_frag_output(struct pbuf_pool *pool, struct pbuf *pb,
 	return 0;
 }
 
+/*
+ * Per thread: each worker numbers its own fragments under its own key,
+ * so ids stay unpredictable and no two workers share a counter.
+ */
 uint32_t
 ip_frag_id(void)
 {
-	static uint8_t key[SIPHASH_KEY_LEN];
-	static bool keyed;
-	static uint64_t counter;
+	static _Thread_local uint8_t key[SIPHASH_KEY_LEN];
+	static _Thread_local bool keyed;
+	static _Thread_local uint64_t counter;
 
 	if (!keyed) {
 		siphash_random_key(key);

@@ -1,6 +1,14 @@
 /*
  * The ACQUIRE hold queue (see ipsec_hold.h).  The table is small and
  * scanned: entries exist only for SA indexes being negotiated.
+ *
+ * One table per worker (its net_worker_index row): a held packet is a
+ * buffer of the worker's own pool, which only that worker may free or
+ * send, so each worker holds, sends and expires its own packets, through
+ * the output its own path registered.  The control thread's release
+ * (the ready hook, under the write side of the stack lock, while no
+ * worker runs) marks every row's entries for the SA; a row not its own
+ * it leaves for that worker's next timer tick.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -46,16 +54,29 @@ const struct ipsec_xform_stats ipsec_hold_stats = {
 	.hist_at = IPSEC_HOLDS_NCOUNTERS,
 };
 
-static struct hold_entry hold_tab[HOLD_ENTRIES];
-static size_t hold_npackets, hold_nbytes;
-static ipsec_hold_output_fn hold_out;
-static void *hold_arg;
+struct hold_row {
+	struct hold_entry	 tab[HOLD_ENTRIES];
+	size_t			 npackets, nbytes;
+	ipsec_hold_output_fn	 out;
+	void			*arg;
+} __attribute__((aligned(NET_COUNTER_LINE)));
+
+static struct hold_row hold_rows[NET_WORKERS_MAX];
+
+/* The calling worker's row. */
+static struct hold_row *
+my_row(void)
+{
+	return &hold_rows[net_worker_index];
+}
 
 void
 ipsec_hold_set_output(ipsec_hold_output_fn fn, void *arg)
 {
-	hold_out = fn;
-	hold_arg = arg;
+	struct hold_row *r = my_row();
+
+	r->out = fn;
+	r->arg = arg;
 }
 
 static void
@@ -76,14 +97,14 @@ entry_is(const struct hold_entry *e, const struct sockaddr *src,
 
 /* The entry for the index, or a free one made for it; NULL if none. */
 static struct hold_entry *
-entry_for(const struct sockaddr *src, const struct sockaddr *dst,
-    uint8_t proto)
+entry_for(struct hold_row *r, const struct sockaddr *src,
+    const struct sockaddr *dst, uint8_t proto)
 {
 	struct hold_entry *e, *free_e = NULL;
 	size_t i;
 
 	for (i = 0; i < HOLD_ENTRIES; i++) {
-		e = &hold_tab[i];
+		e = &r->tab[i];
 		if (entry_is(e, src, dst, proto))
 			return e;
 		if (e->n == 0 && free_e == NULL)
@@ -105,15 +126,16 @@ ipsec_hold_put(struct pbuf *pb, const struct sockaddr *src,
 {
 	size_t max = (size_t)net_tunable_get(&ipsec_vars.acq_hold);
 	size_t max_bytes = (size_t)net_tunable_get(&ipsec_vars.acq_hold_bytes);
+	struct hold_row *r = my_row();
 	struct hold_entry *e;
 
-	if (hold_out == NULL || max == 0)
+	if (r->out == NULL || max == 0)
 		return -1;
-	if (hold_nbytes + pb->len > max_bytes) {
+	if (r->nbytes + pb->len > max_bytes) {
 		net_counter_inc(&ipsec_hold_counters, IPSEC_HOLDS_BYTES);
 		return -1;
 	}
-	if ((e = entry_for(src, dst, proto)) == NULL) {
+	if ((e = entry_for(r, src, dst, proto)) == NULL) {
 		net_counter_inc(&ipsec_hold_counters, IPSEC_HOLDS_NOENTRY);
 		return -1;
 	}
@@ -128,21 +150,21 @@ ipsec_hold_put(struct pbuf *pb, const struct sockaddr *src,
 		e->head = pb;
 	e->tail = pb;
 	e->n++;
-	hold_npackets++;
-	hold_nbytes += pb->len;
+	r->npackets++;
+	r->nbytes += pb->len;
 	net_counter_inc(&ipsec_hold_counters, IPSEC_HOLDS_HELD);
 	return 0;
 }
 
 /* Unlink the entry's packets and free it; the list they form. */
 static struct pbuf *
-entry_take(struct hold_entry *e)
+entry_take(struct hold_row *r, struct hold_entry *e)
 {
 	struct pbuf *list = e->head, *pb;
 
 	for (pb = list; pb != NULL; pb = pb->next) {
-		hold_npackets--;
-		hold_nbytes -= pb->len;
+		r->npackets--;
+		r->nbytes -= pb->len;
 	}
 	e->head = e->tail = NULL;
 	e->n = 0;
@@ -169,16 +191,16 @@ free_list(struct pbuf *pb, enum ipsec_hold_counter c)
  * missing) may be held again, in a fresh entry, without being met twice.
  */
 static void
-entry_send(struct hold_entry *e)
+entry_send(struct hold_row *r, struct hold_entry *e)
 {
 	struct pbuf *pb, *next;
 
-	for (pb = entry_take(e); pb != NULL; pb = next) {
+	for (pb = entry_take(r, e); pb != NULL; pb = next) {
 		next = pb->next;
 		pb->next = NULL;
 		net_counter_inc(&ipsec_hold_counters, IPSEC_HOLDS_SENT);
-		if (hold_out != NULL)
-			hold_out(hold_arg, pb);
+		if (r->out != NULL)
+			r->out(r->arg, pb);
 		else
 			pbuf_free(pb);
 	}
@@ -196,17 +218,21 @@ void
 ipsec_hold_release(const struct ipsec_sa *sa)
 {
 	int delay = net_tunable_get(&ipsec_vars.acq_hold_delay);
+	struct hold_entry *e;
+	struct hold_row *r;
 	size_t i;
 
-	for (i = 0; i < HOLD_ENTRIES; i++) {
-		if (!entry_is(&hold_tab[i], &sa->src.sa, &sa->dst.sa,
-		    sa->proto))
-			continue;
-		if (delay <= 0)
-			entry_send(&hold_tab[i]);
-		else if (hold_tab[i].ticks == 0)
-			hold_tab[i].ticks = (unsigned int)delay + 1;
-	}
+	for (r = hold_rows; r < hold_rows + NET_WORKERS_MAX; r++)
+		for (i = 0; i < HOLD_ENTRIES; i++) {
+			e = &r->tab[i];
+			if (!entry_is(e, &sa->src.sa, &sa->dst.sa, sa->proto))
+				continue;
+			if (delay <= 0 && r == my_row())
+				entry_send(r, e);
+			else if (e->ticks == 0)
+				e->ticks = delay <= 0 ? 1 :
+				    (unsigned int)delay + 1;
+		}
 }
 
 void
@@ -214,18 +240,19 @@ ipsec_hold_timer(void)
 {
 	time_t now = net_time_now();
 	time_t life = net_tunable_get(&key_vars.blockacq_lifetime);
+	struct hold_row *r = my_row();
 	struct hold_entry *e;
 	size_t i;
 
 	for (i = 0; i < HOLD_ENTRIES; i++) {
-		e = &hold_tab[i];
+		e = &r->tab[i];
 		if (e->n == 0)
 			continue;
 		if (e->ticks != 0) {
 			if (--e->ticks == 0)
-				entry_send(e);
+				entry_send(r, e);
 		} else if (now - e->created >= life) {
-			free_list(entry_take(e), IPSEC_HOLDS_EXPIRED);
+			free_list(entry_take(r, e), IPSEC_HOLDS_EXPIRED);
 		}
 	}
 }
@@ -233,22 +260,32 @@ ipsec_hold_timer(void)
 void
 ipsec_hold_flush(void)
 {
+	struct hold_row *r = my_row();
 	size_t i;
 
 	for (i = 0; i < HOLD_ENTRIES; i++)
-		if (hold_tab[i].n != 0)
-			free_list(entry_take(&hold_tab[i]),
+		if (r->tab[i].n != 0)
+			free_list(entry_take(r, &r->tab[i]),
 			    IPSEC_HOLDS_FLUSHED);
 }
 
+/* Sums over the rows: for the control thread while no worker runs. */
 size_t
 ipsec_hold_packets(void)
 {
-	return hold_npackets;
+	size_t i, n = 0;
+
+	for (i = 0; i < NET_WORKERS_MAX; i++)
+		n += hold_rows[i].npackets;
+	return n;
 }
 
 size_t
 ipsec_hold_bytes(void)
 {
-	return hold_nbytes;
+	size_t i, n = 0;
+
+	for (i = 0; i < NET_WORKERS_MAX; i++)
+		n += hold_rows[i].nbytes;
+	return n;
 }

@@ -23,6 +23,15 @@
  * meanwhile find the SA and go at once.  Without an output function (the
  * policy engine driven alone) nothing is held.
  *
+ * Each worker thread has its own queue, bounds included (the bounds are
+ * per worker): it holds its own packets and sends them through the
+ * output its own path registered, since only it may touch its buffers.
+ * The functions below act on the calling thread's queue, except the
+ * release, which marks every queue's entries for the SA (the control
+ * thread calls it while no worker runs) and sends at once only from the
+ * caller's own; another worker's go at that worker's next timer tick,
+ * within a second.
+ *
  * Counters: net.inet.ipsec.hold.stats.
  */
 #ifndef SYS_NETIPSEC_IPSEC_HOLD_H
