@@ -14,6 +14,7 @@
  */
 #include <netipsec/ipsec.h>
 
+#include "sys/netkey/key_defer.h"
 #include "sys/netkey/key_sad_impl.h"
 #include "sys/netkey/key_var.h"
 
@@ -59,12 +60,41 @@ pick_oldest(struct key_sah *sah, uint8_t state, uint8_t mode, uint32_t reqid)
 }
 
 static void
-retire(struct ipsec_sa *loser)
+retire_now(struct ipsec_sa *loser)
 {
-	if (loser->hard.addtime == 0)
-		return;
+	if (!loser->linked)
+		return;		/* deleted meanwhile: nothing to supersede */
 	key_sad_event_removed(loser, KEY_SAD_RM_SUPERSEDED);
 	key_sad_remove(loser);
+}
+
+static void
+retire_run(void *data)
+{
+	struct ipsec_sa *loser = *(struct ipsec_sa **)data;
+
+	retire_now(loser);
+	key_sa_put(loser);
+}
+
+/*
+ * A worker only reads the SAD: the superseded SA is removed by the
+ * control thread (key_defer.h), and until then it is simply not chosen.
+ */
+static void
+retire(struct ipsec_sa *loser)
+{
+	struct ipsec_sa *ref;
+
+	if (loser->hard.addtime == 0)
+		return;
+	if (key_defer_inline()) {
+		retire_now(loser);
+		return;
+	}
+	ref = key_sa_get(loser);
+	if (key_defer(retire_run, &ref, sizeof(ref)) != 0)
+		key_sa_put(ref);
 }
 
 /*
