@@ -221,7 +221,8 @@ asan:
 
 # The unit tests that run threads on shared SA state, counters, tunables
 # and an event loop.
-TSAN_TESTS = test_sa_workers test_net_counter test_mib test_keysock_stream
+TSAN_TESTS = test_sa_workers test_net_counter test_mib test_keysock_stream \
+	     test_net_stack
 tsan:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)-tsan \
 	    EXTRA_CFLAGS="-fsanitize=thread" CFLAGS="-O1 -g" \

@@ -21,6 +21,16 @@
  * the netlink encoding of this kernel's version.  The table is named for
  * the NIC and removed on exit, including after SIGTERM (the event loop
  * stops and main() calls sockmgr_live_stop()).
+ *
+ * The packet path runs on worker threads (-w N, default one per CPU),
+ * each a whole stack of its own (live_worker.h) fed by its queue of a
+ * multi-queue TUN and its member of a PACKET_FANOUT group on the NIC, so
+ * the kernel spreads flows over them and keeps each flow on one.  The
+ * thread that called us stays the control thread: PF_KEY, the MIB and
+ * the key engine's timers.  It changes what workers read only inside
+ * the write side of the stack lock, which wraps each of its wakeups once
+ * workers run, and what a worker must ask of it (a PF_KEY message) the
+ * worker posts (key_defer.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,18 +42,16 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "sbin/sockmgr/live_worker.h"
 #include "sbin/sockmgr/sockmgr.h"
 #include "sys/net/if_tun.h"
 #include "sys/net/if_wire.h"
+#include "sys/net/net_counter.h"
 #include "sys/net/net_event.h"
+#include "sys/net/net_stack_lock.h"
 #include "sys/netinet/if_ethersubr.h"
 #include "sys/netinet/ip_path.h"
-#include "sys/netipsec/esp_var.h"
-#include "sys/netipsec/ipsec_stat.h"
-
-/* Buffers: a ring's burst of full-size packets, fragments being rebuilt. */
-#define LIVE_SMALL_BUFS		8192
-#define LIVE_LARGE_BUFS		64
+#include "sys/netkey/key_defer.h"
 /*
  * The TUN's MTU is the wire's less the largest ESP overhead we add (IPv6
  * tunnel header, ESP header, 16-byte IV, padding to 16, trailer, 32-byte
@@ -55,12 +63,10 @@
 extern char **environ;
 
 static struct {
-	struct net_event_loop	*loop;	/* the drivers' and timers' */
-	struct pbuf_pool	*pool;
-	struct netif		*wire;	/* the frame driver */
-	struct netif		*ether;	/* the Ethernet link over it */
-	struct netif		*tun;
-	struct ip_path		*path;
+	struct net_event_loop	*control;	/* the caller's loop */
+	struct net_stack_lock	*lock;
+	unsigned int		 nworkers;
+	struct live_worker	 w[SOCKMGR_WORKERS_MAX];
 	char			 table[64];	/* nft table, "" if none */
 } live;
 
@@ -194,104 +200,154 @@ wire_config(const struct sockmgr_options *o, struct ether_config *c,
 }
 
 /* The TUN with the host's addresses, up. */
-static int
-start_tun(const struct sockmgr_options *o, const struct ether_ifaddr *a)
+/* The TUN's first queue, with the host's addresses, up. */
+static struct netif *
+start_tun(const struct sockmgr_options *o, const struct ether_ifaddr *a,
+    size_t wire_mtu)
 {
+	struct netif *tun;
 	char err[256];
 	size_t i;
 
-	if (live.wire->mtu < 1280 + LIVE_TUN_RESERVE) {
+	if (wire_mtu < 1280 + LIVE_TUN_RESERVE) {
 		sockmgr_log(LOG_ERR, "%s: MTU %zu too small", o->wire_if,
-		    live.wire->mtu);
-		return -1;
+		    wire_mtu);
+		return NULL;
 	}
-	live.tun = if_tun_attach(o->tun_if, live.wire->mtu - LIVE_TUN_RESERVE,
-	    err, sizeof(err));
-	if (live.tun == NULL) {
+	tun = if_tun_attach(o->tun_if, wire_mtu - LIVE_TUN_RESERVE, err,
+	    sizeof(err));
+	if (tun == NULL) {
 		sockmgr_log(LOG_ERR, "%s", err);
-		return -1;
+		return NULL;
 	}
-	if (if_tun_up(live.tun, err, sizeof(err)) != 0) {
-		sockmgr_log(LOG_ERR, "%s", err);
-		return -1;
-	}
+	if (if_tun_up(tun, err, sizeof(err)) != 0)
+		goto fail;
 	for (i = 0; i < o->naddrs; i++)
-		if (if_tun_add_addr(live.tun, &a[i].addr.sa, a[i].plen, err,
-		    sizeof(err)) != 0) {
-			sockmgr_log(LOG_ERR, "%s", err);
+		if (if_tun_add_addr(tun, &a[i].addr.sa, a[i].plen, err,
+		    sizeof(err)) != 0)
+			goto fail;
+	return tun;
+fail:
+	sockmgr_log(LOG_ERR, "%s", err);
+	netif_detach(tun);
+	return NULL;
+}
+
+/* Worker i's TUN queue: the first (made here) or one more of it. */
+static int
+attach_tun(const struct sockmgr_options *o, const struct ether_ifaddr *a,
+    unsigned int i)
+{
+	struct live_worker *w = &live.w[i];
+	char err[256];
+
+	if (i == 0)
+		w->tun = start_tun(o, a, w->wire->mtu);
+	else if ((w->tun = if_tun_attach_queue(live.w[0].tun, err,
+	    sizeof(err))) == NULL)
+		sockmgr_log(LOG_ERR, "%s", err);
+	return w->tun != NULL ? 0 : -1;
+}
+
+/*
+ * Every worker's objects, in index order (worker 1 first: the TUN's
+ * first queue and the neighbour cache the others share are its).
+ */
+static int
+build_workers(const struct sockmgr_options *o)
+{
+	struct ether_ifaddr addrs[SOCKMGR_ADDRS_MAX];
+	struct if_wire_config wcfg = {
+		.name = o->wire_if,
+		.qdisc_bypass = o->qdisc_bypass,
+		/* One group per daemon; with one worker, no fanout. */
+		.fanout = live.nworkers > 1 ?
+		    (uint16_t)(getpid() & 0xffff) : 0,
+	};
+	struct ether_config cfg;
+	unsigned int i;
+
+	if (wire_config(o, &cfg, addrs) != 0)
+		return -1;
+	for (i = 0; i < live.nworkers; i++) {
+		live.w[i].index = i + 1;
+		live.w[i].lock = live.lock;
+		if (live_worker_attach_wire(&live.w[i], &wcfg, &cfg,
+		    i == 0 ? NULL : &live.w[0]) != 0)
+			return -1;
+		if (i == 0 && isolate_wire(o->wire_if) != 0)
+			return -1;
+		if (attach_tun(o, addrs, i) != 0 ||
+		    live_worker_build(&live.w[i], o) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+control_enter(void *arg)
+{
+	net_stack_lock_write(arg);
+}
+
+static void
+control_leave(void *arg)
+{
+	net_stack_unlock_write(arg);
+}
+
+/*
+ * From here the control loop's wakeups exclude the workers' batches, and
+ * what a worker asks of the key engine is posted to the control loop.
+ */
+static int
+start_workers(void)
+{
+	unsigned int i;
+
+	if (net_workers_set(live.nworkers) != 0)
+		return -1;
+	key_defer_set_loop(live.control);
+	net_event_set_section(live.control, control_enter, control_leave,
+	    live.lock);
+	for (i = 0; i < live.nworkers; i++)
+		if (live_worker_start(&live.w[i]) != 0) {
+			sockmgr_log(LOG_ERR, "worker %u: %s", i + 1,
+			    strerror(errno));
 			return -1;
 		}
 	return 0;
 }
 
-static void
-path_timer(void *arg)
+/* -w N, or one worker per CPU. */
+static unsigned int
+workers_wanted(const struct sockmgr_options *o)
 {
-	ip_path_timer(arg);
-}
+	long n = o->workers;
 
-/*
- * The path between the TUN and the Ethernet link, and the drivers
- * reading into them.
- */
-static int
-start_path(const struct sockmgr_options *o)
-{
-	size_t i;
-
-	if ((live.path = ip_path_create(live.pool, live.tun, live.ether)) ==
-	    NULL)
-		return -1;
-	for (i = 0; i < o->naddrs; i++)
-		if (ip_path_add_addr(live.path, &o->addrs[i].sa) != 0)
-			return -1;
-	netif_set_input(live.ether, ip_path_input_wire, live.path);
-	if (net_event_timer_add(live.loop, path_timer, live.path) != 0)
-		return -1;
-	if (net_event_timer_add(live.loop, ether_iftimer, live.ether) != 0)
-		return -1;
-	if (if_wire_start(live.wire, live.loop, live.pool, ether_input,
-	    live.ether) != 0 ||
-	    if_tun_start(live.tun, live.loop, live.pool, ip_path_input_host,
-	    live.path) != 0)
-		return -1;
-	return 0;
+	if (n == 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return n > SOCKMGR_WORKERS_MAX ? SOCKMGR_WORKERS_MAX :
+	    (unsigned int)n;
 }
 
 int
 sockmgr_live_start(const struct sockmgr_options *o,
     struct net_event_loop *loop)
 {
-	struct ether_ifaddr addrs[SOCKMGR_ADDRS_MAX];
-	struct if_wire_config wcfg = {
-		.name = o->wire_if,
-		.qdisc_bypass = o->qdisc_bypass,
-	};
-	struct ether_config cfg;
-	char err[256];
-
-	if (wire_config(o, &cfg, addrs) != 0)
-		return -1;
-	live.loop = loop;
-	if ((live.pool = pbuf_pool_create(LIVE_SMALL_BUFS,
-	    LIVE_LARGE_BUFS)) == NULL) {
-		sockmgr_log(LOG_ERR, "packet buffers: out of memory");
+	live.control = loop;
+	live.nworkers = workers_wanted(o);
+	if ((live.lock = net_stack_lock_create(live.nworkers)) == NULL) {
+		sockmgr_log(LOG_ERR, "stack lock: %s", strerror(errno));
 		return -1;
 	}
-	if ((live.wire = if_wire_attach(&wcfg, err, sizeof(err))) == NULL ||
-	    (live.ether = ether_ifattach(live.wire, &cfg, err,
-	    sizeof(err))) == NULL) {
-		sockmgr_log(LOG_ERR, "%s", err);
+	if (build_workers(o) != 0 || start_workers() != 0)
 		goto fail;
-	}
-	if (isolate_wire(o->wire_if) != 0 || start_tun(o, addrs) != 0)
-		goto fail;
-	if (start_path(o) != 0) {
-		sockmgr_log(LOG_ERR, "packet path: %s", strerror(errno));
-		goto fail;
-	}
-	sockmgr_log(LOG_NOTICE, "live: wire %s (MTU %zu), host %s (MTU %zu)",
-	    o->wire_if, live.wire->mtu, o->tun_if, live.tun->mtu);
+	sockmgr_log(LOG_NOTICE, "live: wire %s (MTU %zu), host %s (MTU %zu), "
+	    "%u worker%s", o->wire_if, live.w[0].wire->mtu, o->tun_if,
+	    live.w[0].tun->mtu, live.nworkers, live.nworkers > 1 ? "s" : "");
 	return 0;
 fail:
 	sockmgr_live_stop();
@@ -306,54 +362,128 @@ ether_name(size_t i, const void *arg)
 }
 
 static void
+stats_add(struct netif_stats *sum, const struct netif_stats *s)
+{
+	sum->ipackets += s->ipackets;
+	sum->ibytes += s->ibytes;
+	sum->idrops += s->idrops;
+	sum->opackets += s->opackets;
+	sum->obytes += s->obytes;
+	sum->oerrors += s->oerrors;
+	sum->odiscards += s->odiscards;
+}
+
+/* An interface's name and MTU, its counters to be summed into. */
+static struct netif
+sum_of(const struct netif *ifp)
+{
+	struct netif sum = *ifp;
+
+	memset(&sum.stats, 0, sizeof(sum.stats));
+	return sum;
+}
+
+/* The drivers' own counters, summed over the workers. */
+static void
+print_drivers(void)
+{
+	struct if_wire_stats ws = { 0 };
+	struct tun_gro_stats gs = { 0 };
+	uint64_t ec[ETHER_NCOUNTERS] = { 0 }, seg = 0;
+	const struct live_worker *w;
+	struct netif wire = sum_of(live.w[0].wire);
+	struct netif tun = sum_of(live.w[0].tun);
+	struct netif ether = sum_of(live.w[0].ether);
+	bool head = false;
+	size_t k;
+
+	for (w = live.w; w < live.w + live.nworkers; w++) {
+		stats_add(&wire.stats, &w->wire->stats);
+		stats_add(&tun.stats, &w->tun->stats);
+		stats_add(&ether.stats, &w->ether->stats);
+		if_wire_collect(w->wire);
+		ws.cksum_completed += if_wire_stats(w->wire)->cksum_completed;
+		ws.truncated += if_wire_stats(w->wire)->truncated;
+		ws.ignored += if_wire_stats(w->wire)->ignored;
+		ws.tx_calls += if_wire_stats(w->wire)->tx_calls;
+		gs.merged += if_tun_gro_stats(w->tun)->merged;
+		gs.written += if_tun_gro_stats(w->tun)->written;
+		gs.errors += if_tun_gro_stats(w->tun)->errors;
+		seg += if_tun_segmented(w->tun);
+		for (k = 0; k < ETHER_NCOUNTERS; k++)
+			ec[k] += ether_iflink(w->ether)->c[k];
+	}
+	sockmgr_print_counters("ether", &head, ec, ETHER_NCOUNTERS,
+	    ether_name, NULL);
+	printf("%s: %llu checksums completed, %llu frames too long, "
+	    "%llu ignored\n", wire.name,
+	    (unsigned long long)ws.cksum_completed,
+	    (unsigned long long)ws.truncated,
+	    (unsigned long long)ws.ignored);
+	printf("%s: %llu frames sent in %llu system calls\n", wire.name,
+	    (unsigned long long)wire.stats.opackets,
+	    (unsigned long long)ws.tx_calls);
+	printf("%s: %llu segmentation offloads cut\n", tun.name,
+	    (unsigned long long)seg);
+	printf("%s: %llu segments coalesced into %llu super-packets, "
+	    "%llu refused\n", tun.name, (unsigned long long)gs.merged,
+	    (unsigned long long)gs.written, (unsigned long long)gs.errors);
+	sockmgr_print_netif(&tun);
+	sockmgr_print_netif(&ether);
+	sockmgr_print_netif_frames(&wire);
+}
+
+/* Only once every worker is built: a failed start prints nothing. */
+static bool
+all_built(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < live.nworkers; i++)
+		if (live.w[i].path == NULL || live.w[i].tun == NULL ||
+		    live.w[i].ether == NULL)
+			return false;
+	return live.nworkers > 0;
+}
+
+static void
 live_print(void)
 {
-	const struct if_wire_stats *ws = if_wire_stats(live.wire);
-	bool head = false;
+	const struct ip_path *paths[SOCKMGR_WORKERS_MAX];
+	unsigned int i;
 
-	if_wire_collect(live.wire);
-	sockmgr_print_stats(live.path);
-	sockmgr_print_counters("ether", &head, ether_iflink(live.ether)->c,
-	    ETHER_NCOUNTERS, ether_name, NULL);
-	printf("%s: %llu checksums completed, %llu frames too long, "
-	    "%llu ignored\n", live.wire->name,
-	    (unsigned long long)ws->cksum_completed,
-	    (unsigned long long)ws->truncated,
-	    (unsigned long long)ws->ignored);
-	printf("%s: %llu frames sent in %llu system calls\n", live.wire->name,
-	    (unsigned long long)live.wire->stats.opackets,
-	    (unsigned long long)ws->tx_calls);
-	printf("%s: %llu segmentation offloads cut\n", live.tun->name,
-	    (unsigned long long)if_tun_segmented(live.tun));
-	printf("%s: %llu segments coalesced into %llu super-packets, "
-	    "%llu refused\n", live.tun->name,
-	    (unsigned long long)if_tun_gro_stats(live.tun)->merged,
-	    (unsigned long long)if_tun_gro_stats(live.tun)->written,
-	    (unsigned long long)if_tun_gro_stats(live.tun)->errors);
-	sockmgr_print_netif(live.tun);
-	sockmgr_print_netif(live.ether);
-	sockmgr_print_netif_frames(live.wire);
+	for (i = 0; i < live.nworkers; i++)
+		paths[i] = live.w[i].path;
+	sockmgr_print_stats(paths, live.nworkers);
+	print_drivers();
 	fflush(stdout);
 }
 
+/*
+ * Workers first, so that nothing runs beside what follows; then the
+ * requests they posted (each holds a reference to an SA or policy,
+ * whose keys are wiped when the last goes); then the objects, worker 1
+ * last.
+ */
 void
 sockmgr_live_stop(void)
 {
-	if (live.path != NULL && live.tun != NULL && live.ether != NULL)
+	unsigned int i;
+
+	for (i = 0; i < live.nworkers; i++)
+		live_worker_stop(&live.w[i]);
+	if (live.control != NULL) {
+		net_event_set_section(live.control, NULL, NULL, NULL);
+		key_defer_set_loop(NULL);
+		net_event_run_once(live.control, 0);
+	}
+	net_workers_set(1);
+	if (all_built())
 		live_print();
-	if (live.path != NULL)
-		net_event_timer_remove(live.loop, path_timer, live.path);
-	if (live.ether != NULL)
-		net_event_timer_remove(live.loop, ether_iftimer, live.ether);
-	netif_detach(live.tun);
-	netif_detach(live.wire);
-	netif_detach(live.ether);
-	live.tun = live.wire = live.ether = NULL;
-	if (live.path != NULL)
-		ip_path_destroy(live.path);
-	live.path = NULL;
+	for (i = live.nworkers; i-- > 0;)
+		live_worker_destroy(&live.w[i]);
+	live.nworkers = 0;
 	release_wire();
-	if (live.pool != NULL)
-		pbuf_pool_destroy(live.pool);
-	live.pool = NULL;
+	net_stack_lock_destroy(live.lock);
+	live.lock = NULL;
 }

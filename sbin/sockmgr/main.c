@@ -70,8 +70,9 @@ usage(void)
 	fprintf(stderr, "usage: sockmgr [-d] [-S dir] [-f script] "
 	    "[-o name=value] [-a addr] ...\n"
 	    "       sockmgr [-Bd] [-S dir] [-f script] [-o name=value] "
-	    "-i wire_if -t tun_if\n"
-	    "               -a addr/plen ... [-g gateway] ...\n"
+	    "[-w workers]\n"
+	    "               -i wire_if -t tun_if -a addr/plen ... "
+	    "[-g gateway] ...\n"
 	    "       sockmgr [-k] [-S dir] [-f script] [-o name=value] "
 	    "[-a addr] ...\n"
 	    "               [-r host:file] [-r wire:file] [-w host:file] "
@@ -102,6 +103,29 @@ set_side(const char *arg, const char **host, const char **wire)
 		usage();
 	}
 	*slot = arg + 5;
+}
+
+/*
+ * -w takes a worker count in live mode and a capture side offline; a
+ * count is all digits, a side starts with its name.
+ */
+static void
+set_write(const char *arg, struct sockmgr_options *o)
+{
+	char *end;
+	unsigned long n;
+
+	if (arg[0] < '0' || arg[0] > '9') {
+		set_side(arg, &o->write_host, &o->write_wire);
+		return;
+	}
+	n = strtoul(arg, &end, 10);
+	if (*end != '\0' || n < 1 || n > SOCKMGR_WORKERS_MAX || o->workers) {
+		sockmgr_log(LOG_ERR, "-w %s: workers from 1 to %d, once", arg,
+		    SOCKMGR_WORKERS_MAX);
+		usage();
+	}
+	o->workers = (unsigned int)n;
 }
 
 /* A decimal prefix length up to 128; -1 for anything else. */
@@ -205,7 +229,7 @@ parse_options(int argc, char **argv, struct sockmgr_options *o)
 			o->tun_if = optarg;
 			break;
 		case 'w':
-			set_side(optarg, &o->write_host, &o->write_wire);
+			set_write(optarg, o);
 			break;
 		default:
 			usage();
@@ -213,7 +237,8 @@ parse_options(int argc, char **argv, struct sockmgr_options *o)
 	}
 	if (optind != argc || (sockmgr_live(o) && sockmgr_offline(o)) ||
 	    (o->keep && !sockmgr_offline(o)) ||
-	    (o->qdisc_bypass && !sockmgr_live(o)))
+	    (o->qdisc_bypass && !sockmgr_live(o)) ||
+	    (o->workers != 0 && !sockmgr_live(o)))
 		usage();
 }
 

@@ -183,7 +183,7 @@ static void
 offline_print(const struct ip_path *path, const struct netif *host,
     const struct netif *wire)
 {
-	sockmgr_print_stats(path);
+	sockmgr_print_stats((const struct ip_path *const[]){ path }, 1);
 	offline_print_capture(host);
 	offline_print_capture(wire);
 	sockmgr_print_netif(host);

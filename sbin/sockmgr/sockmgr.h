@@ -13,6 +13,8 @@
 /* The most -a options, and -o options. */
 #define SOCKMGR_ADDRS_MAX	64
 #define SOCKMGR_SETS_MAX	64
+/* The most live-mode workers: one counter row stays the control thread's. */
+#define SOCKMGR_WORKERS_MAX	15
 
 struct sockmgr_options {
 	const char	*dir;		/* -S: control directory */
@@ -33,6 +35,7 @@ struct sockmgr_options {
 	bool		 qdisc_bypass;	/* -B: wire frames skip the qdisc */
 	size_t		 ngateways;	/* -g: one per family */
 	const char	*gateways[2];
+	unsigned int	 workers;	/* -w N: live workers; 0: one per CPU */
 };
 
 /* With any -r or -w, sockmgr runs offline over pcap files. */
@@ -104,7 +107,8 @@ typedef const char *(*sockmgr_counter_name_fn)(size_t i, const void *arg);
 void	sockmgr_print_counters(const char *title, bool *head,
 	    const uint64_t *c, size_t n, sockmgr_counter_name_fn name,
 	    const void *arg);
-void	sockmgr_print_stats(const struct ip_path *path);
+/* The path counters are summed over the n paths (one per worker). */
+void	sockmgr_print_stats(const struct ip_path *const *paths, size_t n);
 void	sockmgr_print_netif(const struct netif *ifp);
 /* A frame driver's counters: frames, not packets. */
 void	sockmgr_print_netif_frames(const struct netif *ifp);

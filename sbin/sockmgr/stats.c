@@ -75,12 +75,18 @@ print_mib(void)
 
 /* The validation, fragment and path counters of one family. */
 static void
-print_ip(const struct ip_path *path, int af)
+print_ip(const struct ip_path *const *paths, size_t n, int af)
 {
 	const struct net_counter_set *ip, *icmp;
 	uint64_t c[IPSTAT_NSTATS + IP6STAT_NSTATS];
 	uint64_t ic[ICMPSTAT_NSTATS + ICMP6STAT_NSTATS];
+	uint64_t pc[IP_PATH_NSTATS] = { 0 };
 	bool head = false, ihead = false;
+	size_t i, k;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < IP_PATH_NSTATS; k++)
+			pc[k] += ip_path_stats(paths[i], af)->c[k];
 
 	ip = af == AF_INET ? &ipstat : &ip6stat;
 	icmp = af == AF_INET ? &icmpstat : &icmp6stat;
@@ -89,18 +95,18 @@ print_ip(const struct ip_path *path, int af)
 	sockmgr_print_counters(af == AF_INET ? "ip" : "ip6", &head, c, ip->n,
 	    table_name, af == AF_INET ? ipstat_names : ip6stat_names);
 	sockmgr_print_counters(af == AF_INET ? "ip" : "ip6", &head,
-	    ip_path_stats(path, af)->c, IP_PATH_NSTATS, path_name, &af);
+	    pc, IP_PATH_NSTATS, path_name, &af);
 	sockmgr_print_counters(af == AF_INET ? "icmp" : "icmp6", &ihead, ic,
 	    icmp->n, table_name,
 	    af == AF_INET ? icmpstat_names : icmp6stat_names);
 }
 
 void
-sockmgr_print_stats(const struct ip_path *path)
+sockmgr_print_stats(const struct ip_path *const *paths, size_t n)
 {
 	print_mib();
-	print_ip(path, AF_INET);
-	print_ip(path, AF_INET6);
+	print_ip(paths, n, AF_INET);
+	print_ip(paths, n, AF_INET6);
 }
 
 void

@@ -453,14 +453,21 @@ net_event_run_once(struct net_event_loop *loop, int timeout_ms)
 	return 0;
 }
 
+/*
+ * A stop that comes before the run (a thread stopped as soon as it was
+ * started) ends the run at once; the flag is cleared on the way out, so
+ * that the loop may be run again.
+ */
 int
 net_event_run(struct net_event_loop *loop)
 {
-	atomic_store(&loop->stopping, false);
+	int rc = 0;
+
 	while (!atomic_load(&loop->stopping))
-		if (net_event_run_once(loop, -1) != 0)
-			return -1;
-	return 0;
+		if ((rc = net_event_run_once(loop, -1)) != 0)
+			break;
+	atomic_store(&loop->stopping, false);
+	return rc;
 }
 
 void

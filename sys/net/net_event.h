@@ -69,12 +69,12 @@ int	net_event_flush_remove(struct net_event_loop *loop,
 	    net_event_timer_fn cb, void *arg);
 
 /*
- * Dispatch events until net_event_stop() is called: from a callback, a
- * signal handler or another thread (the loop then stops after its
- * current or next wakeup).  net_event_run_once() waits at most
- * timeout_ms (-1: until something happens) and dispatches one batch,
- * then runs the flush hooks; both return 0, or -1 with errno set when
- * epoll itself fails.
+ * Dispatch events until net_event_stop() is called, before or during
+ * the run: from a callback, a signal handler or another thread (the
+ * loop then stops after its current or next wakeup).
+ * net_event_run_once() waits at most timeout_ms (-1: until something
+ * happens) and dispatches one batch, then runs the flush hooks; both
+ * return 0, or -1 with errno set when epoll itself fails.
  */
 int	net_event_run(struct net_event_loop *loop);
 int	net_event_run_once(struct net_event_loop *loop, int timeout_ms);
