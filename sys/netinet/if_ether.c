@@ -14,6 +14,8 @@
  * lock and sent after: a solicitation from the entry's address copied
  * out, held packets from slots taken off the entry and off the free list,
  * so that no other thread can reuse them, and given back once sent.
+ * ether_output() to a resolved hop takes no lock at all while the link's
+ * copy of the entry (memo_get()) is good.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -44,8 +46,15 @@ struct nbr {
 	uint16_t	held[ETHER_HOLD_PER_NBR];
 };
 
+/*
+ * gen, read by every worker on every packet and written (under the lock)
+ * only when a resolved entry goes or changes, has a line of its own: the
+ * lock's line is written by whoever takes it.
+ */
 struct ether_nbr_cache {
-	pthread_spinlock_t lock;	/* all below but refs and mtu */
+	uint64_t	gen __attribute__((aligned(64)));	/* atomic */
+	pthread_spinlock_t lock __attribute__((aligned(64)));
+					/* all below but refs and mtu */
 	unsigned int	refs;		/* links using it (atomic) */
 	size_t		mtu;		/* bytes of a hold slot */
 	uint8_t		key[SIPHASH_KEY_LEN];
@@ -59,8 +68,11 @@ struct ether_nbr_cache {
 /*
  * A spinlock, as ipsec_xform_lock(): what it covers is a hash probe and at
  * most one packet's copy, and with one packet thread (net_workers) it is
- * not taken at all.  A waiter yields now and then so that a holder that
- * lost its core gets it back.
+ * not taken at all.  Uncontended a mutex costs the same here (5-10 ns
+ * more an ether_output() either way); contended, the cost is the line
+ * moving between cores whichever it is, and a spinner keeps its core for
+ * the holder's few hundred nanoseconds rather than sleeping.  A waiter
+ * yields now and then so that a holder that lost its core gets it back.
  */
 static void
 nbr_lock(struct ether_nbr_cache *c)
@@ -128,8 +140,11 @@ ether_link_init(struct ether_link *l)
 	struct ether_nbr_cache *c;
 	size_t i;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	/* Over-aligned (gen, lock): sizeof is a multiple of the line. */
+	if ((c = aligned_alloc(_Alignof(struct ether_nbr_cache),
+	    sizeof(*c))) == NULL)
 		return -1;
+	memset(c, 0, sizeof(*c));
 	if ((c->holdbuf = malloc(ETHER_HOLD_MAX * l->mtu)) == NULL) {
 		free(c);
 		return -1;
@@ -140,9 +155,11 @@ ether_link_init(struct ether_link *l)
 		free(c);
 		return -1;
 	}
+	c->gen = 1;
 	c->refs = 1;
 	c->mtu = l->mtu;
 	siphash_random_key(c->key);
+	memset(l->hops, 0, sizeof(l->hops));
 	for (i = 0; i < ETHER_HOLD_MAX; i++)
 		c->freeslot[i] = (uint16_t)(ETHER_HOLD_MAX - 1 - i);
 	c->nfree = ETHER_HOLD_MAX;
@@ -160,6 +177,7 @@ ether_link_init_shared(struct ether_link *l, const struct ether_link *other)
 		return -1;
 	}
 	__atomic_add_fetch(&c->refs, 1, __ATOMIC_RELAXED);
+	memset(l->hops, 0, sizeof(l->hops));
 	l->nbr = c;
 	return 0;
 }
@@ -326,12 +344,24 @@ nbr_find(struct ether_nbr_cache *c, int af, const uint8_t *addr,
 	return victim;
 }
 
+/*
+ * A resolved entry is going or changing: every link's copies of the
+ * cache's entries are stale.
+ */
+static void
+nbr_changed(struct ether_nbr_cache *c)
+{
+	__atomic_add_fetch(&c->gen, 1, __ATOMIC_RELAXED);
+}
+
 static void
 nbr_release(struct ether_link *l, struct nbr *n, bool count)
 {
 	struct ether_nbr_cache *c = l->nbr;
 	size_t i;
 
+	if (n->state == NBR_COMPLETE)
+		nbr_changed(c);
 	for (i = 0; i < n->nheld; i++)
 		c->freeslot[c->nfree++] = n->held[i];
 	if (count)
@@ -402,6 +432,46 @@ hold(struct ether_link *l, struct nbr *n, const uint8_t *pkt, size_t len)
 	return 0;
 }
 
+/*
+ * The link's copy of hop's entry, when still good: no lock, no shared line
+ * written, and no SipHash either, so one worker uses it too.  The slot is
+ * chosen from the address's last byte, not keyed: the copies are the
+ * link's alone, and the worst a chosen address does is a miss.
+ */
+static struct ether_hop_memo *
+memo_slot(struct ether_link *l, int af, const uint8_t *hop)
+{
+	return &l->hops[(hop[addr_len(af) - 1] ^ (unsigned int)af) %
+	    ETHER_HOP_MEMO];
+}
+
+static bool
+memo_get(struct ether_link *l, int af, const uint8_t *hop, time_t now,
+    uint8_t *mac)
+{
+	const struct ether_hop_memo *m = memo_slot(l, af, hop);
+
+	if (m->gen != __atomic_load_n(&l->nbr->gen, __ATOMIC_RELAXED) ||
+	    m->af != af || m->expire <= now ||
+	    memcmp(m->addr, hop, addr_len(af)) != 0)
+		return false;
+	memcpy(mac, m->mac, ETHER_ADDRLEN);
+	return true;
+}
+
+/* Copy n, resolved, under the cache's lock (which gen changes under). */
+static void
+memo_put(struct ether_link *l, const struct nbr *n)
+{
+	struct ether_hop_memo *m = memo_slot(l, n->af, n->addr);
+
+	m->gen = __atomic_load_n(&l->nbr->gen, __ATOMIC_RELAXED);
+	m->expire = n->expire;
+	m->af = n->af;
+	memcpy(m->addr, n->addr, sizeof(m->addr));
+	memcpy(m->mac, n->mac, ETHER_ADDRLEN);
+}
+
 static const uint8_t *
 next_hop(struct ether_link *l, int af, const uint8_t *dst)
 {
@@ -433,10 +503,13 @@ ether_output(struct ether_link *l, int af, const uint8_t *pkt, size_t len)
 	if ((hop = next_hop(l, af, dst)) == NULL)
 		return -1;
 	now = net_time_now();
+	if (memo_get(l, af, hop, now, mac))
+		return send_ip(l, mac, af, pkt, len);
 	nbr_lock(c);
 	n = nbr_find(c, af, hop, false);
 	if (n != NULL && n->state == NBR_COMPLETE && n->expire > now) {
 		memcpy(mac, n->mac, ETHER_ADDRLEN);
+		memo_put(l, n);
 		nbr_unlock(c);
 		return send_ip(l, mac, af, pkt, len);
 	}
@@ -480,6 +553,8 @@ ether_nbr_learn(struct ether_link *l, int af, const uint8_t *addr,
 	}
 	if (n->state == NBR_INCOMPLETE)
 		l->c[ETHER_C_RESOLVED]++;
+	else if (memcmp(n->mac, mac, ETHER_ADDRLEN) != 0)
+		nbr_changed(c);
 	memcpy(n->mac, mac, ETHER_ADDRLEN);
 	n->state = NBR_COMPLETE;
 	n->tries = 0;

@@ -13,6 +13,7 @@
 
 #include "testlib.h"
 #include "sys/net/net_clock.h"
+#include "sys/net/net_counter.h"
 #include "sys/net/net_endian.h"
 #include "sys/netinet/if_ether.h"
 #include "sys/netinet/in_cksum.h"
@@ -483,6 +484,73 @@ test_shared_teardown(void)
 	ether_link_fini(&l2);
 }
 
+/* Whether l holds a copy of an entry with mac. */
+static bool
+memo_has(const struct ether_link *l, const uint8_t *mac)
+{
+	size_t i;
+
+	for (i = 0; i < ETHER_HOP_MEMO; i++)
+		if (l->hops[i].gen != 0 && memcmp(l->hops[i].mac, mac, 6) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * With several workers a link sends to a resolved hop from its own copy
+ * of the entry: a new MAC learnt on the other link, the entry's expiry
+ * and its eviction each make the copy stale at once.
+ */
+static void
+test_shared_memo(void)
+{
+	static const uint8_t mac2[6] = { 0x02, 0, 0, 0, 0, 0x22 };
+	struct ether_link l1, l2;
+	uint8_t a[28], pkt[28];
+
+	CU_ASSERT_FATAL(net_workers_set(2) == 0);
+	links_make_shared(&l1, &l2);
+	arp_make(a, 2, peer_mac, "10.0.0.7", "10.0.0.1");
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	arp_input(&l2, a, sizeof(a));
+	CU_ASSERT_EQUAL_FATAL(sent.n, 2);
+	/* Copied on the first locked lookup, used on the second. */
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	CU_ASSERT_EQUAL_FATAL(sent.n, 4);
+	CU_ASSERT(memcmp(sent.frame[3], peer_mac, 6) == 0);
+	CU_ASSERT(memo_has(&l1, peer_mac) && !memo_has(&l2, peer_mac));
+	/* The neighbour's MAC changes; link 1 follows at once. */
+	memcpy(a + 8, mac2, 6);
+	arp_input(&l2, a, sizeof(a));
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	CU_ASSERT_EQUAL_FATAL(sent.n, 5);
+	CU_ASSERT(memcmp(sent.frame[4], mac2, 6) == 0);
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	CU_ASSERT(sent.n == 6 && memcmp(sent.frame[5], mac2, 6) == 0);
+	CU_ASSERT(memo_has(&l1, mac2) && !memo_has(&l1, peer_mac));
+	/* Expired: solicited again, the packet held, not sent. */
+	net_clock_advance(ETHER_NBR_KEEP);
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	CU_ASSERT_EQUAL_FATAL(sent.n, 7);
+	CU_ASSERT(sent.frame[6][14 + 7] == 1);
+	CU_ASSERT(l1.c[ETHER_C_HELD] == 2);
+	/* Resolved again, then freed by the timer on link 2. */
+	arp_input(&l2, a, sizeof(a));
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	CU_ASSERT_EQUAL_FATAL(sent.n, 10);
+	net_clock_advance(ETHER_NBR_KEEP);
+	ether_link_timer(&l2);
+	net_clock_advance(-(time_t)ETHER_NBR_KEEP);
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	CU_ASSERT_EQUAL(sent.n, 11);
+	CU_ASSERT(sent.frame[10][14 + 7] == 1);
+	ether_link_fini(&l1);
+	ether_link_fini(&l2);
+	net_workers_set(1);
+}
+
 static const struct test_case ether_cases[] = {
 	{ "ARP requests for our addresses answered", test_arp_answer },
 	{ "ARP resolution with a bounded hold", test_arp_resolve_and_hold },
@@ -499,6 +567,8 @@ static const struct test_case ether_cases[] = {
 	    test_shared_timer },
 	{ "shared cache: teardown in any order, MTU bound",
 	    test_shared_teardown },
+	{ "shared cache: a link's copies of resolved entries go stale",
+	    test_shared_memo },
 	{ NULL, NULL }
 };
 

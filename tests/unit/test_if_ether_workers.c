@@ -7,13 +7,15 @@
  * on so that entries are retried, time out and expire.  Run under
  * ThreadSanitizer by make tsan.
  *
- * Checked: every IP frame leaves with the MAC learnt for its destination
- * and its payload intact (a held packet was not overwritten by another
- * worker's); and, after the join and a final expiry of every entry, every
- * packet is accounted for: handed to ether_output() without an error, it
- * was sent at once, or held and then either sent or dropped
- * (ETHER_C_HOLDDROP, which also counts holds refused).  The references
- * are plain counts each thread keeps for itself, added up after the join.
+ * Checked: every IP frame leaves with a MAC learnt for its destination
+ * (each neighbour now and then answers from a second MAC, so that the
+ * links' copies of resolved entries go stale) and its payload intact (a
+ * held packet was not overwritten by another worker's); and, after the
+ * join and a final expiry of every entry, every packet is accounted for:
+ * handed to ether_output() without an error, it was sent at once, or held
+ * and then either sent or dropped (ETHER_C_HOLDDROP, which also counts
+ * holds refused).  The references are plain counts each thread keeps for
+ * itself, added up after the join.
  */
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -57,11 +59,15 @@ struct worker {
 static struct worker workers[WORKERS];
 static pthread_barrier_t start_line;
 
-/* The MAC neighbour number k of family af answers with. */
+/*
+ * The MAC neighbour number k of family af answers with: one of two (v),
+ * as if it moved between two NICs, so that resolved entries change.
+ */
 static void
-nbr_mac(uint8_t *mac, int af, unsigned int k)
+nbr_mac(uint8_t *mac, int af, unsigned int k, unsigned int v)
 {
 	memcpy(mac, "\x02\x00\x00\x00", 4);
+	mac[3] = (uint8_t)v;
 	mac[4] = af == AF_INET ? 4 : 6;
 	mac[5] = (uint8_t)(2 + k);
 }
@@ -77,8 +83,8 @@ nbr_addr(uint8_t *addr, int af, unsigned int k)
 }
 
 /*
- * The driver's place.  An IP frame must carry its destination's MAC and a
- * payload made of its destination's last byte.
+ * The driver's place.  An IP frame must carry one of its destination's
+ * MACs and a payload made of its destination's last byte.
  */
 static int
 check_xmit(void *arg, const uint8_t *hdr, const uint8_t *pl, size_t len)
@@ -101,7 +107,7 @@ check_xmit(void *arg, const uint8_t *hdr, const uint8_t *pl, size_t len)
 		return 0;
 	}
 	last = af == AF_INET ? pl[19] : pl[39];
-	nbr_mac(mac, af, (unsigned int)last - 2);
+	nbr_mac(mac, af, (unsigned int)last - 2, hdr[3] & 1);
 	if (len != hlen + PAYLOAD || memcmp(hdr, mac, 6) != 0 ||
 	    memcmp(hdr + 6, our_mac, 6) != 0) {
 		w->bad_frames++;
@@ -143,12 +149,12 @@ ip_packet(uint8_t *p, int af, unsigned int k)
 
 /* An ARP reply from neighbour k to us. */
 static void
-arp_reply_in(struct ether_link *l, unsigned int k)
+arp_reply_in(struct ether_link *l, unsigned int k, unsigned int v)
 {
 	uint8_t a[28];
 
 	memcpy(a, "\x00\x01\x08\x00\x06\x04\x00\x02", 8);
-	nbr_mac(a + 8, AF_INET, k);
+	nbr_mac(a + 8, AF_INET, k, v);
 	nbr_addr(a + 14, AF_INET, k);
 	memcpy(a + 18, our_mac, 6);
 	inet_pton(AF_INET, "10.0.0.1", a + 24);
@@ -157,7 +163,7 @@ arp_reply_in(struct ether_link *l, unsigned int k)
 
 /* A solicited NA from neighbour k to us, with its link-layer address. */
 static void
-na_in(struct ether_link *l, unsigned int k)
+na_in(struct ether_link *l, unsigned int k, unsigned int v)
 {
 	uint8_t p[72], *icmp = p + 40;
 
@@ -173,7 +179,7 @@ na_in(struct ether_link *l, unsigned int k)
 	nbr_addr(icmp + 8, AF_INET6, k);
 	icmp[24] = 2;
 	icmp[25] = 1;
-	nbr_mac(icmp + 26, AF_INET6, k);
+	nbr_mac(icmp + 26, AF_INET6, k, v);
 	be_put16(icmp + 2, in_cksum_upper(AF_INET6, p + 8, p + 24, 58, icmp,
 	    32));
 	nd6_input(l, p, sizeof(p));
@@ -200,10 +206,12 @@ worker_run(void *arg)
 			w->outputs_failed++;
 		/* Answers for a few neighbours only: the rest time out. */
 		if (i % 3 == 0 && k % 4 != 3) {
+			unsigned int v = i % 16 == 0;
+
 			if (af == AF_INET)
-				arp_reply_in(&w->link, k);
+				arp_reply_in(&w->link, k, v);
 			else
-				na_in(&w->link, k);
+				na_in(&w->link, k, v);
 		}
 		if (i % 64 == 0)
 			ether_link_timer(&w->link);
