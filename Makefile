@@ -220,9 +220,9 @@ asan:
 	    test
 
 # The unit tests that run threads on shared SA state, counters, tunables
-# and an event loop.
+# an event loop, the stack lock and a shared neighbour cache.
 TSAN_TESTS = test_sa_workers test_net_counter test_mib test_keysock_stream \
-	     test_net_stack
+	     test_net_stack test_if_ether_workers
 tsan:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)-tsan \
 	    EXTRA_CFLAGS="-fsanitize=thread" CFLAGS="-O1 -g" \

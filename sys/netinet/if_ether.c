@@ -7,17 +7,31 @@
  * second up to ETHER_NBR_TRIES times, then freed with its packets);
  * COMPLETE (mac known until expire).  Held packets are copies in fixed
  * slots, since the packet path frees its buffer when output returns.
+ *
+ * Locking: every function below that touches the cache takes its lock
+ * once (twice in ether_nbr_learn() when packets were held) and never
+ * calls xmit while holding it.  What must be sent is worked out under the
+ * lock and sent after: a solicitation from the entry's address copied
+ * out, held packets from slots taken off the entry and off the free list,
+ * so that no other thread can reuse them, and given back once sent.
+ * ether_output() to a resolved hop takes no lock at all while the link's
+ * copy of the entry (memo_get()) is good.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sys/net/net_clock.h"
+#include "sys/net/net_counter.h"
 #include "sys/net/siphash.h"
 #include "sys/netinet/if_ether.h"
 #include "sys/netinet6/nd6.h"
 
 #define NBR_PROBE	16	/* slots searched from the hash position */
+#define NBR_SPINS	64	/* lock tries between yields */
 
 enum nbr_state { NBR_FREE, NBR_INCOMPLETE, NBR_COMPLETE };
 
@@ -32,7 +46,17 @@ struct nbr {
 	uint16_t	held[ETHER_HOLD_PER_NBR];
 };
 
+/*
+ * gen, read by every worker on every packet and written (under the lock)
+ * only when a resolved entry goes or changes, has a line of its own: the
+ * lock's line is written by whoever takes it.
+ */
 struct ether_nbr_cache {
+	uint64_t	gen __attribute__((aligned(64)));	/* atomic */
+	pthread_spinlock_t lock __attribute__((aligned(64)));
+					/* all below but refs and mtu */
+	unsigned int	refs;		/* links using it (atomic) */
+	size_t		mtu;		/* bytes of a hold slot */
 	uint8_t		key[SIPHASH_KEY_LEN];
 	struct nbr	tab[ETHER_NBR_MAX];
 	uint8_t		*holdbuf;	/* ETHER_HOLD_MAX slots of mtu */
@@ -40,6 +64,33 @@ struct ether_nbr_cache {
 	uint16_t	freeslot[ETHER_HOLD_MAX];
 	size_t		nfree;
 };
+
+/*
+ * A spinlock, as ipsec_xform_lock(): what it covers is a hash probe and at
+ * most one packet's copy, and with one packet thread (net_workers) it is
+ * not taken at all.  Uncontended a mutex costs the same here (5-10 ns
+ * more an ether_output() either way); contended, the cost is the line
+ * moving between cores whichever it is, and a spinner keeps its core for
+ * the holder's few hundred nanoseconds rather than sleeping.  A waiter
+ * yields now and then so that a holder that lost its core gets it back.
+ */
+static void
+nbr_lock(struct ether_nbr_cache *c)
+{
+	unsigned int n = 0;
+
+	if (net_workers > 1)
+		while (pthread_spin_trylock(&c->lock) != 0)
+			if (++n % NBR_SPINS == 0)
+				sched_yield();
+}
+
+static void
+nbr_unlock(struct ether_nbr_cache *c)
+{
+	if (net_workers > 1)
+		pthread_spin_unlock(&c->lock);
+}
 
 static const uint8_t ether_bcast[ETHER_ADDRLEN] = {
 	0xff, 0xff, 0xff, 0xff, 0xff, 0xff
@@ -89,13 +140,26 @@ ether_link_init(struct ether_link *l)
 	struct ether_nbr_cache *c;
 	size_t i;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	/* Over-aligned (gen, lock): sizeof is a multiple of the line. */
+	if ((c = aligned_alloc(_Alignof(struct ether_nbr_cache),
+	    sizeof(*c))) == NULL)
 		return -1;
+	memset(c, 0, sizeof(*c));
 	if ((c->holdbuf = malloc(ETHER_HOLD_MAX * l->mtu)) == NULL) {
 		free(c);
 		return -1;
 	}
+	if ((errno = pthread_spin_init(&c->lock, PTHREAD_PROCESS_PRIVATE)) !=
+	    0) {
+		free(c->holdbuf);
+		free(c);
+		return -1;
+	}
+	c->gen = 1;
+	c->refs = 1;
+	c->mtu = l->mtu;
 	siphash_random_key(c->key);
+	memset(l->hops, 0, sizeof(l->hops));
 	for (i = 0; i < ETHER_HOLD_MAX; i++)
 		c->freeslot[i] = (uint16_t)(ETHER_HOLD_MAX - 1 - i);
 	c->nfree = ETHER_HOLD_MAX;
@@ -103,14 +167,39 @@ ether_link_init(struct ether_link *l)
 	return 0;
 }
 
+int
+ether_link_init_shared(struct ether_link *l, const struct ether_link *other)
+{
+	struct ether_nbr_cache *c = other->nbr;
+
+	if (c == NULL || l->mtu > c->mtu) {
+		errno = EINVAL;
+		return -1;
+	}
+	__atomic_add_fetch(&c->refs, 1, __ATOMIC_RELAXED);
+	memset(l->hops, 0, sizeof(l->hops));
+	l->nbr = c;
+	return 0;
+}
+
+/*
+ * The last link out frees the cache.  Acquire-release on the count, so
+ * that what the other links wrote in it happens before the free.
+ */
 void
 ether_link_fini(struct ether_link *l)
 {
-	if (l->nbr == NULL)
+	struct ether_nbr_cache *c = l->nbr;
+
+	if (c == NULL)
 		return;
-	free(l->nbr->holdbuf);
-	free(l->nbr);
 	l->nbr = NULL;
+	if (__atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	pthread_spin_destroy(&c->lock);
+	explicit_bzero(c->key, sizeof(c->key));
+	free(c->holdbuf);
+	free(c);
 }
 
 void
@@ -255,12 +344,24 @@ nbr_find(struct ether_nbr_cache *c, int af, const uint8_t *addr,
 	return victim;
 }
 
+/*
+ * A resolved entry is going or changing: every link's copies of the
+ * cache's entries are stale.
+ */
+static void
+nbr_changed(struct ether_nbr_cache *c)
+{
+	__atomic_add_fetch(&c->gen, 1, __ATOMIC_RELAXED);
+}
+
 static void
 nbr_release(struct ether_link *l, struct nbr *n, bool count)
 {
 	struct ether_nbr_cache *c = l->nbr;
 	size_t i;
 
+	if (n->state == NBR_COMPLETE)
+		nbr_changed(c);
 	for (i = 0; i < n->nheld; i++)
 		c->freeslot[c->nfree++] = n->held[i];
 	if (count)
@@ -283,15 +384,22 @@ nbr_new(struct ether_link *l, int af, const uint8_t *addr)
 	return n;
 }
 
-static int
-solicit(struct ether_link *l, struct nbr *n)
+/* Count a solicitation of n now; the next try is due a second on. */
+static void
+solicit_due(struct nbr *n, time_t now)
 {
 	n->tries++;
-	n->expire = net_time_now() + 1;
+	n->expire = now + 1;
+}
+
+/* Send a solicitation for addr; without the lock (it transmits). */
+static int
+solicit(struct ether_link *l, int af, const uint8_t *addr)
+{
 	l->c[ETHER_C_SOLICIT]++;
-	if (n->af == AF_INET)
-		return arp_request(l, n->addr);
-	return nd6_solicit(l, n->addr);
+	if (af == AF_INET)
+		return arp_request(l, addr);
+	return nd6_solicit(l, addr);
 }
 
 static int
@@ -312,16 +420,56 @@ hold(struct ether_link *l, struct nbr *n, const uint8_t *pkt, size_t len)
 	uint16_t slot;
 
 	if (n->nheld == ETHER_HOLD_PER_NBR || c->nfree == 0 ||
-	    len > l->mtu) {
+	    len > c->mtu) {
 		l->c[ETHER_C_HOLDDROP]++;
 		return -1;
 	}
 	slot = c->freeslot[--c->nfree];
-	memcpy(c->holdbuf + (size_t)slot * l->mtu, pkt, len);
+	memcpy(c->holdbuf + (size_t)slot * c->mtu, pkt, len);
 	c->holdlen[slot] = len;
 	n->held[n->nheld++] = slot;
 	l->c[ETHER_C_HELD]++;
 	return 0;
+}
+
+/*
+ * The link's copy of hop's entry, when still good: no lock, no shared line
+ * written, and no SipHash either, so one worker uses it too.  The slot is
+ * chosen from the address's last byte, not keyed: the copies are the
+ * link's alone, and the worst a chosen address does is a miss.
+ */
+static struct ether_hop_memo *
+memo_slot(struct ether_link *l, int af, const uint8_t *hop)
+{
+	return &l->hops[(hop[addr_len(af) - 1] ^ (unsigned int)af) %
+	    ETHER_HOP_MEMO];
+}
+
+static bool
+memo_get(struct ether_link *l, int af, const uint8_t *hop, time_t now,
+    uint8_t *mac)
+{
+	const struct ether_hop_memo *m = memo_slot(l, af, hop);
+
+	if (m->gen != __atomic_load_n(&l->nbr->gen, __ATOMIC_RELAXED) ||
+	    m->af != af || m->expire <= now ||
+	    memcmp(m->addr, hop, addr_len(af)) != 0)
+		return false;
+	memcpy(mac, m->mac, ETHER_ADDRLEN);
+	return true;
+}
+
+/* Copy n, resolved, under the cache's lock (which gen changes under). */
+static void
+memo_put(struct ether_link *l, const struct nbr *n)
+{
+	struct ether_hop_memo *m = memo_slot(l, n->af, n->addr);
+
+	m->gen = __atomic_load_n(&l->nbr->gen, __ATOMIC_RELAXED);
+	m->expire = n->expire;
+	m->af = n->af;
+	memcpy(m->addr, n->addr, sizeof(m->addr));
+	memcpy(m->mac, n->mac, ETHER_ADDRLEN);
 }
 
 static const uint8_t *
@@ -340,9 +488,12 @@ next_hop(struct ether_link *l, int af, const uint8_t *dst)
 int
 ether_output(struct ether_link *l, int af, const uint8_t *pkt, size_t len)
 {
+	struct ether_nbr_cache *c = l->nbr;
 	const uint8_t *dst, *hop;
 	uint8_t mac[ETHER_ADDRLEN];
+	time_t now;
 	struct nbr *n;
+	int rc;
 
 	if (len < (af == AF_INET ? 20u : 40u))
 		return -1;
@@ -351,18 +502,32 @@ ether_output(struct ether_link *l, int af, const uint8_t *pkt, size_t len)
 		return send_ip(l, mac, af, pkt, len);
 	if ((hop = next_hop(l, af, dst)) == NULL)
 		return -1;
-	n = nbr_find(l->nbr, af, hop, false);
-	if (n != NULL && n->state == NBR_COMPLETE &&
-	    n->expire > net_time_now())
-		return send_ip(l, n->mac, af, pkt, len);
-	if (n == NULL || n->state == NBR_COMPLETE) {
-		n = nbr_new(l, af, hop);
-		if (hold(l, n, pkt, len) != 0)
-			return -1;
-		solicit(l, n);
-		return 0;
+	now = net_time_now();
+	if (memo_get(l, af, hop, now, mac))
+		return send_ip(l, mac, af, pkt, len);
+	nbr_lock(c);
+	n = nbr_find(c, af, hop, false);
+	if (n != NULL && n->state == NBR_COMPLETE && n->expire > now) {
+		memcpy(mac, n->mac, ETHER_ADDRLEN);
+		memo_put(l, n);
+		nbr_unlock(c);
+		return send_ip(l, mac, af, pkt, len);
 	}
-	return hold(l, n, pkt, len);
+	if (n != NULL && n->state == NBR_INCOMPLETE) {
+		rc = hold(l, n, pkt, len);
+		nbr_unlock(c);
+		return rc;
+	}
+	n = nbr_new(l, af, hop);
+	if (hold(l, n, pkt, len) != 0) {
+		/* Left INCOMPLETE: the timer solicits it. */
+		nbr_unlock(c);
+		return -1;
+	}
+	solicit_due(n, now);
+	nbr_unlock(c);
+	solicit(l, af, hop);
+	return 0;
 }
 
 void
@@ -370,53 +535,82 @@ ether_nbr_learn(struct ether_link *l, int af, const uint8_t *addr,
     const uint8_t *mac, bool create)
 {
 	struct ether_nbr_cache *c = l->nbr;
+	uint16_t held[ETHER_HOLD_PER_NBR];
+	time_t now = net_time_now();
 	struct nbr *n;
-	size_t i;
+	size_t i, nheld;
 
 	if ((mac[0] & 1) != 0)
 		return;
+	nbr_lock(c);
 	n = nbr_find(c, af, addr, false);
 	if (n == NULL) {
-		if (!create)
+		if (!create) {
+			nbr_unlock(c);
 			return;
+		}
 		n = nbr_new(l, af, addr);
 	}
 	if (n->state == NBR_INCOMPLETE)
 		l->c[ETHER_C_RESOLVED]++;
+	else if (memcmp(n->mac, mac, ETHER_ADDRLEN) != 0)
+		nbr_changed(c);
 	memcpy(n->mac, mac, ETHER_ADDRLEN);
 	n->state = NBR_COMPLETE;
 	n->tries = 0;
-	n->expire = net_time_now() + ETHER_NBR_KEEP;
-	for (i = 0; i < n->nheld; i++) {
-		uint16_t slot = n->held[i];
-
-		send_ip(l, mac, af, c->holdbuf + (size_t)slot * l->mtu,
-		    c->holdlen[slot]);
-		c->freeslot[c->nfree++] = slot;
-	}
+	n->expire = now + ETHER_NBR_KEEP;
+	/* The slots are ours alone until given back below. */
+	nheld = n->nheld;
+	memcpy(held, n->held, nheld * sizeof(held[0]));
 	n->nheld = 0;
+	nbr_unlock(c);
+	if (nheld == 0)
+		return;
+	for (i = 0; i < nheld; i++)
+		send_ip(l, mac, af, c->holdbuf + (size_t)held[i] * c->mtu,
+		    c->holdlen[held[i]]);
+	nbr_lock(c);
+	for (i = 0; i < nheld; i++)
+		c->freeslot[c->nfree++] = held[i];
+	nbr_unlock(c);
 }
 
+/*
+ * An entry is due when its second has come, and a retry moves it a second
+ * on: a second call within the same second finds nothing due, whichever
+ * link sharing the cache makes it.
+ */
 void
 ether_link_timer(struct ether_link *l)
 {
+	struct ether_nbr_cache *c = l->nbr;
+	struct {
+		uint8_t	af;
+		uint8_t	addr[16];
+	} due[ETHER_NBR_MAX];
 	time_t now = net_time_now();
 	struct nbr *n;
-	size_t i;
+	size_t i, ndue = 0;
 
+	nbr_lock(c);
 	for (i = 0; i < ETHER_NBR_MAX; i++) {
-		n = &l->nbr->tab[i];
+		n = &c->tab[i];
 		if (n->state == NBR_FREE || n->expire > now)
 			continue;
 		if (n->state == NBR_INCOMPLETE &&
 		    n->tries < ETHER_NBR_TRIES) {
-			solicit(l, n);
+			solicit_due(n, now);
+			due[ndue].af = n->af;
+			memcpy(due[ndue++].addr, n->addr, sizeof(n->addr));
 			continue;
 		}
 		if (n->state == NBR_INCOMPLETE)
 			l->c[ETHER_C_TIMEOUT]++;
 		nbr_release(l, n, true);
 	}
+	nbr_unlock(c);
+	for (i = 0; i < ndue; i++)
+		solicit(l, due[i].af, due[i].addr);
 }
 
 /*

@@ -134,7 +134,15 @@ ether_ifattach(struct netif *lower, const struct ether_config *cfg,
 	l->gw6 = cfg->gw6;
 	l->xmit = ether_lower_xmit;
 	l->arg = lower;
-	if (ether_link_init(l) != 0) {
+	if (cfg->share_nbr != NULL) {
+		if (cfg->share_nbr->ops != &ether_ops ||
+		    ether_link_init_shared(l, cfg->share_nbr->softc) != 0) {
+			snprintf(err, errlen, "%s: cannot share the neighbour "
+			    "cache of %s", lower->name, cfg->share_nbr->name);
+			netif_detach(ifp);
+			return NULL;
+		}
+	} else if (ether_link_init(l) != 0) {
 		snprintf(err, errlen, "%s: neighbour cache: out of memory",
 		    lower->name);
 		netif_detach(ifp);

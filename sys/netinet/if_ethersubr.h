@@ -13,8 +13,11 @@
  * (netif_set_input(), the IP path).
  *
  * Ownership: the interface does not own the driver below; netif_detach()
- * frees the link and its cache.  The caller runs ether_iftimer() once a
- * second (resolution retries, expiry).
+ * frees the link and lets go of its cache, which the last link using it
+ * frees (if_ether.h), so interfaces sharing a cache (share_nbr) may be
+ * detached in any order.  The caller runs ether_iftimer() once a second
+ * (resolution retries, expiry), on at least one of the interfaces that
+ * share a cache; running it on each of them is harmless.
  */
 #ifndef SYS_NETINET_IF_ETHERSUBR_H
 #define SYS_NETINET_IF_ETHERSUBR_H
@@ -30,6 +33,12 @@ struct ether_config {
 	const struct ether_ifaddr *addrs;
 	union ip_sockaddr	 gw4;		/* family 0: none */
 	union ip_sockaddr	 gw6;
+	/*
+	 * NULL: a neighbour cache of its own.  Else an interface made by
+	 * ether_ifattach() (one per worker, over the same NIC) whose cache
+	 * this one shares, and whose MTU is at least lower's.
+	 */
+	struct netif		*share_nbr;
 };
 
 /*

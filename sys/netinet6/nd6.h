@@ -3,7 +3,9 @@
  * socket manager answers neighbour solicitations for the host's addresses
  * with advertisements carrying the wire NIC's MAC, and resolves its next
  * hops with solicitations to their solicited-node multicast group.  The
- * cache is the Ethernet link's (if_ether.h).  Router discovery, redirects
+ * cache is the Ethernet link's (if_ether.h), perhaps shared with other
+ * workers' links: it is reached only through ether_output() and
+ * ether_nbr_learn(), which lock it.  Router discovery, redirects
  * and neighbour unreachability detection are not done: the next hop is
  * on-link or the configured gateway.
  */

@@ -2,8 +2,10 @@
  * The Ethernet link of live mode: ARP and neighbour discovery answers,
  * next-hop resolution with held packets, the bounds of the hold queue, the
  * retry timer on a fake clock, multicast mapping, routing to the gateway,
- * and malformed or random input.  Frames the link transmits are recorded
- * by the test's xmit callback (the driver's place) and decoded here.
+ * malformed or random input, and two links (two workers) sharing one
+ * cache.  Frames the links transmit are recorded by the test's xmit
+ * callback (the driver's place), with the link that sent them, and decoded
+ * here.  test_if_ether_workers runs shared links on threads.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 
 #include "testlib.h"
 #include "sys/net/net_clock.h"
+#include "sys/net/net_counter.h"
 #include "sys/net/net_endian.h"
 #include "sys/netinet/if_ether.h"
 #include "sys/netinet/in_cksum.h"
@@ -21,6 +24,7 @@
 static struct {
 	size_t	n;
 	size_t	len[SENT_MAX];
+	int	link[SENT_MAX];		/* the xmit arg: 0, or 1 and 2 */
 	uint8_t	frame[SENT_MAX][1600];
 } sent;
 
@@ -30,9 +34,9 @@ static const uint8_t peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
 static int
 record(void *arg, const uint8_t *hdr, const uint8_t *pl, size_t len)
 {
-	(void)arg;
 	if (sent.n == SENT_MAX || len + ETHER_HDRLEN > sizeof(sent.frame[0]))
 		return -1;
+	sent.link[sent.n] = (int)(intptr_t)arg;
 	memcpy(sent.frame[sent.n], hdr, ETHER_HDRLEN);
 	memcpy(sent.frame[sent.n] + ETHER_HDRLEN, pl, len);
 	sent.len[sent.n++] = ETHER_HDRLEN + len;
@@ -55,17 +59,34 @@ add_addr(struct ether_link *l, const char *s, unsigned int plen)
 }
 
 static void
-link_make(struct ether_link *l)
+link_fill(struct ether_link *l)
 {
 	memset(l, 0, sizeof(*l));
-	memset(&sent, 0, sizeof(sent));
 	memcpy(l->mac, our_mac, 6);
 	l->mtu = 1500;
 	l->xmit = record;
 	add_addr(l, "10.0.0.1", 24);
 	add_addr(l, "fd00::1", 64);
+}
+
+static void
+link_make(struct ether_link *l)
+{
+	link_fill(l);
+	memset(&sent, 0, sizeof(sent));
 	net_clock_set_fake(1000);
 	CU_ASSERT_FATAL(ether_link_init(l) == 0);
+}
+
+/* Links 1 and 2, as two workers' links over one NIC: 2 shares 1's cache. */
+static void
+links_make_shared(struct ether_link *l1, struct ether_link *l2)
+{
+	link_make(l1);
+	l1->arg = (void *)(intptr_t)1;
+	link_fill(l2);
+	l2->arg = (void *)(intptr_t)2;
+	CU_ASSERT_FATAL(ether_link_init_shared(l2, l1) == 0);
 }
 
 /* An IPv4 packet of 28 bytes to dst. */
@@ -329,6 +350,207 @@ test_random_input(void)
 	ether_link_fini(&l);
 }
 
+/*
+ * Link 1 solicits, the reply lands on link 2 (another fanout member): the
+ * entry is resolved for both, link 1's held packets leave through link 2,
+ * and each link counts what it did itself.
+ */
+static void
+test_shared_resolve(void)
+{
+	struct ether_link l1, l2;
+	uint8_t a[28], pkt[28];
+	int i;
+
+	links_make_shared(&l1, &l2);
+	for (i = 0; i < 3; i++)
+		ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	CU_ASSERT_EQUAL_FATAL(sent.n, 1);
+	CU_ASSERT(sent.link[0] == 1 && sent.frame[0][14 + 7] == 1);
+	/* Link 2 wanting it too holds behind the same solicitation. */
+	ether_output(&l2, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	CU_ASSERT_EQUAL(sent.n, 1);
+	CU_ASSERT(l1.c[ETHER_C_HELD] == 3 && l2.c[ETHER_C_HELD] == 1);
+	arp_make(a, 2, peer_mac, "10.0.0.7", "10.0.0.1");
+	arp_input(&l2, a, sizeof(a));
+	CU_ASSERT_EQUAL_FATAL(sent.n, 5);
+	for (i = 1; i < 5; i++) {
+		CU_ASSERT(sent.link[i] == 2);
+		CU_ASSERT(memcmp(sent.frame[i], peer_mac, 6) == 0);
+		CU_ASSERT(be_get16(sent.frame[i] + 12) == ETHER_TYPE_IP);
+		CU_ASSERT(memcmp(sent.frame[i] + 14, pkt, sizeof(pkt)) == 0);
+	}
+	CU_ASSERT(l2.c[ETHER_C_RESOLVED] == 1 && l1.c[ETHER_C_RESOLVED] == 0);
+	CU_ASSERT(l2.c[ETHER_C_ARP_IN] == 1 && l1.c[ETHER_C_ARP_IN] == 0);
+	CU_ASSERT(l1.c[ETHER_C_SOLICIT] == 1 && l2.c[ETHER_C_SOLICIT] == 0);
+	/* Resolved for link 1 too: its next packet leaves at once. */
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	CU_ASSERT_EQUAL_FATAL(sent.n, 6);
+	CU_ASSERT(sent.link[5] == 1 && memcmp(sent.frame[5], peer_mac, 6) == 0);
+	CU_ASSERT(l1.c[ETHER_C_HELD] == 3);
+	ether_link_fini(&l1);
+	ether_link_fini(&l2);
+}
+
+/* The same over ND: an NS from link 1, the NA on link 2. */
+static void
+test_shared_nd(void)
+{
+	struct ether_link l1, l2;
+	uint8_t pkt[40], na[72];
+
+	links_make_shared(&l1, &l2);
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = 0x60;
+	inet_pton(AF_INET6, "fd00::5", pkt + 24);
+	ether_output(&l1, AF_INET6, pkt, sizeof(pkt));
+	CU_ASSERT_EQUAL_FATAL(sent.n, 1);
+	CU_ASSERT(sent.link[0] == 1 && sent.frame[0][14 + 40] == 135);
+	ns_make(na, "fd00::5", "fd00::1", "fd00::5", 255);
+	na[40] = 136;
+	na[44] = 0x60;
+	na[64] = 2;
+	na[42] = na[43] = 0;
+	be_put16(na + 42, in_cksum_upper(AF_INET6, na + 8, na + 24, 58,
+	    na + 40, 32));
+	CU_ASSERT(nd6_input(&l2, na, sizeof(na)));
+	CU_ASSERT_EQUAL_FATAL(sent.n, 2);
+	CU_ASSERT(sent.link[1] == 2 && memcmp(sent.frame[1], peer_mac, 6) == 0);
+	CU_ASSERT(memcmp(sent.frame[1] + 14, pkt, sizeof(pkt)) == 0);
+	ether_output(&l1, AF_INET6, pkt, sizeof(pkt));
+	CU_ASSERT(sent.n == 3 && sent.link[2] == 1);
+	ether_link_fini(&l2);
+	ether_link_fini(&l1);
+}
+
+/*
+ * Both links run the timer: the second call in a second finds nothing
+ * due, so retries stay one a second and the entry times out once.
+ */
+static void
+test_shared_timer(void)
+{
+	struct ether_link l1, l2;
+	uint8_t pkt[28];
+	int i;
+
+	links_make_shared(&l1, &l2);
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.8"));
+	for (i = 0; i < 5; i++) {
+		net_clock_advance(1);
+		ether_link_timer(&l2);
+		ether_link_timer(&l1);
+		ether_link_timer(&l2);
+	}
+	CU_ASSERT_EQUAL(sent.n, ETHER_NBR_TRIES);
+	CU_ASSERT(sent.link[1] == 2 && sent.link[2] == 2);
+	CU_ASSERT(l1.c[ETHER_C_SOLICIT] == 1 && l2.c[ETHER_C_SOLICIT] == 2);
+	CU_ASSERT(l1.c[ETHER_C_TIMEOUT] + l2.c[ETHER_C_TIMEOUT] == 1);
+	CU_ASSERT(l1.c[ETHER_C_HOLDDROP] + l2.c[ETHER_C_HOLDDROP] == 1);
+	ether_link_fini(&l1);
+	ether_link_fini(&l2);
+}
+
+/*
+ * Teardown in any order: the cache outlives the link that made it, and
+ * goes with the last (ASan sees the rest).  A link with a larger MTU
+ * than the hold slots cannot share.
+ */
+static void
+test_shared_teardown(void)
+{
+	struct ether_link l1, l2, l3;
+	uint8_t a[28], pkt[28];
+
+	links_make_shared(&l1, &l2);
+	link_fill(&l3);
+	l3.mtu = 9000;
+	CU_ASSERT(ether_link_init_shared(&l3, &l1) == -1);
+	l3.mtu = 1400;
+	CU_ASSERT_FATAL(ether_link_init_shared(&l3, &l2) == 0);
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.9"));
+	ether_output(&l3, AF_INET, pkt, ip4_packet(pkt, "10.0.0.10"));
+	ether_link_fini(&l1);
+	CU_ASSERT_PTR_NULL(l1.nbr);
+	ether_link_fini(&l1);
+	arp_make(a, 2, peer_mac, "10.0.0.9", "10.0.0.1");
+	arp_input(&l2, a, sizeof(a));
+	CU_ASSERT_EQUAL_FATAL(sent.n, 3);
+	CU_ASSERT(sent.link[2] == 2 && memcmp(sent.frame[2], peer_mac, 6) == 0);
+	ether_output(&l3, AF_INET, pkt, ip4_packet(pkt, "10.0.0.9"));
+	CU_ASSERT(sent.n == 4 && sent.link[3] == 0);
+	ether_link_fini(&l3);
+	/* 10.0.0.10's packet is still held in the cache l2 alone keeps. */
+	ether_link_fini(&l2);
+}
+
+/* Whether l holds a copy of an entry with mac. */
+static bool
+memo_has(const struct ether_link *l, const uint8_t *mac)
+{
+	size_t i;
+
+	for (i = 0; i < ETHER_HOP_MEMO; i++)
+		if (l->hops[i].gen != 0 && memcmp(l->hops[i].mac, mac, 6) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * With several workers a link sends to a resolved hop from its own copy
+ * of the entry: a new MAC learnt on the other link, the entry's expiry
+ * and its eviction each make the copy stale at once.
+ */
+static void
+test_shared_memo(void)
+{
+	static const uint8_t mac2[6] = { 0x02, 0, 0, 0, 0, 0x22 };
+	struct ether_link l1, l2;
+	uint8_t a[28], pkt[28];
+
+	CU_ASSERT_FATAL(net_workers_set(2) == 0);
+	links_make_shared(&l1, &l2);
+	arp_make(a, 2, peer_mac, "10.0.0.7", "10.0.0.1");
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	arp_input(&l2, a, sizeof(a));
+	CU_ASSERT_EQUAL_FATAL(sent.n, 2);
+	/* Copied on the first locked lookup, used on the second. */
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	CU_ASSERT_EQUAL_FATAL(sent.n, 4);
+	CU_ASSERT(memcmp(sent.frame[3], peer_mac, 6) == 0);
+	CU_ASSERT(memo_has(&l1, peer_mac) && !memo_has(&l2, peer_mac));
+	/* The neighbour's MAC changes; link 1 follows at once. */
+	memcpy(a + 8, mac2, 6);
+	arp_input(&l2, a, sizeof(a));
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	CU_ASSERT_EQUAL_FATAL(sent.n, 5);
+	CU_ASSERT(memcmp(sent.frame[4], mac2, 6) == 0);
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	CU_ASSERT(sent.n == 6 && memcmp(sent.frame[5], mac2, 6) == 0);
+	CU_ASSERT(memo_has(&l1, mac2) && !memo_has(&l1, peer_mac));
+	/* Expired: solicited again, the packet held, not sent. */
+	net_clock_advance(ETHER_NBR_KEEP);
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	CU_ASSERT_EQUAL_FATAL(sent.n, 7);
+	CU_ASSERT(sent.frame[6][14 + 7] == 1);
+	CU_ASSERT(l1.c[ETHER_C_HELD] == 2);
+	/* Resolved again, then freed by the timer on link 2. */
+	arp_input(&l2, a, sizeof(a));
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	CU_ASSERT_EQUAL_FATAL(sent.n, 10);
+	net_clock_advance(ETHER_NBR_KEEP);
+	ether_link_timer(&l2);
+	net_clock_advance(-(time_t)ETHER_NBR_KEEP);
+	ether_output(&l1, AF_INET, pkt, ip4_packet(pkt, "10.0.0.7"));
+	CU_ASSERT_EQUAL(sent.n, 11);
+	CU_ASSERT(sent.frame[10][14 + 7] == 1);
+	ether_link_fini(&l1);
+	ether_link_fini(&l2);
+	net_workers_set(1);
+}
+
 static const struct test_case ether_cases[] = {
 	{ "ARP requests for our addresses answered", test_arp_answer },
 	{ "ARP resolution with a bounded hold", test_arp_resolve_and_hold },
@@ -338,6 +560,15 @@ static const struct test_case ether_cases[] = {
 	{ "NS answered, bad NS refused", test_nd },
 	{ "ND resolution", test_nd_resolve },
 	{ "random ARP and ND input", test_random_input },
+	{ "shared cache: solicited on one link, answered on the other",
+	    test_shared_resolve },
+	{ "shared cache: NS on one link, NA on the other", test_shared_nd },
+	{ "shared cache: every link's timer, one retry a second",
+	    test_shared_timer },
+	{ "shared cache: teardown in any order, MTU bound",
+	    test_shared_teardown },
+	{ "shared cache: a link's copies of resolved entries go stale",
+	    test_shared_memo },
 	{ NULL, NULL }
 };
 

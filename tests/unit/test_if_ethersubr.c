@@ -7,7 +7,8 @@
  * header and with pb->af set, ARP and ND are answered below and never
  * reach it, other types are counted.  IP packets go out through
  * netif_output() on the link and leave as frames through the driver once
- * the next hop is resolved.
+ * the next hop is resolved.  Two links over two drivers (two workers'
+ * fanout members) share one neighbour cache.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -26,6 +27,7 @@ struct rec {
 	size_t	n;
 	size_t	len[REC_MAX];
 	int	af[REC_MAX];
+	struct netif *ifp[REC_MAX];	/* wire_out: the driver */
 	uint8_t	data[REC_MAX][1600];
 };
 
@@ -47,6 +49,7 @@ fake_xmit(struct netif *ifp, const uint8_t *hdr, size_t hlen,
 	}
 	memcpy(r->data[r->n], hdr, hlen);
 	memcpy(r->data[r->n] + hlen, pl, plen);
+	r->ifp[r->n] = ifp;
 	r->len[r->n++] = hlen + plen;
 	ifp->stats.opackets++;
 	return 0;
@@ -71,16 +74,18 @@ static struct pbuf_pool *pool;
 static struct netif lower;
 static struct netif *eth;
 
+static struct ether_ifaddr addrs[2];
+
 static int
 stack_up(void)
 {
-	struct ether_ifaddr a[2];
+	struct ether_ifaddr *a = addrs;
 	struct ether_config cfg = { .naddrs = 2, .addrs = a };
 	char err[128];
 
 	memset(&wire_out, 0, sizeof(wire_out));
 	memset(&path_in, 0, sizeof(path_in));
-	memset(a, 0, sizeof(a));
+	memset(addrs, 0, sizeof(addrs));
 	a[0].addr.sin.sin_family = AF_INET;
 	inet_pton(AF_INET, "10.0.0.1", &a[0].addr.sin.sin_addr);
 	a[0].plen = 24;
@@ -111,10 +116,10 @@ stack_down(void)
 	return st.allocs == st.frees ? 0 : -1;
 }
 
-/* A frame from src_mac of type carrying len bytes of pl, in through lower. */
+/* A frame from src_mac of type carrying len bytes of pl, in through drv. */
 static void
-frame_in(const uint8_t *src_mac, uint16_t type, const uint8_t *pl,
-    size_t len)
+frame_in_on(struct netif *drv, const uint8_t *src_mac, uint16_t type,
+    const uint8_t *pl, size_t len)
 {
 	struct pbuf *pb;
 	uint8_t *f;
@@ -124,7 +129,14 @@ frame_in(const uint8_t *src_mac, uint16_t type, const uint8_t *pl,
 	f = pbuf_put(pb, ETHER_HDRLEN + len);
 	ether_header(f, our_mac, src_mac, type);
 	memcpy(f + ETHER_HDRLEN, pl, len);
-	netif_input(&lower, pb);
+	netif_input(drv, pb);
+}
+
+static void
+frame_in(const uint8_t *src_mac, uint16_t type, const uint8_t *pl,
+    size_t len)
+{
+	frame_in_on(&lower, src_mac, type, pl, len);
 }
 
 static size_t
@@ -245,12 +257,57 @@ test_no_receiver(void)
 	CU_ASSERT(stack_down() == 0);
 }
 
+/*
+ * A second link over its own driver sharing the first one's cache: the
+ * first solicits, the reply comes in through the second driver, and the
+ * held packet leaves through it.  Either may be detached first.
+ */
+static void
+test_shared_cache(void)
+{
+	struct ether_config cfg = { .naddrs = 2, .addrs = addrs };
+	struct netif lower2, *eth2;
+	struct pbuf *pb;
+	uint8_t ip[40], arp[28];
+	char err[128];
+	size_t len;
+
+	CU_ASSERT_FATAL(stack_up() == 0);
+	netif_init(&lower2, "fake1", 1500, &fake_ops, NULL);
+	memcpy(lower2.lladdr, our_mac, 6);
+	cfg.share_nbr = &lower;
+	CU_ASSERT(ether_ifattach(&lower2, &cfg, err, sizeof(err)) == NULL);
+	CU_ASSERT(strstr(err, "share") != NULL);
+	cfg.share_nbr = eth;
+	eth2 = ether_ifattach(&lower2, &cfg, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eth2);
+	netif_set_input(&lower2, ether_input, eth2);
+	len = ip4_packet(ip, "10.0.0.1", "10.0.0.7");
+	pb = pbuf_alloc(pool, len);
+	CU_ASSERT_FATAL(pb != NULL);
+	memcpy(pbuf_put(pb, len), ip, len);
+	CU_ASSERT(netif_output(eth, pb) == 0);
+	CU_ASSERT_EQUAL_FATAL(wire_out.n, 1);
+	CU_ASSERT(wire_out.ifp[0] == &lower);
+	arp_make(arp, 2, "10.0.0.7", "10.0.0.1");
+	frame_in_on(&lower2, peer_mac, ETHER_TYPE_ARP, arp, sizeof(arp));
+	CU_ASSERT_EQUAL_FATAL(wire_out.n, 2);
+	CU_ASSERT(wire_out.ifp[1] == &lower2);
+	CU_ASSERT(memcmp(wire_out.data[1], peer_mac, 6) == 0);
+	CU_ASSERT(memcmp(wire_out.data[1] + ETHER_HDRLEN, ip, len) == 0);
+	CU_ASSERT(ether_iflink(eth2)->c[ETHER_C_RESOLVED] == 1);
+	CU_ASSERT(ether_iflink(eth)->c[ETHER_C_HELD] == 1);
+	CU_ASSERT(stack_down() == 0);
+	netif_detach(eth2);
+}
+
 static const struct test_case ethersubr_cases[] = {
 	{ "frames up: IP to the path, ARP answered, others counted",
 	    test_input_dispatch },
 	{ "IP down: resolved, framed, through the driver",
 	    test_output_resolves },
 	{ "no layer above: dropped and counted", test_no_receiver },
+	{ "two links, one neighbour cache", test_shared_cache },
 	{ NULL, NULL }
 };
 
