@@ -60,8 +60,8 @@
 
 struct if_tun {
 	int			 fd;
-	int			 flags;		/* TUNSETIFF flags of every queue */
-	unsigned int		 offloads;	/* TUNSETOFFLOAD, likewise */
+	int			 flags;		/* TUNSETIFF flags */
+	unsigned int		 offloads;	/* TUNSETOFFLOAD (all queues) */
 	struct pbuf_pool	*pool;
 	struct net_event_loop	*loop;		/* NULL until started */
 	struct netif		*ifp;

@@ -18,10 +18,12 @@
  * the first queue and if_tun_attach_queue() one more per worker, each a
  * netif of its own (descriptor, coalescing state, scratch buffer,
  * counters) that one worker starts on its own loop and pool and alone
- * touches afterwards; the kernel spreads the host's packets over the
- * queues by flow.  Addresses, MTU and link state belong to the device:
- * they are set once, through the first queue.  Detaching a queue closes
- * only that queue; the interface disappears with the last one.
+ * touches afterwards.  The kernel spreads the host's packets over the
+ * queues by flow: to the queue that last wrote a packet of that flow, so
+ * replies follow the worker that delivered, else by hash.  Addresses,
+ * MTU and link state belong to the device: they are set once, through
+ * the first queue.  Detaching a queue closes only that queue; the
+ * interface disappears with the last one.
  */
 #ifndef SYS_NET_IF_TUN_H
 #define SYS_NET_IF_TUN_H

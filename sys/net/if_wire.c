@@ -276,7 +276,8 @@ wire_defragged(struct if_wire *sc, const uint8_t *f, size_t len,
 
 	if (sc->fanout == 0 || (status & TP_STATUS_GSO_TCP) != 0 ||
 	    len < WIRE_HDRLEN + 20 || be_get16(f + 12) != WIRE_TYPE_IP ||
-	    (ip[0] >> 4) != 4 || (size_t)be_get16(ip + 2) != len - WIRE_HDRLEN ||
+	    (ip[0] >> 4) != 4 ||
+	    (size_t)be_get16(ip + 2) != len - WIRE_HDRLEN ||
 	    (be_get16(ip + 6) & 0x3fff) != 0)
 		return false;
 	sc->stats.defragged++;

@@ -39,7 +39,9 @@
  * and AH; IPv4 fragments are reassembled by the kernel first, so a
  * fragmented datagram goes where its flow goes, as one frame longer than
  * the MTU, counted in defragged).  So a flow, and an SA, stays on one
- * worker.  Frames that are not IP, ARP above all, each land on one member
+ * worker.  IPv6 fragments are not reassembled: all of one datagram hash
+ * alike (addresses only), not necessarily as the rest of their flow.
+ * Frames that are not IP, ARP above all, each land on one member
  * only, and neighbour discovery on whichever member its addresses hash
  * to: a neighbour cache must be shared by the workers, not per instance.
  * Transmission is per socket and needs no group: any worker sends on its
@@ -70,7 +72,8 @@ struct if_wire_config {
 	/*
 	 * PACKET_FANOUT group to join, 0 for none.  The id is per network
 	 * namespace, so it must be unique to this NIC's workers there (a
-	 * process's pid, say); every member passes the same one.
+	 * process's pid, made nonzero); every member passes the same one.
+	 * Linux takes up to 256 members by default.
 	 */
 	uint16_t		 fanout;
 };
