@@ -17,6 +17,16 @@
  * in-order TCP segments of one flow written in one wakeup are coalesced
  * into one super-packet with a GSO header (if_tun_gro.c), flushed at the
  * end of the wakeup; every other packet carries an all-zero header.
+ *
+ * A multi-queue TUN (IFF_MULTI_QUEUE) is one interface with one
+ * descriptor per queue: each open with the same name and flags adds a
+ * queue (up to 256), each queue is a struct if_tun of its own, and the
+ * kernel spreads what the host sends over the queues by flow.  Linux
+ * remembers which queue last wrote a packet of a flow (its symmetric hash,
+ * for a few seconds) and sends the host's packets of that flow to that
+ * queue; other flows go by their hash modulo the number of queues.  The
+ * interface-wide settings (addresses, MTU, up) are made once, through any
+ * queue, since they are the device's.
  */
 #include <netinet/in.h>
 
@@ -43,12 +53,15 @@
 
 #define TUN_VNET_HDRLEN	sizeof(struct virtio_net_hdr)
 #define TUN_SCRATCH	65536
+#define TUN_FLAGS	(IFF_TUN | IFF_NO_PI | IFF_VNET_HDR)
 #define TCP_FIN		0x01
 #define TCP_PSH		0x08
 #define TCP_CWR		0x80
 
 struct if_tun {
 	int			 fd;
+	int			 flags;		/* TUNSETIFF flags */
+	unsigned int		 offloads;	/* TUNSETOFFLOAD (all queues) */
 	struct pbuf_pool	*pool;
 	struct net_event_loop	*loop;		/* NULL until started */
 	struct netif		*ifp;
@@ -88,6 +101,12 @@ tun_output(struct netif *ifp, const uint8_t *data, size_t len)
 	return tun_gro_output(sc->gro, data, len);
 }
 
+/*
+ * Closing a queue's descriptor takes only that queue off the device: the
+ * kernel removes the interface, with its addresses, when its last queue
+ * is closed, whichever it is.  So a worker's queue goes alone, and the
+ * first one may go before or after the others.
+ */
 static int
 tun_detach(struct netif *ifp)
 {
@@ -112,8 +131,15 @@ static const struct netif_ops tun_ops = {
 	.detach = tun_detach,
 };
 
+/*
+ * Open one queue of the TUN name.  With IFF_MULTI_QUEUE every open adds a
+ * queue to the device; the flags and offloads are the device's, not the
+ * queue's (each TUNSETIFF rewrites them for all queues), so every queue
+ * passes the same ones.
+ */
 static int
-tun_open(const char *name, char *err, size_t errlen)
+tun_open(const char *name, int flags, unsigned int offloads, char *err,
+    size_t errlen)
 {
 	struct ifreq ifr;
 	int fd;
@@ -124,12 +150,13 @@ tun_open(const char *name, char *err, size_t errlen)
 		return -1;
 	}
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_VNET_HDR;
+	ifr.ifr_flags = (short)flags;
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
 	if (ioctl(fd, TUNSETIFF, &ifr) != 0 ||
-	    ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6) !=
-	    0) {
+	    ioctl(fd, TUNSETOFFLOAD, offloads) != 0) {
 		snprintf(err, errlen, "%s: TUNSETIFF: %s", name,
+		    errno == EINVAL && (flags & IFF_MULTI_QUEUE) != 0 ?
+		    "exists without multi-queue, or other flags" :
 		    strerror(errno));
 		close(fd);
 		return -1;
@@ -137,16 +164,14 @@ tun_open(const char *name, char *err, size_t errlen)
 	return fd;
 }
 
-struct netif *
-if_tun_attach(const char *name, size_t mtu, char *err, size_t errlen)
+/* A queue's driver state and interface; fd not yet open. */
+static struct netif *
+tun_alloc(const char *name, size_t mtu, int flags, unsigned int offloads,
+    char *err, size_t errlen)
 {
 	struct if_tun *sc;
 	struct netif *ifp;
 
-	if (strlen(name) >= IFNAMSIZ || strlen(name) >= NETIF_NAMELEN) {
-		snprintf(err, errlen, "%s: interface name too long", name);
-		return NULL;
-	}
 	sc = calloc(1, sizeof(*sc));
 	ifp = calloc(1, sizeof(*ifp));
 	if (sc == NULL || ifp == NULL) {
@@ -158,16 +183,57 @@ if_tun_attach(const char *name, size_t mtu, char *err, size_t errlen)
 	netif_init(ifp, name, mtu, &tun_ops, sc);
 	sc->ifp = ifp;
 	sc->fd = -1;
+	sc->flags = flags;
+	sc->offloads = offloads;
 	if ((sc->gro = tun_gro_create(tun_write, sc)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", name);
 		netif_detach(ifp);
 		return NULL;
 	}
-	if ((sc->fd = tun_open(name, err, errlen)) < 0) {
+	if ((sc->fd = tun_open(name, flags, offloads, err, errlen)) < 0) {
 		netif_detach(ifp);
 		return NULL;
 	}
 	return ifp;
+}
+
+static struct netif *
+tun_attach(const char *name, size_t mtu, int flags, char *err,
+    size_t errlen)
+{
+	if (strlen(name) >= IFNAMSIZ || strlen(name) >= NETIF_NAMELEN) {
+		snprintf(err, errlen, "%s: interface name too long", name);
+		return NULL;
+	}
+	return tun_alloc(name, mtu, flags, TUN_F_CSUM | TUN_F_TSO4 |
+	    TUN_F_TSO6, err, errlen);
+}
+
+struct netif *
+if_tun_attach(const char *name, size_t mtu, char *err, size_t errlen)
+{
+	return tun_attach(name, mtu, TUN_FLAGS, err, errlen);
+}
+
+struct netif *
+if_tun_attach_mq(const char *name, size_t mtu, char *err, size_t errlen)
+{
+	return tun_attach(name, mtu, TUN_FLAGS | IFF_MULTI_QUEUE, err,
+	    errlen);
+}
+
+struct netif *
+if_tun_attach_queue(struct netif *first, char *err, size_t errlen)
+{
+	const struct if_tun *fsc = first->softc;
+
+	if ((fsc->flags & IFF_MULTI_QUEUE) == 0) {
+		snprintf(err, errlen, "%s: not a multi-queue TUN",
+		    first->name);
+		return NULL;
+	}
+	return tun_alloc(first->name, first->mtu, fsc->flags, fsc->offloads,
+	    err, errlen);
 }
 
 /* One interface ioctl on a fresh socket of family af. */

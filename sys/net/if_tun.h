@@ -13,6 +13,17 @@
  * one wakeup are coalesced into super-packets (if_tun_gro.h), the
  * reverse of that cut.  The interface disappears when the driver is
  * detached (it is not made persistent).
+ *
+ * With worker threads the TUN is multi-queue: if_tun_attach_mq() opens
+ * the first queue and if_tun_attach_queue() one more per worker, each a
+ * netif of its own (descriptor, coalescing state, scratch buffer,
+ * counters) that one worker starts on its own loop and pool and alone
+ * touches afterwards.  The kernel spreads the host's packets over the
+ * queues by flow: to the queue that last wrote a packet of that flow, so
+ * replies follow the worker that delivered, else by hash.  Addresses,
+ * MTU and link state belong to the device: they are set once, through
+ * the first queue.  Detaching a queue closes only that queue; the
+ * interface disappears with the last one.
  */
 #ifndef SYS_NET_IF_TUN_H
 #define SYS_NET_IF_TUN_H
@@ -30,16 +41,31 @@
 #define IF_TUN_BATCH	256
 
 /*
- * Create or attach the TUN interface name with MTU mtu, non-blocking.
- * NULL on failure with a message in err.
+ * Create or attach the TUN interface name with MTU mtu, non-blocking,
+ * single-queue.  NULL on failure with a message in err.
  */
 struct netif *if_tun_attach(const char *name, size_t mtu, char *err,
 	    size_t errlen);
 
 /*
+ * The same, multi-queue (IFF_MULTI_QUEUE): the first queue of name.  An
+ * existing single-queue TUN of that name cannot be attached this way.
+ */
+struct netif *if_tun_attach_mq(const char *name, size_t mtu, char *err,
+	    size_t errlen);
+
+/*
+ * One more queue of the multi-queue TUN first (from if_tun_attach_mq()):
+ * same name, MTU, flags and offloads, its own state.  Linux allows 256
+ * queues.  NULL on failure with a message in err.
+ */
+struct netif *if_tun_attach_queue(struct netif *first, char *err,
+	    size_t errlen);
+
+/*
  * Give the interface the address sa (AF_INET or AF_INET6) with prefix
- * length plen; the kernel then routes the prefix through it.  0, or -1
- * with a message in err.
+ * length plen; the kernel then routes the prefix through it.  Any queue
+ * will do, the address is the device's.  0, or -1 with a message in err.
  */
 int	if_tun_add_addr(struct netif *ifp, const struct sockaddr *sa,
 	    unsigned int plen, char *err, size_t errlen);

@@ -31,6 +31,16 @@
 #define WIRE_TYPE_IP		0x0800
 #define WIRE_TYPE_IPV6		0x86dd
 
+/* Newer than some installed headers; the values are the kernel's ABI. */
+#ifndef TP_STATUS_GSO_TCP
+#define TP_STATUS_GSO_TCP		(1 << 8)
+#endif
+#ifndef PACKET_FANOUT_FLAG_IGNORE_OUTGOING
+#define PACKET_FANOUT_FLAG_IGNORE_OUTGOING 0x4000
+#endif
+/* How a fanout group splits: by flow, IPv4 fragments reassembled first. */
+#define WIRE_FANOUT_MODE	(PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG)
+
 /*
  * The transmit queue: n frames in slots of slotlen bytes, each slot with
  * its iovec and message header set up once.
@@ -49,6 +59,7 @@ struct if_wire {
 	uint8_t			*ring;
 	size_t			 ringlen;
 	unsigned int		 block;		/* next block to read */
+	uint16_t		 fanout;	/* group joined, or 0 */
 	struct pbuf_pool	*pool;
 	struct net_event_loop	*loop;		/* NULL until started */
 	struct netif		*ifp;
@@ -250,6 +261,29 @@ wire_input(struct if_wire *sc, const uint8_t *f, size_t len,
 	netif_input(ifp, pb);
 }
 
+/*
+ * In a fanout group the kernel reassembles IPv4 fragments before hashing
+ * (PACKET_FANOUT_FLAG_DEFRAG) and hands over the whole datagram, longer
+ * than the MTU: taken as the path's own reassembly would give it.  A
+ * super-frame from the NIC's receive offload (TP_STATUS_GSO_TCP) is not
+ * one.
+ */
+static bool
+wire_defragged(struct if_wire *sc, const uint8_t *f, size_t len,
+    uint32_t status)
+{
+	const uint8_t *ip = f + WIRE_HDRLEN;
+
+	if (sc->fanout == 0 || (status & TP_STATUS_GSO_TCP) != 0 ||
+	    len < WIRE_HDRLEN + 20 || be_get16(f + 12) != WIRE_TYPE_IP ||
+	    (ip[0] >> 4) != 4 ||
+	    (size_t)be_get16(ip + 2) != len - WIRE_HDRLEN ||
+	    (be_get16(ip + 6) & 0x3fff) != 0)
+		return false;
+	sc->stats.defragged++;
+	return true;
+}
+
 /* One frame of the ring. */
 static void
 wire_frame(struct if_wire *sc, const struct tpacket3_hdr *h)
@@ -264,7 +298,8 @@ wire_frame(struct if_wire *sc, const struct tpacket3_hdr *h)
 	    sll->sll_pkttype == PACKET_OTHERHOST)
 		return;
 	if (h->tp_len != h->tp_snaplen ||
-	    len > sc->ifp->mtu + WIRE_HDRLEN) {
+	    (len > sc->ifp->mtu + WIRE_HDRLEN &&
+	    !wire_defragged(sc, f, len, h->tp_status))) {
 		sc->stats.truncated++;
 		return;
 	}
@@ -389,6 +424,32 @@ wire_bind(struct if_wire *sc)
 	return 0;
 }
 
+/*
+ * Join the fanout group id, which the kernel creates with the first
+ * member; every member must ask for the same mode and flags.  Inside a
+ * group the socket's own PACKET_IGNORE_OUTGOING no longer applies (the
+ * group's receive hook replaces the socket's), so the group is asked to
+ * skip outgoing frames itself; kernels before that flag refuse it with
+ * EINVAL, and the group then goes without (wire_frame() drops such frames
+ * anyway).  Refused when the id is in use in this network namespace by a
+ * group of another NIC or other settings.
+ */
+static int
+wire_fanout(struct if_wire *sc, uint16_t id)
+{
+	unsigned int v;
+
+	v = id | (unsigned int)(WIRE_FANOUT_MODE |
+	    PACKET_FANOUT_FLAG_IGNORE_OUTGOING) << 16;
+	if (setsockopt(sc->fd, SOL_PACKET, PACKET_FANOUT, &v, sizeof(v)) ==
+	    0)
+		return 0;
+	if (errno != EINVAL)
+		return -1;
+	v = id | (unsigned int)WIRE_FANOUT_MODE << 16;
+	return setsockopt(sc->fd, SOL_PACKET, PACKET_FANOUT, &v, sizeof(v));
+}
+
 static int
 wire_open(struct if_wire *sc, const struct if_wire_config *cfg,
     size_t *mtu)
@@ -434,6 +495,13 @@ if_wire_attach(const struct if_wire_config *cfg, char *err, size_t errlen)
 		netif_detach(ifp);
 		return NULL;
 	}
+	if (cfg->fanout != 0 && wire_fanout(sc, cfg->fanout) != 0) {
+		snprintf(err, errlen, "%s: PACKET_FANOUT group %u: %s",
+		    cfg->name, (unsigned int)cfg->fanout, strerror(errno));
+		netif_detach(ifp);
+		return NULL;
+	}
+	sc->fanout = cfg->fanout;
 	ifp->mtu = mtu;
 	return ifp;
 }

@@ -30,6 +30,22 @@
  *
  * The driver does not keep the host kernel off the NIC: the socket
  * manager does that (an nftables ingress chain, see sbin/sockmgr/live.c).
+ *
+ * Worker threads: each worker attaches its own instance on the same NIC
+ * (socket, ring, transmit queue, counters: nothing shared) and alone
+ * touches it afterwards.  With cfg->fanout the instances join one
+ * PACKET_FANOUT group, which hands every received frame to exactly one
+ * member, chosen by the flow hash (addresses and ports, the SPI for ESP
+ * and AH; IPv4 fragments are reassembled by the kernel first, so a
+ * fragmented datagram goes where its flow goes, as one frame longer than
+ * the MTU, counted in defragged).  So a flow, and an SA, stays on one
+ * worker.  IPv6 fragments are not reassembled: all of one datagram hash
+ * alike (addresses only), not necessarily as the rest of their flow.
+ * Frames that are not IP, ARP above all, each land on one member
+ * only, and neighbour discovery on whichever member its addresses hash
+ * to: a neighbour cache must be shared by the workers, not per instance.
+ * Transmission is per socket and needs no group: any worker sends on its
+ * own instance.
  */
 #ifndef SYS_NET_IF_WIRE_H
 #define SYS_NET_IF_WIRE_H
@@ -53,19 +69,27 @@
 struct if_wire_config {
 	const char		*name;		/* the NIC */
 	bool			 qdisc_bypass;	/* PACKET_QDISC_BYPASS */
+	/*
+	 * PACKET_FANOUT group to join, 0 for none.  The id is per network
+	 * namespace, so it must be unique to this NIC's workers there (a
+	 * process's pid, made nonzero); every member passes the same one.
+	 * Linux takes up to 256 members by default.
+	 */
+	uint16_t		 fanout;
 };
 
 struct if_wire_stats {
 	uint64_t	cksum_completed;	/* CSUMNOTREADY fixed */
 	uint64_t	truncated;		/* longer than the MTU */
+	uint64_t	defragged;		/* reassembled by the kernel */
 	uint64_t	ignored;		/* runts, VLAN tags */
 	uint64_t	tx_calls;		/* sendmmsg() calls */
 };
 
 /*
  * Open the NIC cfg->name: its MAC (the netif's lladdr) and MTU, a
- * TPACKET_V3 receive ring, all multicast frames.  NULL on failure with a
- * message in err.
+ * TPACKET_V3 receive ring, all multicast frames, and the fanout group
+ * cfg->fanout once bound.  NULL on failure with a message in err.
  */
 struct netif *if_wire_attach(const struct if_wire_config *cfg, char *err,
 	    size_t errlen);

@@ -23,7 +23,9 @@
  * happens.  A driver is created by its own constructor
  * (if_pcapfile_attach(), ...) and freed by netif_detach(); an interface
  * does not own the one above or below it.  Single-threaded, like the
- * packet path: all state is per interface, none global.
+ * packet path: all state is per interface, none global, and each
+ * interface belongs to one thread (with worker threads, each worker owns
+ * its own driver instances: a TUN queue, a wire fanout member).
  */
 #ifndef SYS_NET_NETIF_H
 #define SYS_NET_NETIF_H
