@@ -214,8 +214,9 @@ start_tun(const struct sockmgr_options *o, const struct ether_ifaddr *a,
 		    wire_mtu);
 		return NULL;
 	}
-	tun = if_tun_attach(o->tun_if, wire_mtu - LIVE_TUN_RESERVE, err,
-	    sizeof(err));
+	/* One queue per worker: multi-queue only when there are several. */
+	tun = (live.nworkers > 1 ? if_tun_attach_mq : if_tun_attach)(
+	    o->tun_if, wire_mtu - LIVE_TUN_RESERVE, err, sizeof(err));
 	if (tun == NULL) {
 		sockmgr_log(LOG_ERR, "%s", err);
 		return NULL;
@@ -260,9 +261,9 @@ build_workers(const struct sockmgr_options *o)
 	struct if_wire_config wcfg = {
 		.name = o->wire_if,
 		.qdisc_bypass = o->qdisc_bypass,
-		/* One group per daemon; with one worker, no fanout. */
+		/* One group per daemon (0 is none); one worker, no fanout. */
 		.fanout = live.nworkers > 1 ?
-		    (uint16_t)(getpid() & 0xffff) : 0,
+		    (uint16_t)((getpid() & 0xffff) | 1) : 0,
 	};
 	struct ether_config cfg;
 	unsigned int i;
@@ -406,6 +407,7 @@ print_drivers(void)
 		ws.truncated += if_wire_stats(w->wire)->truncated;
 		ws.ignored += if_wire_stats(w->wire)->ignored;
 		ws.tx_calls += if_wire_stats(w->wire)->tx_calls;
+		ws.defragged += if_wire_stats(w->wire)->defragged;
 		gs.merged += if_tun_gro_stats(w->tun)->merged;
 		gs.written += if_tun_gro_stats(w->tun)->written;
 		gs.errors += if_tun_gro_stats(w->tun)->errors;
@@ -420,6 +422,9 @@ print_drivers(void)
 	    (unsigned long long)ws.cksum_completed,
 	    (unsigned long long)ws.truncated,
 	    (unsigned long long)ws.ignored);
+	if (ws.defragged != 0)
+		printf("%s: %llu datagrams reassembled by the kernel's "
+		    "fanout\n", wire.name, (unsigned long long)ws.defragged);
 	printf("%s: %llu frames sent in %llu system calls\n", wire.name,
 	    (unsigned long long)wire.stats.opackets,
 	    (unsigned long long)ws.tx_calls);

@@ -96,12 +96,16 @@ NFT
 
 # live_start SIDE(A|B) IF ARGS...: sockmgr -d in that namespace, output
 # in LIVE_DIR/SIDE.out and .err, control directory LIVE_DIR/runSIDE;
-# waits until the TUN is up.
+# waits until the TUN is up.  With LIVE_WORKERS (default 2) worker
+# threads, unless ARGS give -w themselves.
 live_start() {
-	local side=$1 ifn=$2
+	local side=$1 ifn=$2 w=(-w "${LIVE_WORKERS:-2}") a
 	shift 2
+	for a in "$@"; do
+		[ "$a" = -w ] && w=()
+	done
 	ip netns exec "sml$side$$" "$BUILD/sbin/sockmgr" -d \
-	    -S "$LIVE_DIR/run$side" -i "$ifn" -t tun0 "$@" \
+	    -S "$LIVE_DIR/run$side" -i "$ifn" -t tun0 "${w[@]}" "$@" \
 	    >"$LIVE_DIR/$side.out" 2>"$LIVE_DIR/$side.err" &
 	LIVE_PIDS+=($!)
 	eval "LIVE_PID_$side=$!"
