@@ -20,18 +20,17 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sys/net/net_clock.h"
 #include "sys/net/net_counter.h"
+#include "sys/net/net_spin.h"
 #include "sys/net/siphash.h"
 #include "sys/netinet/if_ether.h"
 #include "sys/netinet6/nd6.h"
 
 #define NBR_PROBE	16	/* slots searched from the hash position */
-#define NBR_SPINS	64	/* lock tries between yields */
 
 enum nbr_state { NBR_FREE, NBR_INCOMPLETE, NBR_COMPLETE };
 
@@ -66,30 +65,22 @@ struct ether_nbr_cache {
 };
 
 /*
- * A spinlock, as ipsec_xform_lock(): what it covers is a hash probe and at
- * most one packet's copy, and with one packet thread (net_workers) it is
- * not taken at all.  Uncontended a mutex costs the same here (5-10 ns
- * more an ether_output() either way); contended, the cost is the line
- * moving between cores whichever it is, and a spinner keeps its core for
- * the holder's few hundred nanoseconds rather than sleeping.  A waiter
- * yields now and then so that a holder that lost its core gets it back.
+ * What the lock covers is a hash probe and at most one packet's copy.
+ * Uncontended a mutex costs the same here (5-10 ns more an ether_output()
+ * either way); contended, the cost is the line moving between cores
+ * whichever it is, and a spinner keeps its core for the holder's few
+ * hundred nanoseconds rather than sleeping.
  */
 static void
 nbr_lock(struct ether_nbr_cache *c)
 {
-	unsigned int n = 0;
-
-	if (net_workers > 1)
-		while (pthread_spin_trylock(&c->lock) != 0)
-			if (++n % NBR_SPINS == 0)
-				sched_yield();
+	net_spin_lock(&c->lock);
 }
 
 static void
 nbr_unlock(struct ether_nbr_cache *c)
 {
-	if (net_workers > 1)
-		pthread_spin_unlock(&c->lock);
+	net_spin_unlock(&c->lock);
 }
 
 static const uint8_t ether_bcast[ETHER_ADDRLEN] = {

@@ -46,12 +46,12 @@
 #define SYS_NETIPSEC_IPSEC_XFORM_H
 
 #include <pthread.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "sys/net/net_counter.h"
+#include "sys/net/net_spin.h"
 #include "sys/netipsec/udpencap.h"
 #include "sys/netkey/key_sa.h"
 
@@ -209,32 +209,20 @@ enum ipsec_verdict ipsec_xform_input(struct ipsec_sa *sa, struct pbuf *pb,
 	    size_t skip, size_t protoff, uint8_t *nxt, int *why);
 
 /*
- * Around everything a packet writes in the SA.  A spinlock: it is held
- * for one packet's crypto, and uncontended (one worker per SA) it costs
- * one atomic exchange, which is still 6 % of a 64-byte packet; a mutex
- * costs twice that.  With one packet thread (net_workers) nothing is
- * shared and no lock is taken.  A waiter yields now and then, so that on
- * a host with more runnable threads than cores a holder that lost its
- * core gets it back rather than the waiter spinning its slice away.
+ * Around everything a packet writes in the SA (net_spin.h): held for one
+ * packet's crypto; uncontended (one worker per SA) its atomic exchange is
+ * still 6 % of a 64-byte packet, a mutex's twice that.
  */
-#define IPSEC_XFORM_SPINS	64
-
 static inline void
 ipsec_xform_lock(struct ipsec_xform *xf)
 {
-	unsigned int n = 0;
-
-	if (net_workers > 1)
-		while (pthread_spin_trylock(&xf->session_lock) != 0)
-			if (++n % IPSEC_XFORM_SPINS == 0)
-				sched_yield();
+	net_spin_lock(&xf->session_lock);
 }
 
 static inline void
 ipsec_xform_unlock(struct ipsec_xform *xf)
 {
-	if (net_workers > 1)
-		pthread_spin_unlock(&xf->session_lock);
+	net_spin_unlock(&xf->session_lock);
 }
 
 /* The state hung on the SA; NULL if none. */
