@@ -461,6 +461,11 @@ live_print(void)
 		paths[i] = live.w[i].path;
 	sockmgr_print_stats(paths, live.nworkers);
 	print_drivers();
+	for (i = 0; i < live.nworkers; i++)
+		printf("worker %u: %llu packets from the host, %llu frames "
+		    "from the wire\n", live.w[i].index,
+		    (unsigned long long)live.w[i].tun->stats.ipackets,
+		    (unsigned long long)live.w[i].wire->stats.ipackets);
 	fflush(stdout);
 }
 
