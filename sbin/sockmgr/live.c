@@ -407,7 +407,6 @@ print_drivers(void)
 		ws.truncated += if_wire_stats(w->wire)->truncated;
 		ws.ignored += if_wire_stats(w->wire)->ignored;
 		ws.tx_calls += if_wire_stats(w->wire)->tx_calls;
-		ws.defragged += if_wire_stats(w->wire)->defragged;
 		gs.merged += if_tun_gro_stats(w->tun)->merged;
 		gs.written += if_tun_gro_stats(w->tun)->written;
 		gs.errors += if_tun_gro_stats(w->tun)->errors;
@@ -422,9 +421,6 @@ print_drivers(void)
 	    (unsigned long long)ws.cksum_completed,
 	    (unsigned long long)ws.truncated,
 	    (unsigned long long)ws.ignored);
-	if (ws.defragged != 0)
-		printf("%s: %llu datagrams reassembled by the kernel's "
-		    "fanout\n", wire.name, (unsigned long long)ws.defragged);
 	printf("%s: %llu frames sent in %llu system calls\n", wire.name,
 	    (unsigned long long)wire.stats.opackets,
 	    (unsigned long long)ws.tx_calls);

@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
@@ -38,8 +39,8 @@
 #ifndef PACKET_FANOUT_FLAG_IGNORE_OUTGOING
 #define PACKET_FANOUT_FLAG_IGNORE_OUTGOING 0x4000
 #endif
-/* How a fanout group splits: by flow, IPv4 fragments reassembled first. */
-#define WIRE_FANOUT_MODE	(PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG)
+/* How a fanout group splits: by our own classifier, wire_fanout_prog. */
+#define WIRE_FANOUT_MODE	PACKET_FANOUT_CBPF
 
 /*
  * The transmit queue: n frames in slots of slotlen bytes, each slot with
@@ -59,7 +60,6 @@ struct if_wire {
 	uint8_t			*ring;
 	size_t			 ringlen;
 	unsigned int		 block;		/* next block to read */
-	uint16_t		 fanout;	/* group joined, or 0 */
 	struct pbuf_pool	*pool;
 	struct net_event_loop	*loop;		/* NULL until started */
 	struct netif		*ifp;
@@ -261,29 +261,6 @@ wire_input(struct if_wire *sc, const uint8_t *f, size_t len,
 	netif_input(ifp, pb);
 }
 
-/*
- * In a fanout group the kernel reassembles IPv4 fragments before hashing
- * (PACKET_FANOUT_FLAG_DEFRAG) and hands over the whole datagram, longer
- * than the MTU: taken as the path's own reassembly would give it.  A
- * super-frame from the NIC's receive offload (TP_STATUS_GSO_TCP) is not
- * one.
- */
-static bool
-wire_defragged(struct if_wire *sc, const uint8_t *f, size_t len,
-    uint32_t status)
-{
-	const uint8_t *ip = f + WIRE_HDRLEN;
-
-	if (sc->fanout == 0 || (status & TP_STATUS_GSO_TCP) != 0 ||
-	    len < WIRE_HDRLEN + 20 || be_get16(f + 12) != WIRE_TYPE_IP ||
-	    (ip[0] >> 4) != 4 ||
-	    (size_t)be_get16(ip + 2) != len - WIRE_HDRLEN ||
-	    (be_get16(ip + 6) & 0x3fff) != 0)
-		return false;
-	sc->stats.defragged++;
-	return true;
-}
-
 /* One frame of the ring. */
 static void
 wire_frame(struct if_wire *sc, const struct tpacket3_hdr *h)
@@ -297,9 +274,7 @@ wire_frame(struct if_wire *sc, const struct tpacket3_hdr *h)
 	if (sll->sll_pkttype == PACKET_OUTGOING ||
 	    sll->sll_pkttype == PACKET_OTHERHOST)
 		return;
-	if (h->tp_len != h->tp_snaplen ||
-	    (len > sc->ifp->mtu + WIRE_HDRLEN &&
-	    !wire_defragged(sc, f, len, h->tp_status))) {
+	if (h->tp_len != h->tp_snaplen || len > sc->ifp->mtu + WIRE_HDRLEN) {
 		sc->stats.truncated++;
 		return;
 	}
@@ -425,6 +400,101 @@ wire_bind(struct if_wire *sc)
 }
 
 /*
+ * The fanout group's classifier (PACKET_FANOUT_CBPF), which replaces the
+ * kernel's flow hash: that one keeps IPv4 fragments together only with
+ * PACKET_FANOUT_FLAG_DEFRAG, which has the kernel reassemble them, past
+ * the path's own bounded reassembly and its counters, and it splits IPv6
+ * fragments (the first hashes with its ports, the others without).  The
+ * kernel runs this on every frame received and hands the frame to member
+ * (return value modulo the member count).  Every fragment of a datagram
+ * hashes alike, by addresses and identification, so one member gets all
+ * of them and reassembles it; other packets hash by addresses and ports,
+ * or the SPI for ESP and AH, so a flow and an SA stay on one member.
+ *
+ * The program sees the packet from the network header on (the fanout
+ * hook runs after the Ethernet header is pulled, unlike a socket
+ * filter), so the offsets are the IP header's and the EtherType is the
+ * packet's protocol (SKF_AD_PROTOCOL).  A load past the end of a short
+ * packet ends the program with 0, member 0, as anything not IP does.
+ *
+ * A jump skips jt, jf or k instructions; the comments give each
+ * instruction's index and each jump's target, to check them by.
+ */
+#define WF_LD(size, k)	BPF_STMT(BPF_LD | (size) | BPF_ABS, (k))
+#define WF_LDI(k)	BPF_STMT(BPF_LD | BPF_W | BPF_IND, (k))
+#define WF_JEQ(k, jt)	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k), (jt), 0)
+#define WF_JA(k)	BPF_STMT(BPF_JMP | BPF_JA, (k))
+#define WF_TAX		BPF_STMT(BPF_MISC | BPF_TAX, 0)
+#define WF_XORX		BPF_STMT(BPF_ALU | BPF_XOR | BPF_X, 0)
+/* A ^= the word at k, with X as scratch: three instructions. */
+#define WF_XORW(k)	WF_TAX, WF_LD(BPF_W, (k)), WF_XORX
+
+static const struct sock_filter wire_fanout_insns[] = {
+	/* 0 */	WF_LD(BPF_H, SKF_AD_OFF + SKF_AD_PROTOCOL),
+	/* 1 */	WF_JEQ(WIRE_TYPE_IP, 2),		/* 4: IPv4 */
+	/* 2 */	WF_JEQ(WIRE_TYPE_IPV6, 23),		/* 26: IPv6 */
+	/* 3 */	BPF_STMT(BPF_RET | BPF_K, 0),		/* ARP and the rest */
+
+	/* IPv4: a fragment (MF, or an offset) goes by its datagram. */
+	/* 4 */	WF_LD(BPF_H, 6),
+	/* 5 */	BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x3fff, 12, 0), /* 18 */
+	/* Whole: X = the header's length, then by protocol. */
+	/* 6 */	BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
+	/* 7 */	WF_LD(BPF_B, 9),
+	/* 8 */	WF_JEQ(IPPROTO_TCP, 5),			/* 14 */
+	/* 9 */	WF_JEQ(IPPROTO_UDP, 4),			/* 14 */
+	/* 10 */	WF_JEQ(IPPROTO_ESP, 3),		/* 14 */
+	/* 11 */	WF_JEQ(IPPROTO_AH, 4),		/* 16 */
+	/* 12 */	BPF_STMT(BPF_LD | BPF_IMM, 0),	/* addresses only */
+	/* 13 */	WF_JA(5),			/* 19 */
+	/* 14 */	WF_LDI(0),			/* ports, ESP's SPI */
+	/* 15 */	WF_JA(3),			/* 19 */
+	/* 16 */	WF_LDI(4),			/* AH's SPI */
+	/* 17 */	WF_JA(1),			/* 19 */
+	/* 18 */	WF_LD(BPF_H, 4),		/* identification */
+	/* 19-24: ^ source ^ destination. */
+	WF_XORW(12),
+	WF_XORW(16),
+	/* 25 */	WF_JA(35),			/* 61: fold */
+
+	/* IPv6: by the next header after the fixed one. */
+	/* 26 */	WF_LD(BPF_B, 6),
+	/* 27 */	WF_JEQ(44, 8),			/* 36: fragment */
+	/* 28 */	WF_JEQ(IPPROTO_TCP, 5),		/* 34 */
+	/* 29 */	WF_JEQ(IPPROTO_UDP, 4),		/* 34 */
+	/* 30 */	WF_JEQ(IPPROTO_ESP, 3),		/* 34 */
+	/* 31 */	WF_JEQ(IPPROTO_AH, 4),		/* 36 */
+	/*
+	 * Another header, an extension header before a fragment header
+	 * too: addresses only, alike for all fragments of a datagram.
+	 */
+	/* 32 */	BPF_STMT(BPF_LD | BPF_IMM, 0),
+	/* 33 */	WF_JA(3),			/* 37 */
+	/* 34 */	WF_LD(BPF_W, 40),		/* ports, ESP's SPI */
+	/* 35 */	WF_JA(1),			/* 37 */
+	/* 36 */	WF_LD(BPF_W, 44),	/* identification, AH's SPI */
+	/* 37-60: ^ every word of both addresses. */
+	WF_XORW(8), WF_XORW(12), WF_XORW(16), WF_XORW(20),
+	WF_XORW(24), WF_XORW(28), WF_XORW(32), WF_XORW(36),
+
+	/* 61-66: fold, so the low bits the modulo keeps see every byte. */
+	WF_TAX,
+	BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 16),
+	WF_XORX,
+	WF_TAX,
+	BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 8),
+	WF_XORX,
+	/* 67 */	BPF_STMT(BPF_RET | BPF_A, 0),
+};
+
+const struct sock_filter *
+if_wire_fanout_prog(size_t *n)
+{
+	*n = sizeof(wire_fanout_insns) / sizeof(wire_fanout_insns[0]);
+	return wire_fanout_insns;
+}
+
+/*
  * Join the fanout group id, which the kernel creates with the first
  * member; every member must ask for the same mode and flags.  Inside a
  * group the socket's own PACKET_IGNORE_OUTGOING no longer applies (the
@@ -432,22 +502,33 @@ wire_bind(struct if_wire *sc)
  * skip outgoing frames itself; kernels before that flag refuse it with
  * EINVAL, and the group then goes without (wire_frame() drops such frames
  * anyway).  Refused when the id is in use in this network namespace by a
- * group of another NIC or other settings.
+ * group of another NIC or other settings.  Then the classifier: the group
+ * keeps one program, which each member sets alike; until the first does,
+ * the kernel hands every frame to member 0.
  */
 static int
 wire_fanout(struct if_wire *sc, uint16_t id)
 {
+	struct sock_fprog prog;
 	unsigned int v;
+	size_t n;
 
 	v = id | (unsigned int)(WIRE_FANOUT_MODE |
 	    PACKET_FANOUT_FLAG_IGNORE_OUTGOING) << 16;
-	if (setsockopt(sc->fd, SOL_PACKET, PACKET_FANOUT, &v, sizeof(v)) ==
-	    0)
-		return 0;
-	if (errno != EINVAL)
-		return -1;
-	v = id | (unsigned int)WIRE_FANOUT_MODE << 16;
-	return setsockopt(sc->fd, SOL_PACKET, PACKET_FANOUT, &v, sizeof(v));
+	if (setsockopt(sc->fd, SOL_PACKET, PACKET_FANOUT, &v, sizeof(v)) !=
+	    0) {
+		if (errno != EINVAL)
+			return -1;
+		v = id | (unsigned int)WIRE_FANOUT_MODE << 16;
+		if (setsockopt(sc->fd, SOL_PACKET, PACKET_FANOUT, &v,
+		    sizeof(v)) != 0)
+			return -1;
+	}
+	/* The kernel only reads the program, whatever the type says. */
+	prog.filter = (struct sock_filter *)(uintptr_t)if_wire_fanout_prog(&n);
+	prog.len = (unsigned short)n;
+	return setsockopt(sc->fd, SOL_PACKET, PACKET_FANOUT_DATA, &prog,
+	    sizeof(prog));
 }
 
 static int
@@ -501,7 +582,6 @@ if_wire_attach(const struct if_wire_config *cfg, char *err, size_t errlen)
 		netif_detach(ifp);
 		return NULL;
 	}
-	sc->fanout = cfg->fanout;
 	ifp->mtu = mtu;
 	return ifp;
 }

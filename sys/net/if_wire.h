@@ -35,15 +35,20 @@
  * (socket, ring, transmit queue, counters: nothing shared) and alone
  * touches it afterwards.  With cfg->fanout the instances join one
  * PACKET_FANOUT group, which hands every received frame to exactly one
- * member, chosen by the flow hash (addresses and ports, the SPI for ESP
- * and AH; IPv4 fragments are reassembled by the kernel first, so a
- * fragmented datagram goes where its flow goes, as one frame longer than
- * the MTU, counted in defragged).  So a flow, and an SA, stays on one
- * worker.  IPv6 fragments are not reassembled: all of one datagram hash
- * alike (addresses only), not necessarily as the rest of their flow.
- * Frames that are not IP, ARP above all, each land on one member
- * only, and neighbour discovery on whichever member its addresses hash
- * to: a neighbour cache must be shared by the workers, not per instance.
+ * member, chosen by our own classic-BPF classifier (PACKET_FANOUT_CBPF,
+ * if_wire_fanout_prog()) rather than the kernel's flow hash.  Fragments,
+ * IPv4 and IPv6, hash by addresses and the datagram's identification, so
+ * all fragments of one datagram reach one member, as they arrived (the
+ * kernel reassembles nothing: the path's own bounded reassembly and its
+ * counters see every fragment).  Other packets hash by addresses and
+ * ports, the SPI for ESP and AH, so flows spread over the members and a
+ * flow, and an SA, stays on one.  A flow's fragmented and whole packets
+ * may reach different members: that reorders them, nothing worse.  An
+ * IPv6 datagram with extension headers before its fragment header goes
+ * by its addresses only, all its fragments alike.
+ * Frames that are not IP, ARP above all, land on member 0, and neighbour
+ * discovery on whichever member its addresses hash to: either way a
+ * neighbour cache must be shared by the workers, not per instance.
  * Transmission is per socket and needs no group: any worker sends on its
  * own instance.
  */
@@ -81,7 +86,6 @@ struct if_wire_config {
 struct if_wire_stats {
 	uint64_t	cksum_completed;	/* CSUMNOTREADY fixed */
 	uint64_t	truncated;		/* longer than the MTU */
-	uint64_t	defragged;		/* reassembled by the kernel */
 	uint64_t	ignored;		/* runts, VLAN tags */
 	uint64_t	tx_calls;		/* sendmmsg() calls */
 };
@@ -102,6 +106,14 @@ struct netif *if_wire_attach(const struct if_wire_config *cfg, char *err,
  */
 int	if_wire_start(struct netif *ifp, struct net_event_loop *loop,
 	    struct pbuf_pool *pool, netif_input_fn input, void *arg);
+
+/*
+ * The fanout group's classifier: n instructions of classic BPF, run by
+ * the kernel on each frame from its network header on.  Exposed for the
+ * unit test (tests/unit/test_if_wire_fanout.c).
+ */
+struct sock_filter;
+const struct sock_filter *if_wire_fanout_prog(size_t *n);
 
 /* The driver's own counters. */
 const struct if_wire_stats *if_wire_stats(const struct netif *ifp);

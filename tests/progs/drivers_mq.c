@@ -11,12 +11,14 @@
  * queue leaves the interface, its address and the other queue working;
  * the interface goes with the last.
  *
- * wire: two if_wire instances on wa in one fanout group; FLOWS UDP flows
- * are sent into wb through a packet socket, some with one datagram in
- * three IPv4 fragments, and ARP frames.  Every frame must reach exactly
- * one member, each flow (its reassembled datagram included) one member
- * only, both members some; another NIC cannot join the group; each member
- * transmits on its own.
+ * wire: two if_wire instances on wa in one fanout group, split by the
+ * driver's classifier; FLOWS UDP flows are sent into wb through a packet
+ * socket, FRAG_DGRAMS UDP datagrams in three IPv4 fragments and as many
+ * in three IPv6 fragments, and ARP frames.  Every frame must reach
+ * exactly one member, each flow one member only, both members some; the
+ * fragments arrive as sent (the kernel reassembles nothing), all three
+ * of a datagram on one member; ARP on member 0.  Another NIC cannot join
+ * the group; each member transmits on its own.
  *
  * Prints "ok: ..." or "FAIL: ..." per check; exits 1 if any failed.
  */
@@ -46,12 +48,16 @@
 
 #define FLOWS		32
 #define PER_FLOW	8
-#define FRAG_FLOWS	4		/* flows that also send fragments */
+#define FRAG_DGRAMS	8		/* fragmented datagrams, per family */
+#define FRAGS		3		/* fragments of each */
+#define FRAG_ID4	0x8000		/* IPv4 ids of the fragmented ones */
+#define FRAG_ID6	0x6000		/* and IPv6 identifications */
 #define ARPS		16
 #define SPORT		20000
 #define DPORT		9
 #define WAIT_MS		3000
 #define FRAG_PAYLOAD	3000		/* UDP payload of a fragmented one */
+#define FRAG_SIZE	1200		/* bytes of it per fragment */
 
 static int failures;
 
@@ -66,12 +72,40 @@ check(bool ok, const char *what)
 /* What one queue or member received, by flow. */
 struct rx {
 	unsigned int	flow[FLOWS];
-	unsigned int	big[FLOWS];	/* reassembled datagrams */
+	unsigned int	frag4[FRAG_DGRAMS];	/* fragments, by datagram */
+	unsigned int	frag6[FRAG_DGRAMS];
+	unsigned int	big;		/* frames longer than 1514 */
 	unsigned int	arps;
 	unsigned int	total;
 	size_t		l3off;		/* 0 on a TUN, 14 on the wire */
 	uint32_t	dst;		/* the flows' destination */
 };
+
+/* A fragment of one of our fragmented datagrams: counted by datagram. */
+static bool
+rx_fragment(struct rx *r, const uint8_t *p, size_t len)
+{
+	unsigned int id;
+
+	if (len >= 14 + 20 && be_get16(p + 12) == 0x0800 &&
+	    (be_get16(p + 14 + 6) & 0x3fff) != 0 &&
+	    be_get32(p + 14 + 16) == r->dst) {
+		id = be_get16(p + 14 + 4) - FRAG_ID4;
+		if (id >= FRAG_DGRAMS)
+			return false;
+		r->frag4[id]++;
+		return true;
+	}
+	if (len >= 14 + 48 && be_get16(p + 12) == 0x86dd &&
+	    p[14 + 6] == 44) {
+		id = be_get32(p + 14 + 44) - FRAG_ID6;
+		if (id >= FRAG_DGRAMS)
+			return false;
+		r->frag6[id]++;
+		return true;
+	}
+	return false;
+}
 
 static void
 rx_input(void *arg, struct pbuf *pb)
@@ -81,8 +115,12 @@ rx_input(void *arg, struct pbuf *pb)
 	size_t len = pb->len;
 	unsigned int sport;
 
+	if (len > 1514)
+		r->big++;
 	if (r->l3off != 0 && len >= 14 && be_get16(p + 12) == 0x0806) {
 		r->arps++;
+		r->total++;
+	} else if (r->l3off != 0 && rx_fragment(r, p, len)) {
 		r->total++;
 	} else if (len >= r->l3off + 28 && (r->l3off == 0 ||
 	    be_get16(p + 12) == 0x0800)) {
@@ -91,10 +129,7 @@ rx_input(void *arg, struct pbuf *pb)
 		if ((p[0] >> 4) == 4 && p[9] == IPPROTO_UDP &&
 		    be_get32(p + 16) == r->dst && be_get16(p + 22) == DPORT &&
 		    sport >= SPORT && sport < SPORT + FLOWS) {
-			if (be_get16(p + 2) > 1500)
-				r->big[sport - SPORT]++;
-			else
-				r->flow[sport - SPORT]++;
+			r->flow[sport - SPORT]++;
 			r->total++;
 		}
 	}
@@ -134,11 +169,11 @@ flows_apart(const struct rx *a, const struct rx *b, unsigned int *used_a,
 
 	*used_a = *used_b = 0;
 	for (i = 0; i < FLOWS; i++) {
-		if (a->flow[i] + a->big[i] > 0 && b->flow[i] + b->big[i] > 0)
+		if (a->flow[i] > 0 && b->flow[i] > 0)
 			ok = false;
-		if (a->flow[i] + a->big[i] > 0)
+		if (a->flow[i] > 0)
 			(*used_a)++;
-		if (b->flow[i] + b->big[i] > 0)
+		if (b->flow[i] > 0)
 			(*used_b)++;
 	}
 	return ok;
@@ -378,31 +413,124 @@ send_udp(struct sender *s, unsigned int i, uint16_t id)
 	return sender_frame(s, f, sizeof(f));
 }
 
-/*
- * One UDP datagram of flow i with FRAG_PAYLOAD bytes, in three fragments
- * (offsets 0, 1200, 2400 bytes of the UDP datagram).
- */
+/* The UDP datagram a fragmented one carries: flow i, FRAG_PAYLOAD bytes. */
+static size_t
+frag_dgram(uint8_t *d, unsigned int i)
+{
+	size_t total = 8 + FRAG_PAYLOAD;
+
+	be_put16(d, (uint16_t)(SPORT + i));
+	be_put16(d + 2, DPORT);
+	be_put16(d + 4, (uint16_t)total);
+	be_put16(d + 6, 0);
+	memset(d + 8, 'f', FRAG_PAYLOAD);
+	return total;
+}
+
+/* Datagram k of flow i in FRAGS IPv4 fragments of FRAG_SIZE bytes. */
 static int
-send_fragmented(struct sender *s, unsigned int i, uint16_t id)
+send_fragmented(struct sender *s, unsigned int i, unsigned int k)
 {
 	static uint8_t dgram[8 + FRAG_PAYLOAD];
-	uint8_t f[14 + 20 + 1200];
-	size_t total = sizeof(dgram), off, n;
+	uint8_t f[14 + 20 + FRAG_SIZE];
+	size_t total = frag_dgram(dgram, i), off, n;
 
-	be_put16(dgram, (uint16_t)(SPORT + i));
-	be_put16(dgram + 2, DPORT);
-	be_put16(dgram + 4, (uint16_t)total);
-	be_put16(dgram + 6, 0);
-	memset(dgram + 8, 'f', FRAG_PAYLOAD);
 	for (off = 0; off < total; off += n) {
-		n = total - off > 1200 ? 1200 : total - off;
-		ip_frame(s, f, 20 + n, id, (uint16_t)((off / 8) |
-		    (off + n < total ? 0x2000 : 0)));
+		n = total - off > FRAG_SIZE ? FRAG_SIZE : total - off;
+		ip_frame(s, f, 20 + n, (uint16_t)(FRAG_ID4 + k),
+		    (uint16_t)((off / 8) | (off + n < total ? 0x2000 : 0)));
 		memcpy(f + 34, dgram + off, n);
 		if (sender_frame(s, f, 34 + n) != 0)
 			return -1;
 	}
 	return 0;
+}
+
+/*
+ * The same in IPv6 fragments: fixed header, fragment header (RFC 8200
+ * section 4.5: next header, reserved, offset and M, identification).
+ */
+static int
+send_fragmented6(struct sender *s, unsigned int i, unsigned int k)
+{
+	static const uint8_t src[16] = { 0xfd, 0, 0, 0x79, [15] = 2 };
+	static const uint8_t dst[16] = { 0xfd, 0, 0, 0x79, [15] = 1 };
+	static uint8_t dgram[8 + FRAG_PAYLOAD];
+	uint8_t f[14 + 40 + 8 + FRAG_SIZE], *ip6 = f + 14;
+	size_t total = frag_dgram(dgram, i), off, n;
+
+	memcpy(f, s->dmac, 6);
+	memcpy(f + 6, s->mac, 6);
+	be_put16(f + 12, 0x86dd);
+	for (off = 0; off < total; off += n) {
+		n = total - off > FRAG_SIZE ? FRAG_SIZE : total - off;
+		memset(ip6, 0, 48);
+		ip6[0] = 0x60;
+		be_put16(ip6 + 4, (uint16_t)(8 + n));
+		ip6[6] = 44;
+		ip6[7] = 64;
+		memcpy(ip6 + 8, src, 16);
+		memcpy(ip6 + 24, dst, 16);
+		ip6[40] = IPPROTO_UDP;
+		be_put16(ip6 + 42, (uint16_t)(off | (off + n < total ? 1 : 0)));
+		be_put32(ip6 + 44, FRAG_ID6 + k);
+		memcpy(ip6 + 48, dgram + off, n);
+		if (sender_frame(s, f, 14 + 48 + n) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The fragments of each datagram all on one member, none lost. */
+static bool
+frags_together(const unsigned int *a, const unsigned int *b,
+    unsigned int *on_a, unsigned int *on_b)
+{
+	unsigned int k;
+	bool ok = true;
+
+	*on_a = *on_b = 0;
+	for (k = 0; k < FRAG_DGRAMS; k++) {
+		if (!((a[k] == FRAGS && b[k] == 0) ||
+		    (a[k] == 0 && b[k] == FRAGS)))
+			ok = false;
+		*on_a += a[k] == FRAGS;
+		*on_b += b[k] == FRAGS;
+	}
+	return ok;
+}
+
+/*
+ * The member the classifier's hash, written out plainly, picks for the
+ * IPv4 flow i, IPv4 datagram k, IPv6 datagram k: the kernel must agree,
+ * which shows it runs the program on the offsets the program expects.
+ */
+static unsigned int
+member_of(uint32_t h)
+{
+	h ^= h >> 16;
+	h ^= h >> 8;
+	return h % 2;
+}
+
+static bool
+on_expected(const struct rx *r, unsigned int want)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < FLOWS; i++)
+		if (r[1 - member_of(W_SRC ^ W_DST ^ (uint32_t)(SPORT + i) <<
+		    16 ^ DPORT)].flow[i] != 0)
+			return false;
+	for (k = 0; k < FRAG_DGRAMS; k++) {
+		if (r[1 - member_of(W_SRC ^ W_DST ^ (FRAG_ID4 + k))].frag4[k]
+		    != 0)
+			return false;
+		/* fd00:79::2 ^ fd00:79::1: the fd000079 words cancel. */
+		if (r[1 - member_of(3 ^ (FRAG_ID6 + k))].frag6[k] != 0)
+			return false;
+	}
+	return want == r[0].total + r[1].total;
 }
 
 static int
@@ -453,8 +581,7 @@ run_wire(const char *wa, const char *wb)
 	struct sender snd;
 	struct rx rx[2];
 	uint8_t tx[64];
-	unsigned int i, k, ua, ub, big = 0, want;
-	uint64_t defragged;
+	unsigned int i, k, ua, ub, want;
 	uint16_t id = 1;
 	char err[256];
 
@@ -493,8 +620,9 @@ run_wire(const char *wa, const char *wb)
 	for (k = 0; k < PER_FLOW; k++)
 		for (i = 0; i < FLOWS; i++) {
 			if (send_udp(&snd, i, id++) != 0 ||
-			    (k == PER_FLOW / 2 && i < FRAG_FLOWS &&
-			    send_fragmented(&snd, i, id++) != 0)) {
+			    (k == PER_FLOW / 2 && i < FRAG_DGRAMS &&
+			    (send_fragmented(&snd, i, i) != 0 ||
+			    send_fragmented6(&snd, i, i) != 0))) {
 				printf("FAIL: send: %s\n", strerror(errno));
 				return 1;
 			}
@@ -504,24 +632,30 @@ run_wire(const char *wa, const char *wb)
 			printf("FAIL: send: %s\n", strerror(errno));
 			return 1;
 		}
-	want = FLOWS * PER_FLOW + FRAG_FLOWS + ARPS;
+	want = FLOWS * PER_FLOW + 2 * FRAG_DGRAMS * FRAGS + ARPS;
 	drain(loop, &rx[0], &rx[1], want);
 	printf("member 0: %u frames (%u ARP), member 1: %u frames (%u ARP)\n",
 	    rx[0].total, rx[0].arps, rx[1].total, rx[1].arps);
 	check(rx[0].total + rx[1].total == want,
 	    "the two members together received every frame once");
-	check(rx[0].arps + rx[1].arps == ARPS,
-	    "every ARP frame reached one member");
+	check(rx[0].arps == ARPS && rx[1].arps == 0,
+	    "every ARP frame reached member 0");
 	check(flows_apart(&rx[0], &rx[1], &ua, &ub),
-	    "each flow, fragments included, reached one member only");
+	    "each flow reached one member only");
 	printf("flows: %u on member 0, %u on member 1\n", ua, ub);
 	check(ua > 0 && ub > 0, "both members carried flows");
-	for (i = 0; i < FLOWS; i++)
-		big += rx[0].big[i] + rx[1].big[i];
-	defragged = if_wire_stats(m[0])->defragged +
-	    if_wire_stats(m[1])->defragged;
-	check(big == FRAG_FLOWS && defragged == FRAG_FLOWS,
-	    "fragmented datagrams arrived reassembled, one frame each");
+	check(rx[0].big + rx[1].big == 0,
+	    "fragments arrived as sent, none reassembled by the kernel");
+	check(frags_together(rx[0].frag4, rx[1].frag4, &ua, &ub),
+	    "the IPv4 fragments of each datagram reached one member");
+	printf("IPv4 fragmented datagrams: %u on member 0, %u on member 1\n",
+	    ua, ub);
+	check(frags_together(rx[0].frag6, rx[1].frag6, &ua, &ub),
+	    "the IPv6 fragments of each datagram reached one member");
+	printf("IPv6 fragmented datagrams: %u on member 0, %u on member 1\n",
+	    ua, ub);
+	check(on_expected(rx, want),
+	    "each flow and datagram on the member the classifier's hash picks");
 
 	/* Transmission is per member. */
 	memset(tx, 0, sizeof(tx));

@@ -4,9 +4,12 @@
 # TUN whose two queues together receive every packet of 32 host flows,
 # each flow out of one queue, and whose queues detach in either order
 # without taking the device or its address before the last; and two wire
-# instances in one PACKET_FANOUT group on a veth, which together receive
-# every frame of 32 flows (IPv4 fragments reassembled, on their flow's
-# member), every ARP frame once, and transmit each on its own socket.
+# instances in one PACKET_FANOUT group on a veth, split by the driver's
+# classic-BPF classifier, which together receive every frame of 32 flows,
+# each flow on one member and the flows on both, the IPv4 and IPv6
+# fragments of each fragmented datagram as sent (not reassembled) on one
+# member, each frame on the member the classifier's hash picks, every ARP
+# frame on member 0, and transmit each on its own socket.
 # Needs root (skipped otherwise, not failed).
 set -u
 BUILD=${BUILD:-build}
