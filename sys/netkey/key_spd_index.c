@@ -494,6 +494,40 @@ index_group_drop(struct key_spd_index *ix, struct key_spd_group *g)
 	group_free(g);
 }
 
+/*
+ * A lookup's answer depends only on the index and the packet's key, so
+ * each thread remembers its last answer per index: the segments the TUN
+ * driver cuts from one super-packet, and a flow's packets in general,
+ * then cost a 40-byte compare instead of a SipHash and a probe per
+ * group.  Any change to any index moves the generation (the control
+ * thread, while no worker is inside a batch), which forgets every
+ * thread's memo at once; a memo holds no reference, and its policy is
+ * never touched once the generation moved.
+ */
+#define MEMO_SLOTS	8
+
+struct lookup_memo {
+	const struct key_spd_index *ix;
+	uint64_t		 gen;		/* 0: empty */
+	struct spd_key		 key;
+	struct ipsec_policy	*p;
+};
+
+static uint64_t index_gen = 1;
+static _Thread_local struct lookup_memo memo[MEMO_SLOTS];
+
+static void
+index_changed(void)
+{
+	__atomic_add_fetch(&index_gen, 1, __ATOMIC_RELAXED);
+}
+
+static struct lookup_memo *
+memo_slot(const struct key_spd_index *ix)
+{
+	return &memo[((uintptr_t)ix / sizeof(*ix)) % MEMO_SLOTS];
+}
+
 int
 key_spd_index_add(struct key_spd_index *ix, struct ipsec_policy *p)
 {
@@ -513,6 +547,7 @@ key_spd_index_add(struct key_spd_index *ix, struct ipsec_policy *p)
 		return ENOMEM;
 	}
 	index_reorder(ix, g);
+	index_changed();
 	return 0;
 }
 
@@ -526,6 +561,7 @@ key_spd_index_remove(struct key_spd_index *ix, struct ipsec_policy *p)
 		index_group_drop(ix, g);
 	else
 		index_reorder(ix, g);
+	index_changed();
 }
 
 static bool
@@ -601,11 +637,16 @@ key_spd_index_lookup(const struct key_spd_index *ix,
 	uint32_t best_priority = 0;
 	uint64_t best_order = 0;
 	const struct key_spd_group *g;
+	uint64_t gen = __atomic_load_n(&index_gen, __ATOMIC_RELAXED);
+	struct lookup_memo *m = memo_slot(ix);
 	struct spd_key full;
 	struct spd_slot *s;
 	size_t i, j, n;
 
 	key_fill(&full, q->src, q->dst, q->ul_proto, q->sport, q->dport);
+	if (m->gen == gen && m->ix == ix &&
+	    memcmp(&m->key, &full, sizeof(full)) == 0)
+		return m->p;
 	for (i = 0; i < ix->ngroups; i += n) {
 		g = ix->groups[i];
 		if (best != NULL && !before(g->bound_priority, g->bound_order,
@@ -628,6 +669,10 @@ key_spd_index_lookup(const struct key_spd_index *ix,
 			__builtin_prefetch(best, 1);
 		}
 	}
+	m->ix = ix;
+	m->gen = gen;
+	m->key = full;
+	m->p = best;
 	return best;
 }
 
@@ -640,6 +685,7 @@ key_spd_index_free(struct key_spd_index *ix)
 		group_free(ix->groups[i]);
 	free(ix->groups);
 	memset(ix, 0, sizeof(*ix));
+	index_changed();
 }
 
 static bool

@@ -665,6 +665,38 @@ test_bad_queries(void)
 	key_spd_fini();
 }
 
+/*
+ * The same packet again after every kind of change: the index remembers
+ * its last answer per thread, and every change must make it forget.
+ */
+static void
+test_repeat_sees_changes(void)
+{
+	uint32_t wide, narrow, high;
+
+	key_spd_fini();
+	wide = add_prio(OUT, "10.0.0.0", 8, "10.1.0.0", 16, 10);
+	CU_ASSERT(hit(OUT, "10.0.0.1", "10.1.0.1", 6, 1, 2) == wide);
+	CU_ASSERT(hit(OUT, "10.0.0.1", "10.1.0.1", 6, 1, 2) == wide);
+	narrow = add_prio(OUT, "10.0.0.1", 32, "10.1.0.1", 32, 10);
+	CU_ASSERT(hit(OUT, "10.0.0.1", "10.1.0.1", 6, 1, 2) == wide);
+	high = add_prio(OUT, "10.0.0.1", 32, "10.1.0.0", 24, 5);
+	CU_ASSERT(hit(OUT, "10.0.0.1", "10.1.0.1", 6, 1, 2) == high);
+	CU_ASSERT(key_spd_delete_id(high) == 0);
+	CU_ASSERT(hit(OUT, "10.0.0.1", "10.1.0.1", 6, 1, 2) == wide);
+	CU_ASSERT(key_spd_delete_id(wide) == 0);
+	CU_ASSERT(hit(OUT, "10.0.0.1", "10.1.0.1", 6, 1, 2) == narrow);
+	/* A lookup in another direction keeps its own memo. */
+	CU_ASSERT(hit(IN, "10.1.0.1", "10.0.0.1", 6, 2, 1) == 0);
+	CU_ASSERT(hit(OUT, "10.0.0.1", "10.1.0.1", 6, 1, 2) == narrow);
+	key_spd_flush();
+	CU_ASSERT(hit(OUT, "10.0.0.1", "10.1.0.1", 6, 1, 2) == 0);
+	narrow = add_prio(OUT, "10.0.0.1", 32, "10.1.0.1", 32, 10);
+	CU_ASSERT(hit(OUT, "10.0.0.1", "10.1.0.1", 6, 1, 2) == narrow);
+	key_spd_fini();
+	CU_ASSERT(hit(OUT, "10.0.0.1", "10.1.0.1", 6, 1, 2) == 0);
+}
+
 static const struct test_case spd_cases[] = {
 	{ "insert, EEXIST, get", test_insert_get },
 	{ "update replaces with a new id", test_update },
@@ -682,6 +714,7 @@ static const struct test_case spd_cases[] = {
 	{ "lifetime expiry", test_lifetime },
 	{ "validtime expiry", test_validtime },
 	{ "bad queries", test_bad_queries },
+	{ "a repeated lookup sees every change", test_repeat_sees_changes },
 	{ NULL, NULL }
 };
 

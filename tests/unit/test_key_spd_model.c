@@ -245,23 +245,35 @@ model_delete(void)
 	model_sync();
 }
 
-/* A packet near a prototype; ports from the policies' small set. */
+/*
+ * A packet near a prototype; ports from the policies' small set.  One in
+ * three repeats the previous packet, as a flow does, so that the index's
+ * per-thread memo of its last answer is met across inserts and deletes.
+ */
 static unsigned long
 model_query(void)
 {
-	union key_sockaddr s, d;
-	struct key_spd_query q = { &s.sa, &d.sa, 0, 0, 0 };
+	static union key_sockaddr s, d;
+	static struct key_spd_query q = { &s.sa, &d.sa, 0, 0, 0 };
+	static uint8_t dir;
+	static bool have;
 	struct ipsec_policy *want, *got;
 	int fam = (int)rnd_below(2);
-	uint8_t dir = (uint8_t)(IPSEC_DIR_INBOUND + rnd_below(3));
 
-	rnd_addr(fam, &s);
-	rnd_addr(fam, &d);
-	q.ul_proto = rnd_below(8) == 0 ? (uint8_t)rnd() : rnd_proto(fam);
-	if (q.ul_proto == IPSEC_ULPROTO_ANY)
-		q.ul_proto = IPPROTO_TCP;
-	q.sport = rnd_below(8) == 0 ? (uint16_t)rnd() : rnd_port(true);
-	q.dport = rnd_below(8) == 0 ? (uint16_t)rnd() : rnd_port(true);
+	if (!have || rnd_below(3) != 0) {
+		dir = (uint8_t)(IPSEC_DIR_INBOUND + rnd_below(3));
+		rnd_addr(fam, &s);
+		rnd_addr(fam, &d);
+		q.ul_proto = rnd_below(8) == 0 ? (uint8_t)rnd() :
+		    rnd_proto(fam);
+		if (q.ul_proto == IPSEC_ULPROTO_ANY)
+			q.ul_proto = IPPROTO_TCP;
+		q.sport = rnd_below(8) == 0 ? (uint16_t)rnd() :
+		    rnd_port(true);
+		q.dport = rnd_below(8) == 0 ? (uint16_t)rnd() :
+		    rnd_port(true);
+		have = true;
+	}
 	want = model_lookup(dir, &q);
 	got = key_spd_lookup(dir, &q);
 	key_policy_put(got);
