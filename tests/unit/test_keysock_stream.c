@@ -557,8 +557,7 @@ struct stopper {
 };
 
 /*
- * Stop, then wake the loop, until it has returned: a stop made before
- * net_event_run() started (which clears it) is simply made again.
+ * Stop, and write to a watched socket too, until the loop has returned.
  */
 static void *
 stop_from_thread(void *arg)
@@ -575,9 +574,10 @@ stop_from_thread(void *arg)
 }
 
 /*
- * Another thread stops a loop blocked in epoll_wait(): the loop returns
- * after the wakeup that follows.  Should the stop be lost, SIGALRM ends
- * the program, which the runner counts as a failure.
+ * Another thread stops a loop blocked in epoll_wait(): the stop itself
+ * wakes the loop (through its inbox), which returns after that wakeup,
+ * whether or not the socket's byte came first.  Should the stop be lost,
+ * SIGALRM ends the program, which the runner counts as a failure.
  */
 static void
 test_stop_from_thread(void)
@@ -600,7 +600,6 @@ test_stop_from_thread(void)
 	atomic_store(&st.done, true);
 	alarm(0);
 	CU_ASSERT(pthread_join(t, &ret) == 0 && ret == &st);
-	CU_ASSERT(fd_events >= 1);
 	CU_ASSERT_EQUAL(net_event_remove(loop, sv[0]), 0);
 	close(sv[0]);
 	close(sv[1]);
