@@ -49,9 +49,9 @@ live_wire
 say "host A's setkey script (B's has in and out swapped)"
 cat "$LIVE_DIR/A.conf"
 
-say "sockmgr -i va -t tun0 -a 10.99.0.1/24 -a fd99::1/64 -f A.conf  (in A)"
+say "sockmgr -w 2 -i va -t tun0 -a 10.99.0.1/24 -a fd99::1/64 -f A.conf  (in A)"
 live_start A va -a 10.99.0.1/24 -a fd99::1/64 -f "$LIVE_DIR/A.conf"
-say "sockmgr -i vb -t tun0 -a 10.99.0.2/24 -a fd99::2/64 -f B.conf  (in B)"
+say "sockmgr -w 2 -i vb -t tun0 -a 10.99.0.2/24 -a fd99::2/64 -f B.conf  (in B)"
 live_start B vb -a 10.99.0.2/24 -a fd99::2/64 -f "$LIVE_DIR/B.conf"
 echo "A's host stack sees:"
 inA ip -brief addr show tun0
