@@ -79,14 +79,6 @@ ipsec_hold_set_output(ipsec_hold_output_fn fn, void *arg)
 	r->arg = arg;
 }
 
-static void
-copy_addr(union key_sockaddr *to, const struct sockaddr *from)
-{
-	memset(to, 0, sizeof(*to));
-	memcpy(to, from, from->sa_family == AF_INET6 ?
-	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
-}
-
 static bool
 entry_is(const struct hold_entry *e, const struct sockaddr *src,
     const struct sockaddr *dst, uint8_t proto)
@@ -111,8 +103,8 @@ entry_for(struct hold_row *r, const struct sockaddr *src,
 			free_e = e;
 	}
 	if (free_e != NULL) {
-		copy_addr(&free_e->src, src);
-		copy_addr(&free_e->dst, dst);
+		key_sockaddr_copy(&free_e->src, src);
+		key_sockaddr_copy(&free_e->dst, dst);
 		free_e->proto = proto;
 		free_e->created = net_time_now();
 		free_e->head = free_e->tail = NULL;

@@ -404,15 +404,6 @@ acquire_run(void *data)
 	(void)acquire_now(&p->req);
 }
 
-static void
-copy_sockaddr(union key_sockaddr *to, const struct sockaddr *from)
-{
-	memset(to, 0, sizeof(*to));
-	if (from != NULL)
-		memcpy(to, from, from->sa_family == AF_INET6 ?
-		    sizeof(to->sin6) : sizeof(to->sin));
-}
-
 /*
  * From a worker the request runs later on the control thread, so its
  * refusals (nobody registered, a bad request) are not reported back: a
@@ -427,8 +418,8 @@ key_acquire(const struct key_acquire_req *r)
 		return acquire_now(r);
 	memset(&p, 0, sizeof(p));
 	p.req = *r;
-	copy_sockaddr(&p.src, r->src);
-	copy_sockaddr(&p.dst, r->dst);
+	key_sockaddr_copy(&p.src, r->src);
+	key_sockaddr_copy(&p.dst, r->dst);
 	return key_defer(acquire_run, &p, sizeof(p)) == 0 ? 0 : ENOBUFS;
 }
 

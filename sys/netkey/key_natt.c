@@ -11,6 +11,7 @@
 #include "sys/netkey/key_defer.h"
 #include "sys/netkey/key_natt.h"
 #include "sys/netkey/key_sa.h"
+#include "sys/netkey/key_sockaddr.h"
 #include "sys/netkey/keysock.h"
 
 static uint64_t natt_msg[64];
@@ -19,11 +20,7 @@ static uint64_t natt_msg[64];
 static void
 with_port(union key_sockaddr *out, const struct sockaddr *a, uint16_t port)
 {
-	memset(out, 0, sizeof(*out));
-	if (a->sa_family == AF_INET6)
-		memcpy(&out->sin6, a, sizeof(out->sin6));
-	else
-		memcpy(&out->sin, a, sizeof(out->sin));
+	key_sockaddr_copy(out, a);
 	out->sin.sin_port = port;	/* sin6_port: same offset */
 }
 
@@ -82,8 +79,7 @@ key_natt_new_mapping(const struct ipsec_sa *sa, const struct sockaddr *src,
 	memset(&p, 0, sizeof(p));
 	/* The reference is taken on an SA the caller already holds. */
 	p.sa = key_sa_get((struct ipsec_sa *)(uintptr_t)sa);
-	memcpy(&p.src, src, src->sa_family == AF_INET6 ?
-	    sizeof(p.src.sin6) : sizeof(p.src.sin));
+	key_sockaddr_copy(&p.src, src);
 	p.sport = sport;
 	p.dport = dport;
 	if (key_defer(new_mapping_run, &p, sizeof(p)) != 0) {

@@ -46,3 +46,11 @@ key_sockaddr_equal(const struct sockaddr *a, const union key_sockaddr *b)
 	return a6->sin6_scope_id == 0 || b->sin6.sin6_scope_id == 0 ||
 	    a6->sin6_scope_id == b->sin6.sin6_scope_id;
 }
+
+void
+key_sockaddr_copy(union key_sockaddr *to, const struct sockaddr *from)
+{
+	memset(to, 0, sizeof(*to));
+	memcpy(to, from, from->sa_family == AF_INET6 ?
+	    sizeof(to->sin6) : sizeof(to->sin));
+}

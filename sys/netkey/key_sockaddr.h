@@ -25,6 +25,9 @@ union key_sockaddr {
  */
 const uint8_t *key_sockaddr_bytes(const struct sockaddr *sa, size_t *lenp);
 
+/* to = from (AF_INET or AF_INET6, by its family), the rest zeroed. */
+void	key_sockaddr_copy(union key_sockaddr *to, const struct sockaddr *from);
+
 /*
  * Same family and address bytes (ports ignored); an IPv6 scope id counts
  * only when both sides carry one.  1 or 0.
