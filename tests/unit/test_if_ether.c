@@ -254,6 +254,22 @@ ns_make(uint8_t *p, const char *src, const char *dst, const char *target,
 	return 72;
 }
 
+/*
+ * fd00::5's answer to our NS: an NA (solicited, override) carrying the
+ * peer's MAC as its target link-layer option.
+ */
+static void
+na_make(uint8_t *na)
+{
+	ns_make(na, "fd00::5", "fd00::1", "fd00::5", 255);
+	na[40] = 136;
+	na[44] = 0x60;
+	na[64] = 2;
+	na[42] = na[43] = 0;
+	be_put16(na + 42, in_cksum_upper(AF_INET6, na + 8, na + 24, 58,
+	    na + 40, 32));
+}
+
 static void
 test_nd(void)
 {
@@ -304,13 +320,7 @@ test_nd_resolve(void)
 	CU_ASSERT(memcmp(sent.frame[0], "\x33\x33\xff\x00\x00\x05", 6) == 0);
 	CU_ASSERT(sent.frame[0][14 + 40] == 135);
 	/* The answer: an NA with the target's link-layer address. */
-	ns_make(na, "fd00::5", "fd00::1", "fd00::5", 255);
-	na[40] = 136;
-	na[44] = 0x60;
-	na[64] = 2;
-	na[42] = na[43] = 0;
-	be_put16(na + 42, in_cksum_upper(AF_INET6, na + 8, na + 24, 58,
-	    na + 40, 32));
+	na_make(na);
 	CU_ASSERT(nd6_input(&l, na, sizeof(na)));
 	CU_ASSERT_EQUAL(sent.n, 2);
 	CU_ASSERT(memcmp(sent.frame[1], peer_mac, 6) == 0);
@@ -406,13 +416,7 @@ test_shared_nd(void)
 	ether_output(&l1, AF_INET6, pkt, sizeof(pkt));
 	CU_ASSERT_EQUAL_FATAL(sent.n, 1);
 	CU_ASSERT(sent.link[0] == 1 && sent.frame[0][14 + 40] == 135);
-	ns_make(na, "fd00::5", "fd00::1", "fd00::5", 255);
-	na[40] = 136;
-	na[44] = 0x60;
-	na[64] = 2;
-	na[42] = na[43] = 0;
-	be_put16(na + 42, in_cksum_upper(AF_INET6, na + 8, na + 24, 58,
-	    na + 40, 32));
+	na_make(na);
 	CU_ASSERT(nd6_input(&l2, na, sizeof(na)));
 	CU_ASSERT_EQUAL_FATAL(sent.n, 2);
 	CU_ASSERT(sent.link[1] == 2 && memcmp(sent.frame[1], peer_mac, 6) == 0);
