@@ -215,9 +215,18 @@ worker_run(void *arg)
 		}
 		if (i % 64 == 0)
 			ether_link_timer(&w->link);
-		if (w->index == 0 && i % 512 == 0)
-			__atomic_add_fetch(&fake_now, i % 8192 == 0 ?
-			    ETHER_NBR_KEEP : 1, __ATOMIC_RELAXED);
+		/*
+		 * Both workers meet before each clock step, so that neither
+		 * runs through its rounds alone (a loaded machine ran one
+		 * to the end before the other started, which then found
+		 * every entry resolved and the clock stopped).
+		 */
+		if (i % 512 == 0) {
+			pthread_barrier_wait(&start_line);
+			if (w->index == 0)
+				__atomic_add_fetch(&fake_now, i % 8192 == 0 ?
+				    ETHER_NBR_KEEP : 1, __ATOMIC_RELAXED);
+		}
 	}
 	return NULL;
 }
